@@ -1,0 +1,84 @@
+import { DerError } from './der.js'
+import { looksLikePem, pemBlocks } from './pem.js'
+import { looksLikePkcs7, pkcs7CertificateRanges } from './pkcs7.js'
+import { looksLikePkcs12 } from './pkcs12.js'
+import { readCertSummary, type CertSummary } from './summary.js'
+import { UkeyError } from '../errors.js'
+
+export type CertFormat = 'pem' | 'der' | 'pkcs7' | 'pkcs7-pem' | 'pkcs12'
+
+export interface Decoded {
+  format: CertFormat
+  certificates: CertSummary[]
+  /** Damaged blocks in an otherwise readable file: reported, the rest still counts. */
+  problems: UkeyError[]
+}
+
+const CERT_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE'])
+const PKCS7_LABELS = new Set(['PKCS7', 'PKCS #7 SIGNED DATA', 'CMS'])
+
+export function derProblem(e: unknown, source: string): UkeyError {
+  if (e instanceof UkeyError) return e
+  if (e instanceof DerError) {
+    return new UkeyError(e.reason === 'truncated' ? 'CERT_TRUNCATED' : 'CERT_CORRUPT', { params: { source, detail: e.message }, cause: e })
+  }
+  return new UkeyError('CERT_CORRUPT', { params: { source, detail: String(e) }, cause: e })
+}
+
+function fromPkcs7(der: Uint8Array): CertSummary[] {
+  return pkcs7CertificateRanges(der).map(([s, e]) => readCertSummary(der, s, e))
+}
+
+/**
+ * Recognises the format by content, never by file name (a ".cer" is PEM as often
+ * as DER), and reads every certificate in it. PKCS#12 needs a password, so it is
+ * only recognised here: `openPkcs12` reads it.
+ */
+export function decodeCertificates(buf: Buffer, source: string): Decoded | 'pkcs12' {
+  if (buf.length === 0) throw new UkeyError('INPUT_EMPTY', { params: { source } })
+  if (looksLikePem(buf)) return decodePem(buf, source)
+  if (buf[0] === 0x30) {
+    if (looksLikePkcs7(buf)) {
+      try {
+        return { format: 'pkcs7', certificates: fromPkcs7(buf), problems: [] }
+      } catch (e) {
+        throw derProblem(e, source)
+      }
+    }
+    if (looksLikePkcs12(buf)) return 'pkcs12'
+    try {
+      return { format: 'der', certificates: [readCertSummary(buf)], problems: [] }
+    } catch (e) {
+      throw derProblem(e, source)
+    }
+  }
+  throw new UkeyError('NOT_A_CERTIFICATE', { params: { source } })
+}
+
+function decodePem(buf: Buffer, source: string): Decoded {
+  const certificates: CertSummary[] = []
+  const problems: UkeyError[] = []
+  let sawPkcs7 = false
+  let blocks
+  try {
+    blocks = pemBlocks(buf)
+  } catch (e) {
+    throw derProblem(e, source)
+  }
+  for (const block of blocks) {
+    try {
+      if (CERT_LABELS.has(block.label)) {
+        // OpenSSL's TRUSTED CERTIFICATE appends trust settings after the certificate.
+        certificates.push(readCertSummary(block.der, 0, block.der.length, block.label !== 'TRUSTED CERTIFICATE'))
+      } else if (PKCS7_LABELS.has(block.label)) {
+        sawPkcs7 = true
+        certificates.push(...fromPkcs7(block.der))
+      }
+    } catch (e) {
+      problems.push(derProblem(e, source))
+    }
+  }
+  if (certificates.length === 0 && problems.length === 0) throw new UkeyError('NOT_A_CERTIFICATE', { params: { source } })
+  if (certificates.length === 0 && problems.length === 1) throw problems[0]!
+  return { format: sawPkcs7 ? 'pkcs7-pem' : 'pem', certificates, problems }
+}

@@ -1,0 +1,45 @@
+import { resolveLang, translator, type Lang, type Translate } from '../i18n/index.js'
+
+/**
+ * What a command knows about its terminal (after GitHub CLI's IOStreams): which
+ * streams are TTYs, whether it may prompt, whether colour is on. Data goes to
+ * stdout, messages, progress and prompts to stderr.
+ */
+export interface Ui {
+  lang: Lang
+  t: Translate
+  stdoutIsTTY: boolean
+  stderrIsTTY: boolean
+  /** A person can answer a prompt: stdin and stderr are terminals and CI is not set. */
+  canPrompt: boolean
+  color: boolean
+  debug: boolean
+}
+
+export function makeUi(opts: { lang?: string; debug?: boolean; env?: NodeJS.ProcessEnv } = {}): Ui {
+  const env = opts.env ?? process.env
+  const lang = resolveLang(opts.lang, env)
+  const stdoutIsTTY = Boolean(process.stdout.isTTY)
+  const stderrIsTTY = Boolean(process.stderr.isTTY)
+  const ci = Boolean(env['CI']) && env['CI'] !== 'false'
+  const noColor = 'NO_COLOR' in env && env['NO_COLOR'] !== ''
+  return {
+    lang,
+    t: translator(lang),
+    stdoutIsTTY,
+    stderrIsTTY,
+    canPrompt: Boolean(process.stdin.isTTY) && stderrIsTTY && !ci,
+    color: !noColor && (stdoutIsTTY || env['FORCE_COLOR'] !== undefined) && env['TERM'] !== 'dumb',
+    debug: Boolean(opts.debug) || env['UKEY_DEBUG'] === '1',
+  }
+}
+
+/** Finds a flag's value in raw argv: errors can strike before oclif has parsed it. */
+export function rawFlag(argv: readonly string[], name: string): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!
+    if (a === `--${name}`) return argv[i + 1]
+    if (a.startsWith(`--${name}=`)) return a.slice(name.length + 3)
+  }
+  return undefined
+}

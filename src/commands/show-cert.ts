@@ -1,0 +1,64 @@
+import { Args, Flags } from '@oclif/core'
+import { UkeyCommand, usageError } from '../cli/base-command.js'
+import { parseAt, parseTz } from '../cli/instant.js'
+import { statePainter } from '../cli/paint.js'
+import { passwordProvider } from '../cli/password.js'
+import { EXIT, worstExit } from '../exit-codes.js'
+import { showCertificates, type ShownCertificate } from '../flows/show-cert.js'
+import { errorRecord, showCard, showJson, showRecord } from '../output/show-render.js'
+
+export default class ShowCert extends UkeyCommand {
+  static override summary = 'Show certificates in full: subject, issuer, validity, renewal state, key, usages, fingerprints'
+  static override description = `What "Show certificate" in the vendor's management tool shows (FAQ 12.1), and more: subject and issuer, serial (hex), validity in local time and UTC, days left and the renewal window state, key algorithm and size (RSA, EC, SM2), key usage, extended key usage, subject alternative names, key identifiers, SHA-256 and SHA-1 fingerprints, whether it is self-signed.
+Inputs as for check-window: PEM, DER, PKCS#7, PKCS#12, directories (--recursive), - for standard input.
+Exit codes: 0 when every input was read, 3 when one could not be (the others are still shown).`
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> cert.pem',
+    '<%= config.bin %> <%= command.id %> customer.pfx --lang en',
+    'UKEY_P12_PASSWORD=… <%= config.bin %> <%= command.id %> customer.pfx --json',
+  ]
+
+  static override args = {
+    inputs: Args.string({ description: 'certificate files or directories; - for standard input', required: true }),
+  }
+  static override strict = false
+
+  static override flags = {
+    recursive: Flags.boolean({ char: 'r', description: 'descend into subdirectories' }),
+    json: Flags.boolean({ description: 'one JSON document' }),
+    at: Flags.string({ description: 'evaluate the renewal window at this instant (ISO 8601 or +30d)' }),
+    tz: Flags.string({ description: 'time zone for dates shown to people (IANA name, default: the system\'s)' }),
+    'password-stdin': Flags.boolean({ description: 'read the PKCS#12 password from the first line of standard input' }),
+  }
+
+  async run(): Promise<void> {
+    const { argv, flags } = await this.parse(ShowCert)
+    const inputs = argv as string[]
+    if (flags['password-stdin'] && inputs.includes('-')) throw usageError('--password-stdin and - (certificate on standard input) cannot both use standard input')
+    const at = parseAt(flags.at)
+    const tz = parseTz(flags.tz)
+    const profile = this.profile(flags.profile)
+    const ui = this.ui
+
+    const shown: ShownCertificate[] = []
+    const errors = []
+    let exitCode: number = EXIT.OK
+    for await (const ev of showCertificates({ inputs, recursive: flags.recursive, at, profile, password: passwordProvider(ui, { stdin: flags['password-stdin'] }) })) {
+      if (ev.type === 'error') {
+        exitCode = worstExit(exitCode, ev.error.exitCode)
+        errors.push(errorRecord(ev, ui.t))
+        this.say(`${ui.t('error.prefix')}: ${ui.t(ev.error.key, ev.error.params)}`)
+      } else shown.push(ev)
+    }
+    if (flags.json) {
+      process.stdout.write(showJson(shown.map((c) => showRecord(c, ui.t, profile, tz)), errors, profile.lab, exitCode))
+    } else {
+      const paint = statePainter(ui)
+      const counts = new Map<string, number>()
+      for (const c of shown) counts.set(c.source, (counts.get(c.source) ?? 0) + 1)
+      process.stdout.write(shown.map((c) => showCard(c, ui.t, profile, { tz, count: counts.get(c.source)!, paint })).join('\n'))
+    }
+    process.exitCode = exitCode
+  }
+}

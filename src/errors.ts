@@ -1,0 +1,57 @@
+import { EXIT } from './exit-codes.js'
+import type { MessageKey } from './i18n/en.js'
+
+/**
+ * Stable error codes: scripts and the help topic rely on them, so a code is never
+ * renamed or reused. Each maps to a message in both catalogues and an exit code.
+ */
+export const ERROR_EXIT = {
+  INPUT_NOT_FOUND: EXIT.INPUT,
+  INPUT_UNREADABLE: EXIT.INPUT,
+  INPUT_IS_DIRECTORY: EXIT.INPUT,
+  INPUT_EMPTY: EXIT.INPUT,
+  INPUT_TOO_LARGE: EXIT.INPUT,
+  NOT_A_CERTIFICATE: EXIT.INPUT,
+  CERT_TRUNCATED: EXIT.INPUT,
+  CERT_CORRUPT: EXIT.INPUT,
+  PKCS12_PASSWORD_WRONG: EXIT.INPUT,
+  PKCS12_PASSWORD_REQUIRED: EXIT.INPUT,
+  PKCS12_UNSUPPORTED: EXIT.INPUT,
+  PROFILE_INVALID: EXIT.INPUT,
+  PROFILE_UNREADABLE: EXIT.INPUT,
+  USAGE: EXIT.USAGE,
+  INTERNAL: EXIT.FAILURE,
+} as const
+
+export type ErrorCode = keyof typeof ERROR_EXIT
+
+export type MessageParams = Record<string, string | number>
+
+/**
+ * The one error shape below the commands: a code, a catalogue key with its
+ * parameters (rendered in the user's language at the edge), and suggested actions.
+ * Never carries a secret: parameters are names, paths and counts.
+ */
+export class UkeyError extends Error {
+  readonly code: ErrorCode
+  readonly key: MessageKey
+  readonly params: MessageParams
+  readonly actions: MessageKey[]
+
+  constructor(code: ErrorCode, opts: { key?: MessageKey; params?: MessageParams; actions?: MessageKey[]; cause?: unknown } = {}) {
+    super(`${code}${opts.params ? ' ' + JSON.stringify(opts.params) : ''}`, { cause: opts.cause })
+    this.name = 'UkeyError'
+    this.code = code
+    this.key = opts.key ?? (`error.${code}` as MessageKey)
+    this.params = opts.params ?? {}
+    this.actions = opts.actions ?? []
+  }
+
+  get exitCode(): number {
+    return ERROR_EXIT[this.code]
+  }
+}
+
+export function isUkeyError(e: unknown): e is UkeyError {
+  return e instanceof UkeyError
+}

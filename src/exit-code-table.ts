@@ -1,0 +1,17 @@
+import { EXIT } from './exit-codes.js'
+
+/** The exit-code contract as text: README, `ukey help exit-codes` and `ukey exit-codes --json`. */
+export const EXIT_CODE_TABLE: Array<{ code: number; name: string; meaning: string }> = [
+  { code: EXIT.OK, name: 'ok', meaning: 'nothing to do / success (certificates valid and not yet due)' },
+  { code: EXIT.FAILURE, name: 'failure', meaning: 'unexpected failure (a bug: run with --debug and report it)' },
+  { code: EXIT.USAGE, name: 'usage', meaning: 'usage error (unknown flag, bad --at, missing argument)' },
+  { code: EXIT.INPUT, name: 'input', meaning: 'input error: a file unreadable or not a certificate, bad profile, token or module not found' },
+  { code: EXIT.RENEWABLE, name: 'renewable', meaning: 'renewal due: inside the window before expiry (FAQ 4)' },
+  { code: EXIT.GRACE, name: 'grace', meaning: 'expired, still renewable within the grace period (FAQ 4)' },
+  { code: EXIT.LAPSED, name: 'lapsed', meaning: 'past the grace period: new key at the counter (FAQ 6)' },
+  { code: EXIT.NOT_YET_VALID, name: 'not-yet-valid', meaning: 'not valid yet: check the computer\'s clock' },
+  { code: EXIT.DIAGNOSIS_ACTION, name: 'diagnosis-action', meaning: 'diagnosis: action needed' },
+  { code: EXIT.DIAGNOSIS_FAULTY, name: 'diagnosis-faulty', meaning: 'diagnosis: key faulty, replace it at the counter (FAQ 3)' },
+  { code: EXIT.RENEWAL_REFUSED, name: 'renewal-refused', meaning: 'renewal refused by the server' },
+  { code: EXIT.RENEWAL_INTERRUPTED, name: 'renewal-interrupted', meaning: 'renewal interrupted (journal kept; rerun resumes)' },
+]

@@ -1,0 +1,54 @@
+import { assessWindow, WINDOW_STATES, type WindowAssessment, type WindowState } from '../cert/window.js'
+import type { CertFormat } from '../cert/decode.js'
+import type { CertSummary } from '../cert/summary.js'
+import { EXIT, STATE_EXIT, worstExit } from '../exit-codes.js'
+import type { UkeyError } from '../errors.js'
+import type { BankProfile } from '../profile/types.js'
+import { readCertificates, type ReadOptions } from './read-certificates.js'
+
+export interface WindowRow {
+  type: 'certificate'
+  source: string
+  index: number
+  format: CertFormat
+  cert: CertSummary
+  window: WindowAssessment
+}
+export interface InputFailure {
+  type: 'error'
+  source: string
+  error: UkeyError
+}
+export type WindowEvent = WindowRow | InputFailure
+
+/** Running totals of a batch: counts per state, failed inputs, and the exit code (worst wins). */
+export class WindowTally {
+  readonly states: Record<WindowState, number> = Object.fromEntries(WINDOW_STATES.map((s) => [s, 0])) as Record<WindowState, number>
+  certificates = 0
+  errors = 0
+  exitCode: number = EXIT.OK
+
+  add(event: WindowEvent): void {
+    if (event.type === 'certificate') {
+      this.certificates++
+      this.states[event.window.state]++
+      this.exitCode = worstExit(this.exitCode, STATE_EXIT[event.window.state])
+    } else {
+      this.errors++
+      this.exitCode = worstExit(this.exitCode, event.error.exitCode)
+    }
+  }
+}
+
+export interface CheckWindowOptions extends ReadOptions {
+  at: Date
+  profile: BankProfile
+}
+
+/** Every certificate in the inputs with its renewal-window assessment at `at`. */
+export async function* checkWindow(opts: CheckWindowOptions): AsyncGenerator<WindowEvent> {
+  for await (const ev of readCertificates(opts)) {
+    if (ev.type === 'error') yield ev
+    else yield { ...ev, window: assessWindow(ev.cert, opts.at, opts.profile.window) }
+  }
+}

@@ -1,0 +1,108 @@
+import type { ShowEvent, ShownCertificate } from '../flows/show-cert.js'
+import type { Translate, MessageKey } from '../i18n/index.js'
+import type { BankProfile } from '../profile/types.js'
+import { pad } from './table.js'
+import { formatDateTime, formatUtc } from './time.js'
+import { adviceFor, errorRecord, type ErrorRecord } from './window-records.js'
+import stringWidth from 'string-width'
+
+export interface ShowRecord {
+  type: 'certificate'
+  source: string
+  index: number
+  format: string
+  subject: string
+  issuer: string
+  serial: string
+  notBefore: string
+  notAfter: string
+  daysLeft: number
+  state: string
+  window: { opens: string; closes: string }
+  advice: string
+  publicKey: { algorithm: string; size: number | null }
+  signatureAlgorithm: string
+  keyUsage: string[] | null
+  extendedKeyUsage: string[] | null
+  subjectAltNames: string[]
+  subjectKeyIdentifier: string | null
+  authorityKeyIdentifier: string | null
+  isCA: boolean
+  selfSigned: boolean
+  fingerprints: { sha256: string; sha1: string }
+}
+
+export function showRecord(c: ShownCertificate, t: Translate, profile: BankProfile, tz?: string): ShowRecord {
+  const d = c.details
+  return {
+    type: 'certificate',
+    source: c.source,
+    index: c.index,
+    format: c.format,
+    subject: d.subject,
+    issuer: d.issuer,
+    serial: d.serial,
+    notBefore: d.notBefore.toISOString(),
+    notAfter: d.notAfter.toISOString(),
+    daysLeft: c.window.daysLeft,
+    state: c.window.state,
+    window: { opens: c.window.opens.toISOString(), closes: c.window.closes.toISOString() },
+    advice: adviceFor(c.window, d.notBefore, t, profile, tz),
+    publicKey: d.publicKey,
+    signatureAlgorithm: d.signatureAlgorithm,
+    keyUsage: d.keyUsage,
+    extendedKeyUsage: d.extendedKeyUsage,
+    subjectAltNames: d.subjectAltNames,
+    subjectKeyIdentifier: d.subjectKeyIdentifier,
+    authorityKeyIdentifier: d.authorityKeyIdentifier,
+    isCA: d.isCA,
+    selfSigned: d.selfSigned,
+    fingerprints: d.fingerprints,
+  }
+}
+
+export function showJson(records: ShowRecord[], errors: ErrorRecord[], lab: boolean, exitCode: number): string {
+  return JSON.stringify({ schemaVersion: 1, kind: 'ukey.show-cert', lab, certificates: records, errors, exitCode }, null, 2) + '\n'
+}
+
+export { errorRecord }
+
+/** The card a technician reads: labels in the user's language, aligned whatever their width. */
+export function showCard(c: ShownCertificate, t: Translate, profile: BankProfile, opts: { tz?: string; count: number; paint?: (s: string, x: string) => string }): string {
+  const r = showRecord(c, t, profile, opts.tz)
+  const d = c.details
+  const paint = opts.paint ?? ((_s: string, x: string) => x)
+  const list = (v: string[] | null): string => (v && v.length ? v.join(', ') : t('show.none'))
+  const when = (x: Date): string => `${formatDateTime(x, opts.tz)}  (${formatUtc(x)})`
+  const days = c.window.daysLeft >= 0 && c.window.state !== 'grace' && c.window.state !== 'lapsed'
+    ? t('show.daysLeftValue', { days: c.window.daysLeft })
+    : t('show.expiredValue', { days: c.window.daysSinceExpiry ?? 0 })
+  const rows: Array<[MessageKey, string]> = [
+    ['show.subject', d.subject],
+    ['show.issuer', d.issuer],
+    ['show.serial', d.serial.toUpperCase()],
+    ['show.validFrom', when(d.notBefore)],
+    ['show.validTo', when(d.notAfter)],
+    ['show.daysLeft', days],
+    ['show.state', paint(c.window.state, t(`state.${c.window.state}`))],
+    ['show.window', `${formatDateTime(c.window.opens, opts.tz)} → ${formatDateTime(c.window.closes, opts.tz)}`],
+    ['show.advice', r.advice],
+    ['show.key', d.publicKey.size ? `${d.publicKey.algorithm} ${d.publicKey.size} bits` : d.publicKey.algorithm],
+    ['show.signature', d.signatureAlgorithm],
+    ['show.keyUsage', list(d.keyUsage)],
+    ['show.extKeyUsage', list(d.extendedKeyUsage)],
+    ['show.san', list(d.subjectAltNames)],
+    ['show.ski', d.subjectKeyIdentifier ?? t('show.none')],
+    ['show.aki', d.authorityKeyIdentifier ?? t('show.none')],
+    ['show.sha256', d.fingerprints.sha256],
+    ['show.sha1', d.fingerprints.sha1],
+    ['show.selfSigned', t(d.selfSigned ? 'show.yes' : 'show.no')],
+    ['show.ca', t(d.isCA ? 'show.yes' : 'show.no')],
+    ['show.format', c.format],
+  ]
+  const labelWidth = Math.max(...rows.map(([k]) => stringWidth(t(k))))
+  const head = opts.count > 1 ? `${c.source}#${c.index}` : c.source
+  return [head, ...rows.map(([k, v]) => `  ${pad(t(k), labelWidth)}  ${v}`)].join('\n') + '\n'
+}
+
+export type { ShowEvent }

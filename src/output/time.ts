@@ -1,0 +1,61 @@
+/** Dates for people: local wall time in the chosen zone (DESIGN.md: `--tz`), ISO-like and unambiguous. */
+
+const formatters = new Map<string, Intl.DateTimeFormat>()
+
+function formatter(timeZone: string | undefined): Intl.DateTimeFormat {
+  const key = timeZone ?? ''
+  let f = formatters.get(key)
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'longOffset',
+    })
+    formatters.set(key, f)
+  }
+  return f
+}
+
+function parts(d: Date, timeZone?: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const p of formatter(timeZone).formatToParts(d)) out[p.type] = p.value
+  return out
+}
+
+/** "2026-12-01 08:00:00 +08:00" */
+export function formatDateTime(d: Date, timeZone?: string): string {
+  const p = parts(d, timeZone)
+  const offset = (p['timeZoneName'] ?? 'GMT').replace(/^GMT/, '') || '+00:00'
+  return `${p['year']}-${p['month']}-${p['day']} ${p['hour']}:${p['minute']}:${p['second']} ${offset}`
+}
+
+/** "2026-12-01" in the zone: for table columns. */
+export function formatDate(d: Date, timeZone?: string): string {
+  const p = parts(d, timeZone)
+  return `${p['year']}-${p['month']}-${p['day']}`
+}
+
+/** "2026-12-01 00:00:00 UTC" */
+export function formatUtc(d: Date): string {
+  return d.toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC')
+}
+
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** The zone in effect, for the summary line ("times in Asia/Shanghai"). */
+export function zoneName(timeZone?: string): string {
+  return timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone
+}

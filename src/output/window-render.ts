@@ -1,0 +1,234 @@
+import { WINDOW_STATES } from '../cert/window.js'
+import type { WindowEvent, WindowRow, WindowTally } from '../flows/check-window.js'
+import type { Translate } from '../i18n/index.js'
+import type { BankProfile } from '../profile/types.js'
+import { csvLine } from './csv.js'
+import { family, labels } from './prometheus.js'
+import { certificateRecord, errorRecord, summaryRecord, type ErrorRecord } from './window-records.js'
+import type { TextSink } from './sink.js'
+import { measure, renderRow, type Column } from './table.js'
+import { formatDate, formatDateTime, zoneName } from './time.js'
+
+export const WINDOW_FORMATS = ['table', 'json', 'ndjson', 'csv', 'prometheus'] as const
+export type WindowFormat = (typeof WINDOW_FORMATS)[number]
+
+export interface RenderContext {
+  out: TextSink
+  t: Translate
+  profile: BankProfile
+  at: Date
+  tz?: string
+  /** Paints a state name for a terminal; identity when colour is off. */
+  paint?: (state: string, text: string) => string
+}
+
+export interface WindowRenderer {
+  event(ev: WindowEvent): Promise<void>
+  end(tally: WindowTally): Promise<void>
+}
+
+export function windowRenderer(format: WindowFormat, ctx: RenderContext): WindowRenderer {
+  switch (format) {
+    case 'json':
+      return jsonRenderer(ctx)
+    case 'ndjson':
+      return ndjsonRenderer(ctx)
+    case 'csv':
+      return csvRenderer(ctx)
+    case 'prometheus':
+      return prometheusRenderer(ctx)
+    case 'table':
+      return tableRenderer(ctx)
+  }
+}
+
+/** One JSON document, streamed: certificates as they come, errors (few) collected for the end. */
+function jsonRenderer(ctx: RenderContext): WindowRenderer {
+  const errors: ErrorRecord[] = []
+  let first = true
+  let started = false
+  const start = async (): Promise<void> => {
+    if (started) return
+    started = true
+    await ctx.out.write(`{"schemaVersion":1,"kind":"ukey.check-window","lab":${ctx.profile.lab},"certificates":[`)
+  }
+  return {
+    async event(ev) {
+      await start()
+      if (ev.type === 'error') errors.push(errorRecord(ev, ctx.t))
+      else {
+        await ctx.out.write((first ? '\n' : ',\n') + JSON.stringify(certificateRecord(ev, ctx.t, ctx.profile, ctx.tz)))
+        first = false
+      }
+    },
+    async end(tally) {
+      await start()
+      const summary = summaryRecord(tally, ctx.at, ctx.profile)
+      await ctx.out.write(`\n],"errors":${JSON.stringify(errors)},"summary":${JSON.stringify(summary)},"exitCode":${tally.exitCode}}\n`)
+    },
+  }
+}
+
+function ndjsonRenderer(ctx: RenderContext): WindowRenderer {
+  return {
+    async event(ev) {
+      const rec = ev.type === 'error' ? errorRecord(ev, ctx.t) : certificateRecord(ev, ctx.t, ctx.profile, ctx.tz)
+      await ctx.out.write(JSON.stringify(rec) + '\n')
+    },
+    async end(tally) {
+      await ctx.out.write(JSON.stringify(summaryRecord(tally, ctx.at, ctx.profile)) + '\n')
+    },
+  }
+}
+
+export const CSV_COLUMNS = [
+  'source', 'index', 'format', 'subject', 'issuer', 'serial', 'key_algorithm', 'not_before', 'not_after',
+  'state', 'days_left', 'window_opens', 'window_closes', 'advice', 'error_code', 'error_message',
+] as const
+
+function csvRenderer(ctx: RenderContext): WindowRenderer {
+  let header = false
+  const head = async (): Promise<void> => {
+    if (!header) await ctx.out.write(csvLine([...CSV_COLUMNS]))
+    header = true
+  }
+  return {
+    async event(ev) {
+      await head()
+      if (ev.type === 'error') {
+        const r = errorRecord(ev, ctx.t)
+        await ctx.out.write(csvLine([r.source, '', '', '', '', '', '', '', '', '', '', '', '', '', r.code, r.message]))
+      } else {
+        const r = certificateRecord(ev, ctx.t, ctx.profile, ctx.tz)
+        await ctx.out.write(
+          csvLine([r.source, r.index, r.format, r.subject, r.issuer, r.serial, r.keyAlgorithm, r.notBefore, r.notAfter,
+            r.state, r.daysLeft, r.window.opens, r.window.closes, r.advice, '', '']),
+        )
+      }
+    },
+    async end() {
+      await head()
+    },
+  }
+}
+
+/**
+ * Text exposition for node_exporter's textfile collector. Samples of one family
+ * must stay together, so the expiry family streams and the others are kept as
+ * compact label strings until the end.
+ */
+function prometheusRenderer(ctx: RenderContext): WindowRenderer {
+  const certLabels: string[] = []
+  const stateIdx: number[] = []
+  const opens: number[] = []
+  const closes: number[] = []
+  const errors: string[] = []
+  let started = false
+  return {
+    async event(ev) {
+      if (!started) {
+        started = true
+        await ctx.out.write(family('ukey_certificate_not_after_timestamp_seconds', 'Certificate expiry (notAfter), Unix time.'))
+      }
+      if (ev.type === 'error') {
+        errors.push(labels({ source: ev.source, code: ev.error.code }))
+        return
+      }
+      const l = labels({ source: ev.source, index: ev.index, subject: ev.cert.subjectCN ?? '', serial: ev.cert.serial })
+      certLabels.push(l)
+      stateIdx.push(WINDOW_STATES.indexOf(ev.window.state))
+      opens.push(ev.window.opens.getTime() / 1000)
+      closes.push(ev.window.closes.getTime() / 1000)
+      await ctx.out.write(`ukey_certificate_not_after_timestamp_seconds${l} ${ev.cert.notAfter.getTime() / 1000}\n`)
+    },
+    async end(tally) {
+      if (!started) await ctx.out.write(family('ukey_certificate_not_after_timestamp_seconds', 'Certificate expiry (notAfter), Unix time.'))
+      await ctx.out.write(family('ukey_certificate_renewal_window_state', 'Renewal window state (FAQ 4-6): 1 for the current state, 0 for the others.'))
+      for (let i = 0; i < certLabels.length; i++) {
+        const base = certLabels[i]!.slice(0, -1)
+        for (let s = 0; s < WINDOW_STATES.length; s++) {
+          await ctx.out.write(`ukey_certificate_renewal_window_state${base},state="${WINDOW_STATES[s]}"} ${s === stateIdx[i] ? 1 : 0}\n`)
+        }
+      }
+      await ctx.out.write(family('ukey_certificate_renewal_window_opens_timestamp_seconds', 'When renewal becomes possible, Unix time.'))
+      for (let i = 0; i < certLabels.length; i++) await ctx.out.write(`ukey_certificate_renewal_window_opens_timestamp_seconds${certLabels[i]} ${opens[i]}\n`)
+      await ctx.out.write(family('ukey_certificate_renewal_window_closes_timestamp_seconds', 'The last instant renewal is possible, Unix time.'))
+      for (let i = 0; i < certLabels.length; i++) await ctx.out.write(`ukey_certificate_renewal_window_closes_timestamp_seconds${certLabels[i]} ${closes[i]}\n`)
+      await ctx.out.write(family('ukey_input_error', 'An input that could not be read: 1 per input and error code.'))
+      for (const e of errors) await ctx.out.write(`ukey_input_error${e} 1\n`)
+      await ctx.out.write(family('ukey_check_certificates', 'Certificates checked, by renewal window state.'))
+      for (const s of WINDOW_STATES) await ctx.out.write(`ukey_check_certificates{state="${s}"} ${tally.states[s]}\n`)
+      await ctx.out.write(family('ukey_check_timestamp_seconds', 'The instant the window was evaluated at, Unix time.'))
+      await ctx.out.write(`ukey_check_timestamp_seconds ${ctx.at.getTime() / 1000}\n`)
+      await ctx.out.write(family('ukey_check_exit_code', 'The exit code of this check (README: exit codes).'))
+      await ctx.out.write(`ukey_check_exit_code${labels({ lab: String(ctx.profile.lab) })} ${tally.exitCode}\n`)
+    },
+  }
+}
+
+// Rows kept to size the columns before the table streams; later rows are fitted.
+const SAMPLE_ROWS = 200
+
+function tableRenderer(ctx: RenderContext): WindowRenderer {
+  const { t } = ctx
+  const paint = ctx.paint ?? ((_s: string, x: string) => x)
+  const columns: Column[] = [
+    { header: t('col.source'), max: 48, keepEnd: true },
+    { header: t('col.subject'), max: 32 },
+    { header: t('col.serial'), max: 20 },
+    { header: t('col.notAfter') },
+    { header: t('col.state') },
+    { header: t('col.window') },
+  ]
+  const sample: WindowRow[] = []
+  let widths: number[] | undefined
+  let first: WindowRow | undefined
+
+  const cells = (r: WindowRow): string[] => [
+    r.index > 1 || r.format !== 'pem' && r.format !== 'der' ? `${r.source}#${r.index}` : r.source,
+    r.cert.subjectCN ?? '',
+    r.cert.serial,
+    formatDate(r.cert.notAfter, ctx.tz),
+    t(`state.${r.window.state}`),
+    `${formatDate(r.window.opens, ctx.tz)} → ${formatDate(r.window.closes, ctx.tz)}`,
+  ]
+  const line = (r: WindowRow): string => {
+    const c = cells(r)
+    const text = renderRow(c, widths!, columns)
+    const label = c[4]!
+    return text.replace(label, paint(r.window.state, label)) + '\n'
+  }
+  const flushSample = async (): Promise<void> => {
+    widths = measure(columns, sample.map(cells))
+    await ctx.out.write(renderRow(columns.map((c) => c.header), widths, columns) + '\n')
+    for (const r of sample) await ctx.out.write(line(r))
+    sample.length = 0
+  }
+  return {
+    async event(ev) {
+      // Errors are reported on stderr by the command as they happen.
+      if (ev.type === 'error') return
+      first ??= ev
+      if (widths) await ctx.out.write(line(ev))
+      else {
+        sample.push(ev)
+        if (sample.length >= SAMPLE_ROWS) await flushSample()
+      }
+    },
+    async end(tally) {
+      if (!widths && sample.length) await flushSample()
+      const lines: string[] = ['']
+      const stateParts = WINDOW_STATES.filter((s) => tally.states[s] > 0).map((s) => paint(s, `${t(`state.${s}`)} ${tally.states[s]}`))
+      lines.push(`${t('summary.title')}: ${t('summary.certificates', { n: tally.certificates })}${stateParts.length ? ' · ' + stateParts.join(' · ') : ''}`)
+      if (tally.errors) lines.push(t('summary.errors', { n: tally.errors }))
+      lines.push(t('summary.at', { at: `${formatDateTime(ctx.at, ctx.tz)} (${zoneName(ctx.tz)})` }))
+      if (tally.certificates === 1 && first) lines.push(`${t('col.advice')}: ${certificateRecord(first, t, ctx.profile, ctx.tz).advice}`)
+      else {
+        for (const s of WINDOW_STATES) {
+          if (s !== 'valid' && tally.states[s] > 0) lines.push(`${paint(s, t(`state.${s}`))} (${tally.states[s]}): ${t(`adviceShort.${s}`, { grace: ctx.profile.window.graceAfterDays })}`)
+        }
+      }
+      await ctx.out.write(lines.join('\n') + '\n')
+    },
+  }
+}

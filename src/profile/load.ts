@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import envPaths from 'env-paths'
+import { DEFAULT_PROFILE } from './default.js'
+import type { BankProfile } from './types.js'
+import { UkeyError } from '../errors.js'
+
+/** Per-OS config directory: XDG on Linux, Library/Preferences on macOS, %APPDATA% on Windows. */
+export function configDir(): string {
+  return envPaths('ukey', { suffix: '' }).config
+}
+
+export function userProfilePath(): string {
+  return join(configDir(), 'profile.json')
+}
+
+type Validate = ((data: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string; params?: Record<string, unknown> }> | null }
+let validate: Validate | undefined
+
+function validator(): Validate {
+  if (!validate) {
+    // Ajv compiles the schema: only paid for when a profile file exists.
+    const require = createRequire(import.meta.url)
+    const Ajv = require('ajv') as typeof import('ajv').default
+    const schema = require('./profile.schema.json') as object
+    validate = new Ajv({ allErrors: false, strict: true }).compile(schema) as Validate
+  }
+  return validate
+}
+
+function fieldName(instancePath: string, params: Record<string, unknown> | undefined): string {
+  const extra = params?.['additionalProperty'] ?? params?.['missingProperty']
+  const path = instancePath.replace(/^\//, '').replace(/\//g, '.')
+  return [path, extra].filter(Boolean).join('.') || '(root)'
+}
+
+export function parseProfile(text: string, file: string): BankProfile {
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (e) {
+    throw new UkeyError('PROFILE_INVALID', { params: { file, field: '(JSON)', detail: (e as Error).message }, actions: ['action.fixProfile'] })
+  }
+  const v = validator()
+  if (!v(data)) {
+    const err = v.errors?.[0]
+    throw new UkeyError('PROFILE_INVALID', {
+      params: { file, field: fieldName(err?.instancePath ?? '', err?.params), detail: err?.message ?? 'is invalid' },
+      actions: ['action.fixProfile'],
+    })
+  }
+  const p = data as Partial<Omit<BankProfile, 'source'>>
+  return {
+    name: p.name ?? DEFAULT_PROFILE.name,
+    lab: p.lab ?? false,
+    source: file,
+    window: { ...DEFAULT_PROFILE.window, ...p.window },
+  }
+}
+
+/**
+ * `--profile FILE` if given, else the user's profile.json if present, else the
+ * built-in FAQ profile. A named file that is missing is an error; a missing
+ * default file is not.
+ */
+export function loadProfile(explicit?: string): BankProfile {
+  const file = explicit ?? userProfilePath()
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    if (!explicit && code === 'ENOENT') return DEFAULT_PROFILE
+    throw new UkeyError('PROFILE_UNREADABLE', { params: { file, detail: code ?? String(e) }, cause: e })
+  }
+  return parseProfile(text, file)
+}

@@ -1,0 +1,10 @@
+import type { WindowPolicy } from '../cert/window.js'
+
+export interface BankProfile {
+  name: string
+  /** The embedded lab, not a bank: every output must say so. */
+  lab: boolean
+  /** Where it came from: 'built-in' or a file path. */
+  source: string
+  window: WindowPolicy
+}
