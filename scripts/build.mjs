@@ -1,7 +1,8 @@
 // Compiles src/ to dist/ and copies the data files tsc does not.
-import { execFileSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { cpSync, rmSync } from 'node:fs'
 
 rmSync('dist', { recursive: true, force: true })
-execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.'], { stdio: 'inherit' })
+const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.'], { stdio: 'inherit' })
+if (tsc.status !== 0) process.exit(tsc.status ?? 1)
 cpSync('src/profile/profile.schema.json', 'dist/profile/profile.schema.json')

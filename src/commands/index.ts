@@ -1,10 +1,12 @@
 import CheckWindow from './check-window.js'
 import ExitCodes from './exit-codes.js'
 import ShowCert from './show-cert.js'
+import LabSamples from './lab/samples.js'
 
 /** oclif's explicit command strategy: no directory scan at start-up. */
 export const COMMANDS = {
   'check-window': CheckWindow,
   'show-cert': ShowCert,
   'exit-codes': ExitCodes,
+  'lab:samples': LabSamples,
 }

@@ -219,7 +219,7 @@ function tableRenderer(ctx: RenderContext): WindowRenderer {
       if (!widths && sample.length) await flushSample()
       const lines: string[] = ['']
       const stateParts = WINDOW_STATES.filter((s) => tally.states[s] > 0).map((s) => paint(s, `${t(`state.${s}`)} ${tally.states[s]}`))
-      lines.push(`${t('summary.title')}: ${t('summary.certificates', { n: tally.certificates })}${stateParts.length ? ' · ' + stateParts.join(' · ') : ''}`)
+      lines.push(`${t('summary.line', { n: tally.certificates })}${stateParts.length ? ' · ' + stateParts.join(' · ') : ''}`)
       if (tally.errors) lines.push(t('summary.errors', { n: tally.errors }))
       lines.push(t('summary.at', { at: `${formatDateTime(ctx.at, ctx.tz)} (${zoneName(ctx.tz)})` }))
       if (tally.certificates === 1 && first) lines.push(`${t('col.advice')}: ${certificateRecord(first, t, ctx.profile, ctx.tz).advice}`)

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // CLI tests spawn the built binary; two cores on CI.
+    maxWorkers: 2,
+    reporters: process.env['CI'] ? ['default'] : ['default'],
+  },
+})
