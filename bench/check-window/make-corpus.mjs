@@ -22,9 +22,10 @@
 // Skips generation when <outDir>/.corpus.json says the same count and the tree
 // holds exactly that many .pem files. The window states are relative to the
 // generation date (recorded in .corpus.json): delete the directory to regenerate.
-import { generateKeyPairSync, randomBytes, sign } from 'node:crypto'
+import { X509Certificate, generateKeyPairSync, randomBytes, sign } from 'node:crypto'
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs'
 import { join, dirname, resolve } from 'node:path'
+import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -53,11 +54,51 @@ if (existsSync(markerPath) && existsSync(caPath)) {
     const marker = JSON.parse(readFileSync(markerPath, 'utf8'))
     if (marker.count === count && countPem(outDir) === count) {
       console.error(`corpus ${outDir}: ${count} certificates already there (generated ${marker.generatedAt}), skipped`)
+      validateSample()
       process.exit(0)
     }
   } catch {
     // fall through and regenerate
   }
+}
+
+// ------------------------------------------------------------ openssl check
+// A sample of 20 files, evenly spread: `openssl verify -no_check_time -CAfile`
+// (signature and chain; expired ones are expected, hence -no_check_time) and
+// `openssl x509 -noout -enddate` compared with node:crypto's own parse.
+function validateSample() {
+  if (process.env.BENCH_SKIP_OPENSSL_CHECK) return
+  const step = Math.max(1, Math.floor(count / 20))
+  const files = []
+  for (let i = 0; i < count && files.length < 20; i += step) {
+    files.push(join(outDir, String(i % SUBDIRS).padStart(2, '0'), `cert-${String(i).padStart(6, '0')}.pem`))
+  }
+  let verified
+  try {
+    verified = execFileSync('openssl', ['verify', '-no_check_time', '-CAfile', caPath, ...files], { encoding: 'utf8' })
+  } catch (e) {
+    if (e.code === 'ENOENT') {
+      console.error('openssl not found: sample not validated')
+      return
+    }
+    console.error(`openssl verify FAILED:\n${e.stdout ?? ''}${e.stderr ?? ''}`)
+    process.exit(1)
+  }
+  const ok = verified.split('\n').filter((l) => l.endsWith(': OK')).length
+  if (ok !== files.length) {
+    console.error(`openssl verify: ${ok}/${files.length} OK\n${verified}`)
+    process.exit(1)
+  }
+  for (const f of files) {
+    const line = execFileSync('openssl', ['x509', '-noout', '-enddate', '-in', f], { encoding: 'utf8' }).trim()
+    const opensslEnd = Date.parse(line.replace(/^notAfter=/, ''))
+    const nodeEnd = Date.parse(new X509Certificate(readFileSync(f)).validTo)
+    if (!Number.isFinite(opensslEnd) || opensslEnd !== nodeEnd) {
+      console.error(`openssl x509 -enddate disagrees with node:crypto for ${f}: "${line}" vs ${new Date(nodeEnd).toISOString()}`)
+      process.exit(1)
+    }
+  }
+  console.error(`openssl: ${files.length} sample certificates verify against ${caPath}; -enddate matches node:crypto`)
 }
 
 // ---------------------------------------------------------------- DER builder
@@ -235,6 +276,7 @@ const marker = {
   ...tally,
   seconds: { keys: +((tKeys - t0) / 1000).toFixed(2), total: +((t1 - t0) / 1000).toFixed(2) },
 }
+validateSample()
 writeFileSync(markerPath, JSON.stringify(marker, null, 2) + '\n')
 console.error(
   `corpus ${outDir}: ${count} certificates in ${marker.seconds.total} s (keys ${marker.seconds.keys} s); ` +

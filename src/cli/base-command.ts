@@ -38,11 +38,16 @@ export abstract class UkeyCommand extends Command {
     process.stderr.write(text + '\n')
   }
 
+  /** One line on stderr for a failed input: the batch goes on. */
+  protected reportInput(error: UkeyError): void {
+    this.say(this.ui.t('error.line', { message: this.ui.t(error.key, error.params) }))
+  }
+
   override async catch(err: Error & { exitCode?: number }): Promise<void> {
     const { t, debug } = this.ui
-    const prefix = t('error.prefix')
+    const line = (message: string): void => this.say(t('error.line', { message }))
     if (isUkeyError(err)) {
-      this.say(`${prefix}: ${t(err.key, err.params)}`)
+      line(t(err.key, err.params))
       for (const a of err.actions) this.say(`  → ${t(a)}`)
       if (debug && err.cause instanceof Error) this.say(String(err.cause.stack))
       process.exitCode = err.exitCode
@@ -52,13 +57,13 @@ export abstract class UkeyCommand extends Command {
       // oclif's own parse errors (unknown flag, missing argument): a usage error.
       const exit = (err as Errors.CLIError).oclif?.exit
       if (exit === 0) return
-      this.say(`${prefix}: ${err.message.replace(/\nSee more help with --help$/, '')}`)
+      line(err.message.replace(/\nSee more help with --help$/, ''))
       this.say(`  → ukey ${this.id ?? ''} --help`)
       process.exitCode = typeof exit === 'number' && exit !== 1 ? exit : EXIT.USAGE
       return
     }
     const ue = new UkeyError('INTERNAL', { params: { detail: err.message || String(err) }, cause: err })
-    this.say(`${prefix}: ${t(ue.key, ue.params)}`)
+    line(t(ue.key, ue.params))
     this.say(debug ? String(err.stack) : `  → ${t('error.debugHint')}`)
     process.exitCode = EXIT.FAILURE
   }

@@ -64,7 +64,7 @@ PKCS#12 passwords: --password-stdin, the UKEY_P12_PASSWORD variable, or a masked
         progress?.tick(tally.certificates)
         if (ev.type === 'error' && !flags.quiet) {
           progress?.clear()
-          this.say(`${ui.t('error.prefix')}: ${ui.t(ev.error.key, ev.error.params)}`)
+          this.reportInput(ev.error)
         }
         await renderer?.event(ev)
       }

@@ -48,7 +48,7 @@ Exit codes: 0 when every input was read, 3 when one could not be (the others are
       if (ev.type === 'error') {
         exitCode = worstExit(exitCode, ev.error.exitCode)
         errors.push(errorRecord(ev, ui.t))
-        this.say(`${ui.t('error.prefix')}: ${ui.t(ev.error.key, ev.error.params)}`)
+        this.reportInput(ev.error)
       } else shown.push(ev)
     }
     if (flags.json) {

@@ -36,7 +36,7 @@ export const en = {
   'error.PROFILE_UNREADABLE': 'bank profile {file}: cannot be read ({detail})',
   'error.USAGE': '{detail}',
   'error.INTERNAL': 'unexpected failure: {detail}',
-  'error.prefix': 'Error',
+  'error.line': 'Error: {message}',
   'error.debugHint': 'Run again with --debug for details.',
 
   'action.checkPath': 'Check the path and spelling.',

@@ -35,7 +35,7 @@ export const zhCN: Record<MessageKey, string> = {
   'error.PROFILE_UNREADABLE': '银行配置文件 {file}：无法读取（{detail}）',
   'error.USAGE': '{detail}',
   'error.INTERNAL': '意外错误：{detail}',
-  'error.prefix': '错误',
+  'error.line': '错误：{message}',
   'error.debugHint': '加上 --debug 重新运行可查看详细信息。',
 
   'action.checkPath': '请检查路径和拼写。',

@@ -1,0 +1,225 @@
+#!/usr/bin/env bash
+# check-window benchmark: ukey against (a) an openssl shell loop, (b) one Python
+# process with `cryptography`, (c) Node merely reading the files, plus single-file
+# latency against `node -e 0`. One run, one machine; prints a Markdown table and
+# writes it to bench/out/check-window-<date>.md.
+#
+#   bash bench/check-window/run.sh                      # 10,000 and 100,000 files
+#   BENCH_SIZES=10000 bash bench/check-window/run.sh    # quick run
+#
+# Optional env: BENCH_SIZES (default "10000 100000"), BENCH_OPENSSL_SAMPLE (500),
+# BENCH_OPENSSL_RUNS (2), BENCH_PYTHONS (default: every one of `python3` on PATH
+# and /usr/bin/python3 that imports cryptography).
+set -euo pipefail
+# Start-up is measured as users see it: this machine and CI set NODE_EXTRA_CA_CERTS,
+# which adds ~75 ms to every Node start (see shared notes, stack.md).
+unset NODE_EXTRA_CA_CERTS
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+OUT="$ROOT/bench/out"
+TMP="$OUT/tmp-check-window"
+cd "$ROOT"
+mkdir -p "$OUT" "$TMP"
+
+SIZES=${BENCH_SIZES:-"10000 100000"}
+OSSL_SAMPLE=${BENCH_OPENSSL_SAMPLE:-500}
+OSSL_RUNS=${BENCH_OPENSSL_RUNS:-2}
+STAMP=$(date +%Y-%m-%dT%H%M%S)
+REPORT="$OUT/check-window-$STAMP.md"
+UKEY=(node "$ROOT/bin/run.js" check-window)
+
+log() { printf '· %s\n' "$*" >&2; }
+
+# ------------------------------------------------------------------ tools
+need_apt() { # command package
+  if ! command -v "$1" >/dev/null 2>&1 && [ ! -x "$1" ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      log "installing $2 (apt)"
+      apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+    else
+      echo "missing $1: install the Debian package $2" >&2
+      exit 1
+    fi
+  fi
+}
+need_apt hyperfine hyperfine
+need_apt /usr/bin/time time
+need_apt openssl openssl
+
+if [ ! -f "$ROOT/dist/commands/index.js" ]; then
+  log "dist/ missing: npm run build"
+  npm run build >&2
+fi
+
+PYTHONS=()
+if [ -n "${BENCH_PYTHONS:-}" ]; then
+  read -r -a PYTHONS <<<"$BENCH_PYTHONS"
+else
+  seen=""
+  for py in "$(command -v python3 || true)" /usr/bin/python3; do
+    [ -n "$py" ] && [ -x "$py" ] || continue
+    real=$(readlink -f "$("$py" -c 'import sys; print(sys.executable)')")
+    case " $seen " in *" $real "*) continue ;; esac
+    if "$py" -c 'import cryptography' 2>/dev/null; then PYTHONS+=("$py"); seen="$seen $real"; fi
+  done
+fi
+[ ${#PYTHONS[@]} -gt 0 ] || log "no python3 with cryptography: baseline (b) skipped (apt-get install python3-cryptography)"
+py_label() { "$1" -c 'import sys, cryptography; print("python %d.%d.%d + cryptography %s" % (sys.version_info[:3] + (cryptography.__version__,)))'; }
+
+# ------------------------------------------------------------------ helpers
+# hf NAME RUNS WARMUP [hyperfine options...] -- COMMAND: median seconds into $TMP/NAME.median
+hf() {
+  local name=$1 runs=$2 warmup=$3
+  shift 3
+  local opts=()
+  while [ "$1" != "--" ]; do opts+=("$1"); shift; done
+  shift
+  hyperfine --style basic --runs "$runs" --warmup "$warmup" -i "${opts[@]}" \
+    --export-json "$TMP/$name.json" "$@" >&2
+  node -e 'const r=require(process.argv[1]).results; for (const x of r) console.log(x.median.toFixed(4))' "$TMP/$name.json" >"$TMP/$name.median"
+}
+median() { sed -n "${2:-1}p" "$TMP/$1.median"; }
+# rss NAME COMMAND...: peak RSS (MB) of one run; the command's last stdout line into $TMP/NAME.last
+rss() {
+  local name=$1
+  shift
+  /usr/bin/time -f '%M' -o "$TMP/$name.rss" "$@" 2>/dev/null | tail -n 1 >"$TMP/$name.last" || true
+  awk 'END { printf "%.0f", $1 / 1024 }' "$TMP/$name.rss"
+}
+calc() { node -e "const v=+($1); console.log(Number.isFinite(v) ? v.toFixed(${2:-2}) : 'n/a')"; }
+rate() { calc "$1 / $2" 0; }
+verdict() { if [ "$(calc "$1" 0)" = 1 ]; then echo "**MET**"; else echo "**NOT MET**"; fi; }
+
+# ------------------------------------------------------------------ corpora
+for n in $SIZES; do
+  node "$HERE/make-corpus.mjs" "$n" "$OUT/corpus-$n"
+done
+FIRST=$(echo "$SIZES" | awk '{print $1}')
+LAST=$(echo "$SIZES" | awk '{print $NF}')
+ONE="$OUT/corpus-$FIRST/00/cert-000000.pem" # always "valid": exit 0
+
+# ------------------------------------------------------------------ machine
+CPU=$(lscpu 2>/dev/null | awk -F: '/Model name/ && !cpu { gsub(/^ +/, "", $2); cpu = $2 } END { print cpu }')
+MEM=$(free -g | awk '/^Mem:/ { print $2 " GiB" }')
+COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')
+DIRTY=$(git -C "$ROOT" status --porcelain -- src bin package.json 2>/dev/null | wc -l)
+{
+  echo "# check-window benchmark, $(date '+%Y-%m-%d %H:%M %Z')"
+  echo
+  echo "- machine: $(nproc) cores ($CPU), $MEM memory, $(uname -sr)"
+  echo "- node $(node --version), $(openssl version | cut -d' ' -f1-2), $(hyperfine --version)"
+  for py in "${PYTHONS[@]}"; do echo "- $py: $(py_label "$py")"; done
+  echo "- ukey at commit $COMMIT ($DIRTY uncommitted change(s) in src/ bin/ package.json); dist/ built $(date -r "$ROOT/dist/commands/index.js" '+%Y-%m-%d %H:%M')"
+  echo "- NODE_EXTRA_CA_CERTS unset for every command; times are hyperfine medians, page cache warm (1 warm-up run)"
+  echo
+} >"$REPORT"
+
+# ------------------------------------------------------------------ (a) openssl loop
+find "$OUT/corpus-$FIRST" -name '*.pem' | sort | sed -n "1,${OSSL_SAMPLE}p" >"$TMP/openssl-sample.txt"
+OSSL_N=$(wc -l <"$TMP/openssl-sample.txt")
+log "(a) openssl loop over $OSSL_N files"
+# What a technician writes; `|| true` only because -checkend exits 1 for "expires soon".
+hf openssl "$OSSL_RUNS" 0 -- \
+  "for f in \$(cat '$TMP/openssl-sample.txt'); do openssl x509 -noout -enddate -checkend \$((30*86400)) -in \"\$f\" || true; done"
+OSSL_S=$(median openssl)
+OSSL_RATE=$(rate "$OSSL_N" "$OSSL_S")
+
+# ------------------------------------------------------------------ per size
+ROWS="$TMP/rows.md"
+: >"$ROWS"
+declare -A UK UKQ FL RSS_UK RSS_UKQ PYBEST PYBEST_LABEL
+for n in $SIZES; do
+  dir="$OUT/corpus-$n"
+  if [ "$n" -ge 100000 ]; then runs=3; else runs=5; fi
+  log "size $n: ukey, floor, python ($runs runs each)"
+  hf "ukey-$n" "$runs" 1 -N -- "node $ROOT/bin/run.js check-window --recursive $dir --output ndjson"
+  hf "ukeyq-$n" "$runs" 1 -N -- "node $ROOT/bin/run.js check-window --recursive $dir --quiet"
+  hf "floor-$n" "$runs" 1 -N -- "node $HERE/read-floor.mjs $dir"
+  UK[$n]=$(median "ukey-$n")
+  UKQ[$n]=$(median "ukeyq-$n")
+  FL[$n]=$(median "floor-$n")
+  RSS_UK[$n]=$(rss "ukey-$n" "${UKEY[@]}" --recursive "$dir" --output ndjson)
+  RSS_UKQ[$n]=$(rss "ukeyq-$n" "${UKEY[@]}" --recursive "$dir" --quiet)
+  rss_fl=$(rss "floor-$n" node "$HERE/read-floor.mjs" "$dir")
+  ukey_states=$(node -e 'const s=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); console.log(s.certificates, JSON.stringify(Object.fromEntries(Object.entries(s.states).sort())))' "$TMP/ukey-$n.last")
+  [ "${ukey_states%% *}" = "$n" ] || { echo "ukey read ${ukey_states%% *} certificates, expected $n" >&2; exit 1; }
+
+  echo "| ukey check-window -r --output ndjson | $n | $runs | ${UK[$n]} | $(rate "$n" "${UK[$n]}") | ${RSS_UK[$n]} |" >>"$ROWS"
+  echo "| ukey check-window -r --quiet | $n | $runs | ${UKQ[$n]} | $(rate "$n" "${UKQ[$n]}") | ${RSS_UKQ[$n]} |" >>"$ROWS"
+  echo "| (c) node read floor (readFileSync) | $n | $runs | ${FL[$n]} | $(rate "$n" "${FL[$n]}") | $rss_fl |" >>"$ROWS"
+
+  best=""
+  for i in "${!PYTHONS[@]}"; do
+    py=${PYTHONS[$i]}
+    label=$(py_label "$py" | sed 's/^python /py /; s/ + cryptography / + crypt. /')
+    hf "py$i-$n" "$runs" 1 -N -- "$py $HERE/py_check.py $dir"
+    s=$(median "py$i-$n")
+    r=$(rss "py$i-$n" "$py" "$HERE/py_check.py" "$dir")
+    py_states=$(node -e 'const s=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); console.log(s.certificates, JSON.stringify(Object.fromEntries(Object.entries(s.states).sort())))' "$TMP/py$i-$n.last")
+    if [ "$py_states" != "$ukey_states" ]; then
+      echo "state counts differ at $n: ukey $ukey_states, $py $py_states" >&2
+      exit 1
+    fi
+    echo "| (b) $label, ndjson | $n | $runs | $s | $(rate "$n" "$s") | $r |" >>"$ROWS"
+    if [ -z "$best" ] || [ "$(calc "$s < $best" 0)" = 1 ]; then best=$s; PYBEST_LABEL[$n]=$label; fi
+  done
+  PYBEST[$n]=${best:-NaN}
+  echo "| (a) openssl loop, extrapolated from $OSSL_N files | $n | – | $(calc "$n / $OSSL_RATE" 1) (est.) | $OSSL_RATE | – |" >>"$ROWS"
+done
+
+# ------------------------------------------------------------------ single file
+log "single-file latency"
+hf single 30 3 -N -- \
+  "node $ROOT/bin/run.js check-window $ONE" \
+  "node -e 0" \
+  "openssl x509 -noout -enddate -checkend 2592000 -in $ONE"
+ONE_UK=$(median single 1)
+ONE_NODE=$(median single 2)
+ONE_OSSL=$(median single 3)
+
+# ------------------------------------------------------------------ report
+{
+  echo "## Throughput (wall time, median of N runs)"
+  echo
+  echo "| command | files | runs | median s | files/s | peak RSS MB |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+  cat "$ROWS"
+  echo
+  echo "(a) measured on the first $OSSL_N files of corpus-$FIRST: $OSSL_S s median of $OSSL_RUNS run(s) = $OSSL_RATE files/s; the time for more files is that rate extrapolated."
+  echo "State counts of ukey and every Python agree at every size (checked)."
+  echo
+  echo "## Single file (hyperfine -N, --warmup 3 --runs 30, medians)"
+  echo
+  echo "| command | median ms |"
+  echo "| --- | ---: |"
+  echo "| ukey check-window one.pem | $(calc "$ONE_UK * 1000" 1) |"
+  echo "| node -e 0 | $(calc "$ONE_NODE * 1000" 1) |"
+  echo "| openssl x509 -noout -enddate -checkend (one file) | $(calc "$ONE_OSSL * 1000" 1) |"
+  echo
+  echo "## Ratios and targets"
+  echo
+  echo "| ratio | value | target | verdict |"
+  echo "| --- | ---: | --- | --- |"
+  for n in $SIZES; do
+    echo "| python (fastest: ${PYBEST_LABEL[$n]:-none}) ÷ ukey ndjson, $n files | $(calc "${PYBEST[$n]} / ${UK[$n]}")× | ≥ 1.5× at 100,000 | $([ "$n" = "$LAST" ] && verdict "${PYBEST[$n]} / ${UK[$n]} >= 1.5" || echo '–') |"
+  done
+  for n in $SIZES; do
+    echo "| ukey ndjson ÷ node read floor, $n files | $(calc "${UK[$n]} / ${FL[$n]}")× | ≤ 1.5× | $(verdict "${UK[$n]} / ${FL[$n]} <= 1.5") |"
+    echo "| ukey --quiet ÷ node read floor, $n files | $(calc "${UKQ[$n]} / ${FL[$n]}")× | (≤ 1.5×) | $(verdict "${UKQ[$n]} / ${FL[$n]} <= 1.5") |"
+  done
+  echo "| peak RSS, ukey ndjson, $LAST files | ${RSS_UK[$LAST]} MB | < 150 MB at 100,000 | $(verdict "${RSS_UK[$LAST]} < 150") |"
+  echo "| peak RSS, ukey --quiet, $LAST files | ${RSS_UKQ[$LAST]} MB | (< 150 MB) | $(verdict "${RSS_UKQ[$LAST]} < 150") |"
+  echo "| single file: ukey ÷ node -e 0 | $(calc "$ONE_UK / $ONE_NODE")× | ≤ 3× | $(verdict "$ONE_UK / $ONE_NODE <= 3") |"
+  echo "| ukey ndjson ÷ openssl loop (speed-up), $LAST files | $(calc "($LAST / $OSSL_RATE) / ${UK[$LAST]}" 0)× | – | – |"
+  if [ "$LAST" != 100000 ]; then
+    echo
+    echo "Note: BENCH_SIZES=\"$SIZES\": the 100,000-file targets were judged at $LAST files."
+  fi
+} >>"$REPORT"
+
+rm -rf "$TMP"
+echo
+cat "$REPORT"
+echo
+echo "written to ${REPORT#"$ROOT"/}"

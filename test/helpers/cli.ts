@@ -1,0 +1,67 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+export const ROOT = resolve(import.meta.dirname, '../..')
+export const FIXTURES = join(ROOT, 'test/fixtures/certs')
+export const fixture = (name: string): string => join(FIXTURES, name)
+
+export interface RunResult {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+export interface RunOptions {
+  env?: Record<string, string | undefined>
+  stdin?: string | Buffer
+  cwd?: string
+}
+
+/** A home of its own per call: no user profile, no state from another test. */
+export function isolatedEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const home = mkdtempSync(join(tmpdir(), 'ukey-home-'))
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env['PATH'],
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, 'config'),
+    XDG_STATE_HOME: join(home, 'state'),
+    XDG_DATA_HOME: join(home, 'data'),
+    LANG: 'en_US.UTF-8',
+    TZ: 'UTC',
+    NO_COLOR: '1',
+    CI: 'true',
+    OCLIF_SKIP_NEW_VERSION_CHECK: 'true',
+  }
+  for (const [k, v] of Object.entries(extra)) {
+    if (v === undefined) delete env[k]
+    else env[k] = v
+  }
+  return env
+}
+
+/** Runs the built CLI as a user would: a child process, real argv, real streams. */
+export function ukey(args: string[], opts: RunOptions = {}): Promise<RunResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/run.js'), ...args], {
+      cwd: opts.cwd ?? ROOT,
+      env: isolatedEnv(opts.env),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    child.stdout.on('data', (d: Buffer) => out.push(d))
+    child.stderr.on('data', (d: Buffer) => err.push(d))
+    child.on('error', reject)
+    child.on('close', (code) =>
+      resolvePromise({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
+    )
+    child.stdin.on('error', () => undefined) // the CLI may exit before reading all of stdin
+    child.stdin.end(opts.stdin ?? '')
+  })
+}
+
+export function ndjson(text: string): Array<Record<string, unknown>> {
+  return text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>)
+}

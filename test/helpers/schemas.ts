@@ -1,0 +1,16 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import Ajv from 'ajv'
+import { ROOT } from './cli.js'
+
+const ajv = new Ajv({ allErrors: true, strict: true })
+const load = (name: string): object => JSON.parse(readFileSync(join(ROOT, 'docs/schema', name), 'utf8')) as object
+ajv.addSchema(load('check-window.schema.json'))
+ajv.addSchema(load('show-cert.schema.json'))
+
+/** Validates against the published schema; returns ajv's complaints ([] when valid). */
+export function schemaErrors(id: 'check-window' | 'show-cert', data: unknown, pointer = ''): string[] {
+  const v = ajv.getSchema(`https://ukey.invalid/schema/${id}.json${pointer}`)
+  if (!v) throw new Error(`no schema ${id}${pointer}`)
+  return v(data) ? [] : (v.errors ?? []).map((e) => `${e.instancePath} ${e.message}`)
+}
