@@ -56,12 +56,15 @@ PYTHONS=()
 if [ -n "${BENCH_PYTHONS:-}" ]; then
   read -r -a PYTHONS <<<"$BENCH_PYTHONS"
 else
+  # The interpreter itself (sys.executable), not a pyenv shim: the shim is a shell
+  # script that would add its own start-up to every run.
   seen=""
-  for py in "$(command -v python3 || true)" /usr/bin/python3; do
-    [ -n "$py" ] && [ -x "$py" ] || continue
-    real=$(readlink -f "$("$py" -c 'import sys; print(sys.executable)')")
+  for cand in python3 /usr/bin/python3; do
+    exe=$("$cand" -c 'import sys, cryptography; print(sys.executable)' 2>/dev/null) || continue
+    real=$(readlink -f "$exe")
     case " $seen " in *" $real "*) continue ;; esac
-    if "$py" -c 'import cryptography' 2>/dev/null; then PYTHONS+=("$py"); seen="$seen $real"; fi
+    PYTHONS+=("$exe")
+    seen="$seen $real"
   done
 fi
 [ ${#PYTHONS[@]} -gt 0 ] || log "no python3 with cryptography: baseline (b) skipped (apt-get install python3-cryptography)"
@@ -77,9 +80,10 @@ hf() {
   shift
   hyperfine --style basic --runs "$runs" --warmup "$warmup" -i "${opts[@]}" \
     --export-json "$TMP/$name.json" "$@" >&2
-  node -e 'const r=require(process.argv[1]).results; for (const x of r) console.log(x.median.toFixed(4))' "$TMP/$name.json" >"$TMP/$name.median"
+  node -e 'const r=require(process.argv[1]).results; for (const x of r) console.log(x.median.toFixed(3), (x.stddev ?? 0).toFixed(3))' "$TMP/$name.json" >"$TMP/$name.median"
 }
-median() { sed -n "${2:-1}p" "$TMP/$1.median"; }
+median() { sed -n "${2:-1}p" "$TMP/$1.median" | cut -d' ' -f1; }
+sigma() { sed -n "${2:-1}p" "$TMP/$1.median" | cut -d' ' -f2; }
 # rss NAME COMMAND...: peak RSS (MB) of one run; the command's last stdout line into $TMP/NAME.last
 rss() {
   local name=$1
@@ -145,9 +149,9 @@ for n in $SIZES; do
   ukey_states=$(node -e 'const s=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); console.log(s.certificates, JSON.stringify(Object.fromEntries(Object.entries(s.states).sort())))' "$TMP/ukey-$n.last")
   [ "${ukey_states%% *}" = "$n" ] || { echo "ukey read ${ukey_states%% *} certificates, expected $n" >&2; exit 1; }
 
-  echo "| ukey check-window -r --output ndjson | $n | $runs | ${UK[$n]} | $(rate "$n" "${UK[$n]}") | ${RSS_UK[$n]} |" >>"$ROWS"
-  echo "| ukey check-window -r --quiet | $n | $runs | ${UKQ[$n]} | $(rate "$n" "${UKQ[$n]}") | ${RSS_UKQ[$n]} |" >>"$ROWS"
-  echo "| (c) node read floor (readFileSync) | $n | $runs | ${FL[$n]} | $(rate "$n" "${FL[$n]}") | $rss_fl |" >>"$ROWS"
+  echo "| ukey check-window -r --output ndjson | $n | $runs | ${UK[$n]} ± $(sigma "ukey-$n") | $(rate "$n" "${UK[$n]}") | ${RSS_UK[$n]} |" >>"$ROWS"
+  echo "| ukey check-window -r --quiet | $n | $runs | ${UKQ[$n]} ± $(sigma "ukeyq-$n") | $(rate "$n" "${UKQ[$n]}") | ${RSS_UKQ[$n]} |" >>"$ROWS"
+  echo "| (c) node read floor (readFileSync) | $n | $runs | ${FL[$n]} ± $(sigma "floor-$n") | $(rate "$n" "${FL[$n]}") | $rss_fl |" >>"$ROWS"
 
   best=""
   for i in "${!PYTHONS[@]}"; do
@@ -161,7 +165,7 @@ for n in $SIZES; do
       echo "state counts differ at $n: ukey $ukey_states, $py $py_states" >&2
       exit 1
     fi
-    echo "| (b) $label, ndjson | $n | $runs | $s | $(rate "$n" "$s") | $r |" >>"$ROWS"
+    echo "| (b) $label, ndjson | $n | $runs | $s ± $(sigma "py$i-$n") | $(rate "$n" "$s") | $r |" >>"$ROWS"
     if [ -z "$best" ] || [ "$(calc "$s < $best" 0)" = 1 ]; then best=$s; PYBEST_LABEL[$n]=$label; fi
   done
   PYBEST[$n]=${best:-NaN}
@@ -182,7 +186,7 @@ ONE_OSSL=$(median single 3)
 {
   echo "## Throughput (wall time, median of N runs)"
   echo
-  echo "| command | files | runs | median s | files/s | peak RSS MB |"
+  echo "| command | files | runs | median s (± σ) | files/s (median) | peak RSS MB |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: |"
   cat "$ROWS"
   echo
@@ -191,11 +195,11 @@ ONE_OSSL=$(median single 3)
   echo
   echo "## Single file (hyperfine -N, --warmup 3 --runs 30, medians)"
   echo
-  echo "| command | median ms |"
+  echo "| command | median ms (± σ) |"
   echo "| --- | ---: |"
-  echo "| ukey check-window one.pem | $(calc "$ONE_UK * 1000" 1) |"
-  echo "| node -e 0 | $(calc "$ONE_NODE * 1000" 1) |"
-  echo "| openssl x509 -noout -enddate -checkend (one file) | $(calc "$ONE_OSSL * 1000" 1) |"
+  echo "| ukey check-window one.pem | $(calc "$ONE_UK * 1000" 1) ± $(calc "$(sigma single 1) * 1000" 1) |"
+  echo "| node -e 0 | $(calc "$ONE_NODE * 1000" 1) ± $(calc "$(sigma single 2) * 1000" 1) |"
+  echo "| openssl x509 -noout -enddate -checkend (one file) | $(calc "$ONE_OSSL * 1000" 1) ± $(calc "$(sigma single 3) * 1000" 1) |"
   echo
   echo "## Ratios and targets"
   echo
