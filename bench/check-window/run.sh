@@ -27,9 +27,9 @@ OSSL_SAMPLE=${BENCH_OPENSSL_SAMPLE:-500}
 OSSL_RUNS=${BENCH_OPENSSL_RUNS:-2}
 STAMP=$(date +%Y-%m-%dT%H%M%S)
 REPORT="$OUT/check-window-$STAMP.md"
-UKEY=(node "$ROOT/bin/run.js" check-window)
 
 log() { printf '· %s\n' "$*" >&2; }
+calc() { node -e "const v=+($1); console.log(Number.isFinite(v) ? v.toFixed(${2:-2}) : 'n/a')"; }
 
 # ------------------------------------------------------------------ tools
 need_apt() { # command package
@@ -51,6 +51,21 @@ if [ ! -f "$ROOT/dist/commands/index.js" ]; then
   log "dist/ missing: npm run build"
   npm run build >&2
 fi
+# Others rebuild dist/ while this runs (the build removes it first): benchmark a
+# private copy of bin/ + dist/ + package.json taken when dist/ has been still for
+# 5 s. node_modules resolves from the repository root above bench/out/.
+SNAP="$OUT/ukey-snapshot"
+for _ in $(seq 120); do
+  newest=$(find "$ROOT/dist" -type f -printf '%T@\n' 2>/dev/null | sort -n | tail -n 1)
+  if [ -f "$ROOT/dist/commands/index.js" ] && [ -n "$newest" ] && [ "$(calc "$(date +%s.%N) - $newest > 5" 0)" = 1 ]; then break; fi
+  sleep 1
+done
+rm -rf "$SNAP"
+mkdir -p "$SNAP"
+cp -r "$ROOT/bin" "$ROOT/dist" "$ROOT/package.json" "$SNAP/"
+[ -f "$ROOT/oclif.manifest.json" ] && cp "$ROOT/oclif.manifest.json" "$SNAP/"
+SNAP_TIME=$(date -r "$SNAP/dist/commands/index.js" '+%Y-%m-%d %H:%M:%S')
+UKEY_JS="$SNAP/bin/run.js"
 
 PYTHONS=()
 if [ -n "${BENCH_PYTHONS:-}" ]; then
@@ -88,11 +103,15 @@ sigma() { sed -n "${2:-1}p" "$TMP/$1.median" | cut -d' ' -f2; }
 rss() {
   local name=$1
   shift
-  /usr/bin/time -f '%M' -o "$TMP/$name.rss" "$@" 2>/dev/null | tail -n 1 >"$TMP/$name.last" || true
+  set +e
+  /usr/bin/time -f '%M' -o "$TMP/$name.rss" "$@" 2>/dev/null | tail -n 1 >"$TMP/$name.last"
+  echo "${PIPESTATUS[0]}" >"$TMP/$name.rc"
+  set -e
   awk 'END { printf "%.0f", $1 / 1024 }' "$TMP/$name.rss"
 }
-calc() { node -e "const v=+($1); console.log(Number.isFinite(v) ? v.toFixed(${2:-2}) : 'n/a')"; }
 rate() { calc "$1 / $2" 0; }
+# "count {sorted state counts}" from an ndjson summary line
+summary_states() { node -e 'const s=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); console.log(s.certificates, JSON.stringify(Object.fromEntries(Object.entries(s.states).sort())))' "$1"; }
 verdict() { if [ "$(calc "$1" 0)" = 1 ]; then echo "**MET**"; else echo "**NOT MET**"; fi; }
 
 # ------------------------------------------------------------------ corpora
@@ -114,8 +133,9 @@ DIRTY=$(git -C "$ROOT" status --porcelain -- src bin package.json 2>/dev/null | 
   echo "- machine: $(nproc) cores ($CPU), $MEM memory, $(uname -sr)"
   echo "- node $(node --version), $(openssl version | cut -d' ' -f1-2), $(hyperfine --version)"
   for py in "${PYTHONS[@]}"; do echo "- $py: $(py_label "$py")"; done
-  echo "- ukey at commit $COMMIT ($DIRTY uncommitted change(s) in src/ bin/ package.json); dist/ built $(date -r "$ROOT/dist/commands/index.js" '+%Y-%m-%d %H:%M')"
+  echo "- ukey at commit $COMMIT ($DIRTY uncommitted change(s) in src/ bin/ package.json); benchmarked from a copy of bin/ + dist/ (dist built $SNAP_TIME)"
   echo "- NODE_EXTRA_CA_CERTS unset for every command; times are hyperfine medians, page cache warm (1 warm-up run)"
+  echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores; anything else running skews the figures)"
   echo
 } >"$REPORT"
 
@@ -137,17 +157,24 @@ for n in $SIZES; do
   dir="$OUT/corpus-$n"
   if [ "$n" -ge 100000 ]; then runs=3; else runs=5; fi
   log "size $n: ukey, floor, python ($runs runs each)"
-  hf "ukey-$n" "$runs" 1 -N -- "node $ROOT/bin/run.js check-window --recursive $dir --output ndjson"
-  hf "ukeyq-$n" "$runs" 1 -N -- "node $ROOT/bin/run.js check-window --recursive $dir --quiet"
+  # One checked run each first (peak RSS, state counts, exit codes): hyperfine -i
+  # below ignores exit codes (the corpus exits 12), so a broken run must fail here.
+  RSS_UK[$n]=$(rss "ukey-$n" node "$UKEY_JS" check-window --recursive "$dir" --output ndjson)
+  RSS_UKQ[$n]=$(rss "ukeyq-$n" node "$UKEY_JS" check-window --recursive "$dir" --quiet)
+  rss_fl=$(rss "floor-$n" node "$HERE/read-floor.mjs" "$dir")
+  ukey_states=$(summary_states "$TMP/ukey-$n.last")
+  [ "${ukey_states%% *}" = "$n" ] || { echo "ukey read ${ukey_states%% *} certificates, expected $n" >&2; exit 1; }
+  ukey_rc=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).exitCode)' "$TMP/ukey-$n.last")
+  [ "$(cat "$TMP/ukey-$n.rc")" = "$ukey_rc" ] && [ "$(cat "$TMP/ukeyq-$n.rc")" = "$ukey_rc" ] ||
+    { echo "ukey exit codes: ndjson $(cat "$TMP/ukey-$n.rc"), --quiet $(cat "$TMP/ukeyq-$n.rc"), summary says $ukey_rc" >&2; exit 1; }
+  [ "$(cut -d' ' -f1 "$TMP/floor-$n.last")" = "$n" ] || { echo "read floor: $(cat "$TMP/floor-$n.last")" >&2; exit 1; }
+
+  hf "ukey-$n" "$runs" 1 -N -- "node $UKEY_JS check-window --recursive $dir --output ndjson"
+  hf "ukeyq-$n" "$runs" 1 -N -- "node $UKEY_JS check-window --recursive $dir --quiet"
   hf "floor-$n" "$runs" 1 -N -- "node $HERE/read-floor.mjs $dir"
   UK[$n]=$(median "ukey-$n")
   UKQ[$n]=$(median "ukeyq-$n")
   FL[$n]=$(median "floor-$n")
-  RSS_UK[$n]=$(rss "ukey-$n" "${UKEY[@]}" --recursive "$dir" --output ndjson)
-  RSS_UKQ[$n]=$(rss "ukeyq-$n" "${UKEY[@]}" --recursive "$dir" --quiet)
-  rss_fl=$(rss "floor-$n" node "$HERE/read-floor.mjs" "$dir")
-  ukey_states=$(node -e 'const s=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); console.log(s.certificates, JSON.stringify(Object.fromEntries(Object.entries(s.states).sort())))' "$TMP/ukey-$n.last")
-  [ "${ukey_states%% *}" = "$n" ] || { echo "ukey read ${ukey_states%% *} certificates, expected $n" >&2; exit 1; }
 
   echo "| ukey check-window -r --output ndjson | $n | $runs | ${UK[$n]} ± $(sigma "ukey-$n") | $(rate "$n" "${UK[$n]}") | ${RSS_UK[$n]} |" >>"$ROWS"
   echo "| ukey check-window -r --quiet | $n | $runs | ${UKQ[$n]} ± $(sigma "ukeyq-$n") | $(rate "$n" "${UKQ[$n]}") | ${RSS_UKQ[$n]} |" >>"$ROWS"
@@ -157,14 +184,14 @@ for n in $SIZES; do
   for i in "${!PYTHONS[@]}"; do
     py=${PYTHONS[$i]}
     label=$(py_label "$py" | sed 's/^python /py /; s/ + cryptography / + crypt. /')
-    hf "py$i-$n" "$runs" 1 -N -- "$py $HERE/py_check.py $dir"
-    s=$(median "py$i-$n")
     r=$(rss "py$i-$n" "$py" "$HERE/py_check.py" "$dir")
-    py_states=$(node -e 'const s=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); console.log(s.certificates, JSON.stringify(Object.fromEntries(Object.entries(s.states).sort())))' "$TMP/py$i-$n.last")
+    py_states=$(summary_states "$TMP/py$i-$n.last")
     if [ "$py_states" != "$ukey_states" ]; then
       echo "state counts differ at $n: ukey $ukey_states, $py $py_states" >&2
       exit 1
     fi
+    hf "py$i-$n" "$runs" 1 -N -- "$py $HERE/py_check.py $dir"
+    s=$(median "py$i-$n")
     echo "| (b) $label, ndjson | $n | $runs | $s ± $(sigma "py$i-$n") | $(rate "$n" "$s") | $r |" >>"$ROWS"
     if [ -z "$best" ] || [ "$(calc "$s < $best" 0)" = 1 ]; then best=$s; PYBEST_LABEL[$n]=$label; fi
   done
@@ -174,8 +201,9 @@ done
 
 # ------------------------------------------------------------------ single file
 log "single-file latency"
+node "$UKEY_JS" check-window "$ONE" >/dev/null || { echo "ukey check-window $ONE failed" >&2; exit 1; }
 hf single 30 3 -N -- \
-  "node $ROOT/bin/run.js check-window $ONE" \
+  "node $UKEY_JS check-window $ONE" \
   "node -e 0" \
   "openssl x509 -noout -enddate -checkend 2592000 -in $ONE"
 ONE_UK=$(median single 1)
@@ -216,6 +244,8 @@ ONE_OSSL=$(median single 3)
   echo "| peak RSS, ukey --quiet, $LAST files | ${RSS_UKQ[$LAST]} MB | (< 150 MB) | $(verdict "${RSS_UKQ[$LAST]} < 150") |"
   echo "| single file: ukey ÷ node -e 0 | $(calc "$ONE_UK / $ONE_NODE")× | ≤ 3× | $(verdict "$ONE_UK / $ONE_NODE <= 3") |"
   echo "| ukey ndjson ÷ openssl loop (speed-up), $LAST files | $(calc "($LAST / $OSSL_RATE) / ${UK[$LAST]}" 0)× | – | – |"
+  echo
+  echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
   if [ "$LAST" != 100000 ]; then
     echo
     echo "Note: BENCH_SIZES=\"$SIZES\": the 100,000-file targets were judged at $LAST files."

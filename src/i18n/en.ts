@@ -30,7 +30,7 @@ export const en = {
   'error.CERT_TRUNCATED': '{source}: the certificate is truncated ({detail})',
   'error.CERT_CORRUPT': '{source}: the certificate is damaged ({detail})',
   'error.PKCS12_PASSWORD_WRONG': '{source}: wrong PKCS#12 password',
-  'error.PKCS12_PASSWORD_REQUIRED': '{source}: this PKCS#12 file needs a password',
+  'error.PKCS12_PASSWORD_REQUIRED': '{source}: this PKCS#12 file needs a password (give it with --password-stdin or UKEY_P12_PASSWORD, or run in a terminal)',
   'error.PKCS12_UNSUPPORTED': '{source}: unsupported PKCS#12 protection ({detail})',
   'error.PROFILE_INVALID': 'bank profile {file}: {field} {detail}',
   'error.PROFILE_UNREADABLE': 'bank profile {file}: cannot be read ({detail})',

@@ -29,7 +29,7 @@ export const zhCN: Record<MessageKey, string> = {
   'error.CERT_TRUNCATED': '{source}：证书不完整（{detail}）',
   'error.CERT_CORRUPT': '{source}：证书已损坏（{detail}）',
   'error.PKCS12_PASSWORD_WRONG': '{source}：PKCS#12 密码错误',
-  'error.PKCS12_PASSWORD_REQUIRED': '{source}：此 PKCS#12 文件需要密码',
+  'error.PKCS12_PASSWORD_REQUIRED': '{source}：此 PKCS#12 文件需要密码（请用 --password-stdin 或 UKEY_P12_PASSWORD 提供，或在终端中运行）',
   'error.PKCS12_UNSUPPORTED': '{source}：不支持的 PKCS#12 保护方式（{detail}）',
   'error.PROFILE_INVALID': '银行配置文件 {file}：{field} {detail}',
   'error.PROFILE_UNREADABLE': '银行配置文件 {file}：无法读取（{detail}）',

@@ -185,7 +185,7 @@ describe('check-window: bad input gets one clear line, an exit code, and the bat
     const { ROOT, isolatedEnv } = await import('../helpers/cli.js')
     const args = [join(ROOT, 'bin/run.js'), 'check-window', '-r', dir, '--output', 'ndjson']
     const r = process.getuid?.() === 0
-      ? spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, ...args], { env: isolatedEnv({ HOME: tmpdir() }), encoding: 'utf8' })
+      ? spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, ...args], { env: isolatedEnv({ HOME: tmpdir(), XDG_CONFIG_HOME: join(dir, 'no-config') }), encoding: 'utf8' })
       : spawnSync(process.execPath, args, { env: isolatedEnv(), encoding: 'utf8' })
     const recs = ndjson(r.stdout)
     expect(recs.find((x) => x['type'] === 'error')).toMatchObject({ source: locked, code: 'INPUT_UNREADABLE' })
