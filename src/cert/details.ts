@@ -98,12 +98,17 @@ export async function certDetails(summary: CertSummary): Promise<CertDetails> {
   const sigOid = signatureOid(der)
   let selfSigned = cert.subject === cert.issuer
   if (selfSigned) {
-    try {
-      const n = new NodeX509(der)
-      selfSigned = n.verify(n.publicKey)
-    } catch {
-      // SM2: node cannot verify; equal names and equal key identifiers are the best evidence left.
+    if (summary.keyAlgorithm === 'SM2') {
+      // Node's OpenSSL binding cannot pass the SM2 distinguishing ID (GM/T 0009) a verify needs:
+      // equal names and matching key identifiers are the evidence left.
       selfSigned = !aki?.keyId || aki.keyId === ski?.keyId
+    } else {
+      try {
+        const n = new NodeX509(der)
+        selfSigned = n.verify(n.publicKey)
+      } catch {
+        selfSigned = false
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 import CheckWindow from './check-window.js'
 import ExitCodes from './exit-codes.js'
+import HelpCommand from './help.js'
 import ShowCert from './show-cert.js'
 import LabSamples from './lab/samples.js'
 
@@ -8,5 +9,6 @@ export const COMMANDS = {
   'check-window': CheckWindow,
   'show-cert': ShowCert,
   'exit-codes': ExitCodes,
+  help: HelpCommand,
   'lab:samples': LabSamples,
 }

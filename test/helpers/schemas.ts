@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import Ajv from 'ajv'
+import { Ajv } from 'ajv'
 import { ROOT } from './cli.js'
 
 const ajv = new Ajv({ allErrors: true, strict: true })
@@ -12,5 +12,5 @@ ajv.addSchema(load('show-cert.schema.json'))
 export function schemaErrors(id: 'check-window' | 'show-cert', data: unknown, pointer = ''): string[] {
   const v = ajv.getSchema(`https://ukey.invalid/schema/${id}.json${pointer}`)
   if (!v) throw new Error(`no schema ${id}${pointer}`)
-  return v(data) ? [] : (v.errors ?? []).map((e) => `${e.instancePath} ${e.message}`)
+  return v(data) ? [] : (v.errors ?? []).map((e: { instancePath: string; message?: string }) => `${e.instancePath} ${e.message}`)
 }
