@@ -39,11 +39,15 @@ export function decodeCertificates(buf: Buffer, source: string): Decoded | 'pkcs
   if (looksLikePem(buf)) return decodePem(buf, source)
   if (buf[0] === 0x30) {
     if (looksLikePkcs7(buf)) {
+      let certificates: CertSummary[]
       try {
-        return { format: 'pkcs7', certificates: fromPkcs7(buf), problems: [] }
+        certificates = fromPkcs7(buf)
       } catch (e) {
         throw derProblem(e, source)
       }
+      // A signed message or an empty bundle: no certificate to check, as for PEM.
+      if (certificates.length === 0) throw new UkeyError('NOT_A_CERTIFICATE', { params: { source } })
+      return { format: 'pkcs7', certificates, problems: [] }
     }
     if (looksLikePkcs12(buf)) return 'pkcs12'
     try {

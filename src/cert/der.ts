@@ -153,10 +153,12 @@ export function timeValue(buf: Uint8Array, tlv: Tlv): number {
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) {
     throw new DerError('malformed', 'time field out of range')
   }
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second)
-  // Date.UTC rolls 31 February into March; a real time never needs that.
-  if (new Date(ms).getUTCDate() !== day) throw new DerError('malformed', 'day does not exist in that month')
-  return ms
+  // Date.UTC maps years 0–99 to 19xx; setUTCFullYear takes the year as written.
+  const d = new Date(Date.UTC(2000, month - 1, day, hour, minute, second))
+  d.setUTCFullYear(year, month - 1, day)
+  // Rolling 31 February into March would hide a damaged date.
+  if (d.getUTCDate() !== day || d.getUTCMonth() !== month - 1) throw new DerError('malformed', 'day does not exist in that month')
+  return d.getTime()
 }
 
 const latin1 = new TextDecoder('latin1')

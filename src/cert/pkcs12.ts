@@ -49,7 +49,8 @@ export function openPkcs12(buf: Buffer, password: string, source: string): Pkcs1
     if (/unsupported|not supported|Unknown/i.test(msg)) {
       throw new UkeyError('PKCS12_UNSUPPORTED', { params: { source, detail: msg.slice(0, 120) }, cause })
     }
-    return { ok: false, reason: 'password' }
+    // Anything else is structure forge could not read: a damaged file, whatever the password.
+    throw new UkeyError('CERT_CORRUPT', { params: { source, detail: msg.slice(0, 120) }, cause })
   }
   const certificates: Buffer[] = []
   for (const safe of p12.safeContents) {
