@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { execute } from '@oclif/core'
+import { main } from '../dist/ukey.js'
 
-await execute({ dir: import.meta.url })
+void main()

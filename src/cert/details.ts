@@ -82,6 +82,15 @@ function keySize(spki: Buffer, algorithm: string): number | null {
   return CURVE_BITS[algorithm] ?? null
 }
 
+/**
+ * RFC 4514 order, most specific first ("CN=张三, O=测试银行, C=CN"), as openssl
+ * -nameopt RFC2253 and the Windows certificate dialog show it; @peculiar/x509
+ * prints the DER order. Escaped commas inside values ("\,") stay put.
+ */
+function rfc4514(derOrder: string): string {
+  return derOrder.split(/(?<!\\), (?=[A-Za-z][A-Za-z0-9-]*=|\d+(?:\.\d+)+=)/).reverse().join(', ')
+}
+
 export async function certDetails(summary: CertSummary): Promise<CertDetails> {
   const x = await loadX509()
   const der = Buffer.from(summary.der)
@@ -113,8 +122,8 @@ export async function certDetails(summary: CertSummary): Promise<CertDetails> {
   }
 
   return {
-    subject: cert.subject,
-    issuer: cert.issuer,
+    subject: rfc4514(cert.subject),
+    issuer: rfc4514(cert.issuer),
     serial: summary.serial,
     notBefore: summary.notBefore,
     notAfter: summary.notAfter,

@@ -4,7 +4,7 @@ import type { BankProfile } from '../profile/types.js'
 import { pad } from './table.js'
 import { formatDateTime, formatUtc } from './time.js'
 import { adviceFor, errorRecord, type ErrorRecord } from './window-records.js'
-import stringWidth from 'string-width'
+import { displayWidth as stringWidth } from './width.js'
 
 export interface ShowRecord {
   type: 'certificate'

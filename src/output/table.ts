@@ -1,4 +1,4 @@
-import stringWidth from 'string-width'
+import { displayWidth as stringWidth } from './width.js'
 
 /**
  * Column layout that measures display width, so Chinese (full-width) subjects

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import envPaths from 'env-paths'
 import { DEFAULT_PROFILE } from './default.js'
+import profileSchema from './profile.schema.json' with { type: 'json' }
 import type { BankProfile } from './types.js'
 import { UkeyError } from '../errors.js'
 
@@ -21,10 +22,8 @@ let validate: Validate | undefined
 function validator(): Validate {
   if (!validate) {
     // Ajv compiles the schema: only paid for when a profile file exists.
-    const require = createRequire(import.meta.url)
-    const Ajv = require('ajv') as typeof import('ajv').default
-    const schema = require('./profile.schema.json') as object
-    validate = new Ajv({ allErrors: false, strict: true }).compile(schema) as Validate
+    const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv')
+    validate = new Ajv({ allErrors: false, strict: true }).compile(profileSchema) as Validate
   }
   return validate
 }

@@ -69,7 +69,7 @@ describe('show-cert for people', () => {
     expect(r.stdout).toContain('剩余天数')
     // Values start in one column whatever the label's width.
     const lines = r.stdout.split('\n').filter((l) => l.startsWith('  '))
-    const { default: stringWidth } = await import('string-width')
+    const { displayWidth: stringWidth } = await import('../../src/output/width.js')
     const starts = new Set(lines.map((l) => stringWidth(l.match(/^\s+\S+(?:\s\S+)*?\s{2,}/)?.[0] ?? '')))
     expect(starts.size).toBe(1)
   })

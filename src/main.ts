@@ -1,0 +1,13 @@
+import { execute, settings } from '@oclif/core'
+import { COMMANDS } from './commands/index.js'
+
+// The bundle is its own command target (package.json oclif.commands): oclif's
+// import of it finds this module already loaded, so start-up reads one file.
+export { COMMANDS }
+
+/** Runs the CLI. Not awaited at module level: oclif imports this very module. */
+export function main(): Promise<unknown> {
+  // A TypeScript source tree is present in a checkout; never transpile at run time.
+  settings.enableAutoTranspile = false
+  return execute({ dir: import.meta.url })
+}
