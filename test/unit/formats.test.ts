@@ -58,3 +58,14 @@ describe('--at and --tz', () => {
     expect(formatDate(d, 'America/New_York')).toBe('2026-12-31')
   })
 })
+
+describe('local time without --tz', () => {
+  it('matches what Intl says for the system zone', () => {
+    const sys = Intl.DateTimeFormat().resolvedOptions().timeZone
+    for (const iso of ['2027-01-01T00:00:00Z', '2026-07-01T12:34:56Z', '1999-12-31T23:59:59Z']) {
+      const d = new Date(iso)
+      expect(formatDateTime(d)).toBe(formatDateTime(d, sys))
+      expect(formatDate(d)).toBe(formatDate(d, sys))
+    }
+  })
+})
