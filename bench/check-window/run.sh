@@ -47,26 +47,6 @@ need_apt hyperfine hyperfine
 need_apt /usr/bin/time time
 need_apt openssl openssl
 
-if [ ! -f "$ROOT/dist/commands/index.js" ]; then
-  log "dist/ missing: npm run build"
-  npm run build >&2
-fi
-# Others rebuild dist/ while this runs (the build removes it first): benchmark a
-# private copy of bin/ + dist/ + package.json taken when dist/ has been still for
-# 5 s. node_modules resolves from the repository root above bench/out/.
-SNAP="$OUT/ukey-snapshot"
-for _ in $(seq 120); do
-  newest=$(find "$ROOT/dist" -type f -printf '%T@\n' 2>/dev/null | sort -n | tail -n 1)
-  if [ -f "$ROOT/dist/commands/index.js" ] && [ -n "$newest" ] && [ "$(calc "$(date +%s.%N) - $newest > 5" 0)" = 1 ]; then break; fi
-  sleep 1
-done
-rm -rf "$SNAP"
-mkdir -p "$SNAP"
-cp -r "$ROOT/bin" "$ROOT/dist" "$ROOT/package.json" "$SNAP/"
-[ -f "$ROOT/oclif.manifest.json" ] && cp "$ROOT/oclif.manifest.json" "$SNAP/"
-SNAP_TIME=$(date -r "$SNAP/dist/commands/index.js" '+%Y-%m-%d %H:%M:%S')
-UKEY_JS="$SNAP/bin/run.js"
-
 PYTHONS=()
 if [ -n "${BENCH_PYTHONS:-}" ]; then
   read -r -a PYTHONS <<<"$BENCH_PYTHONS"
@@ -122,10 +102,34 @@ FIRST=$(echo "$SIZES" | awk '{print $1}')
 LAST=$(echo "$SIZES" | awk '{print $NF}')
 ONE="$OUT/corpus-$FIRST/00/cert-000000.pem" # always "valid": exit 0
 
+# ------------------------------------------------------------------ ukey snapshot
+dist_ready() { [ -d "$ROOT/dist" ] && [ -n "$(find "$ROOT/dist" -name '*.js' -print -quit 2>/dev/null)" ]; }
+newest_in() { find "$1" -type f -printf '%T@\n' 2>/dev/null | sort -n | tail -n 1; }
+if ! dist_ready; then
+  log "dist/ missing: npm run build"
+  npm run build >&2
+fi
+# Others rebuild dist/ while this runs (the build removes it first): benchmark a
+# private copy of bin/ + dist/ + package.json taken once dist/ has been still for
+# 5 s. Packages left external resolve from node_modules above bench/out/.
+SNAP="$OUT/ukey-snapshot"
+for _ in $(seq 120); do
+  newest=$(newest_in "$ROOT/dist")
+  if dist_ready && [ -n "$newest" ] && [ "$(calc "$(date +%s.%N) - $newest > 5" 0)" = 1 ]; then break; fi
+  sleep 1
+done
+rm -rf "$SNAP"
+mkdir -p "$SNAP"
+cp -r "$ROOT/bin" "$ROOT/dist" "$ROOT/package.json" "$SNAP/"
+if [ -f "$ROOT/oclif.manifest.json" ]; then cp "$ROOT/oclif.manifest.json" "$SNAP/"; fi
+SNAP_TIME=$(date -d "@$(newest_in "$SNAP/dist")" '+%Y-%m-%d %H:%M:%S')
+UKEY_JS="$SNAP/bin/run.js"
+node "$UKEY_JS" check-window "$ONE" >/dev/null || { echo "ukey (snapshot) check-window $ONE failed" >&2; exit 1; }
+
 # ------------------------------------------------------------------ machine
 CPU=$(lscpu 2>/dev/null | awk -F: '/Model name/ && !cpu { gsub(/^ +/, "", $2); cpu = $2 } END { print cpu }')
 MEM=$(free -g | awk '/^Mem:/ { print $2 " GiB" }')
-COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')
+COMMIT=$(git -C "$ROOT" log -1 --format='%h %s' 2>/dev/null | cut -c1-90 || echo '?')
 DIRTY=$(git -C "$ROOT" status --porcelain -- src bin package.json 2>/dev/null | wc -l)
 {
   echo "# check-window benchmark, $(date '+%Y-%m-%d %H:%M %Z')"
@@ -133,7 +137,7 @@ DIRTY=$(git -C "$ROOT" status --porcelain -- src bin package.json 2>/dev/null | 
   echo "- machine: $(nproc) cores ($CPU), $MEM memory, $(uname -sr)"
   echo "- node $(node --version), $(openssl version | cut -d' ' -f1-2), $(hyperfine --version)"
   for py in "${PYTHONS[@]}"; do echo "- $py: $(py_label "$py")"; done
-  echo "- ukey at commit $COMMIT ($DIRTY uncommitted change(s) in src/ bin/ package.json); benchmarked from a copy of bin/ + dist/ (dist built $SNAP_TIME)"
+  echo "- ukey: HEAD $COMMIT; $DIRTY uncommitted change(s) in src/ bin/ package.json; benchmarked from a copy of bin/ + dist/ (dist built $SNAP_TIME, which may predate HEAD)"
   echo "- NODE_EXTRA_CA_CERTS unset for every command; times are hyperfine medians, page cache warm (1 warm-up run)"
   echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores; anything else running skews the figures)"
   echo
@@ -201,7 +205,6 @@ done
 
 # ------------------------------------------------------------------ single file
 log "single-file latency"
-node "$UKEY_JS" check-window "$ONE" >/dev/null || { echo "ukey check-window $ONE failed" >&2; exit 1; }
 hf single 30 3 -N -- \
   "node $UKEY_JS check-window $ONE" \
   "node -e 0" \

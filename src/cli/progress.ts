@@ -25,7 +25,7 @@ export function startProgress(ui: Ui, text: (n: number) => string): Progress | u
   return {
     tick(count) {
       n = count
-      if (spinner && count % 256 === 0) spinner.text = text(count)
+      if (spinner) spinner.text = text(count)
     },
     clear() {
       spinner?.clear()

@@ -59,19 +59,22 @@ PKCS#12 passwords: --password-stdin, the UKEY_P12_PASSWORD variable, or a masked
     const tally = new WindowTally()
     const progress = flags.quiet ? undefined : startProgress(ui, (n) => ui.t('progress.checked', { n }))
     try {
-      for await (const ev of checkWindow({ inputs, recursive: flags.recursive, at, profile, password: passwordProvider(ui, { stdin: flags['password-stdin'] }) })) {
-        tally.add(ev)
-        progress?.tick(tally.certificates)
-        if (ev.type === 'error' && !flags.quiet) {
-          progress?.clear()
-          this.reportInput(ev.error)
+      for await (const batch of checkWindow({ inputs, recursive: flags.recursive, at, profile, password: passwordProvider(ui, { stdin: flags['password-stdin'] }) })) {
+        for (const ev of batch) {
+          tally.add(ev)
+          if (ev.type === 'error' && !flags.quiet) {
+            progress?.clear()
+            this.reportInput(ev.error)
+          }
+          renderer?.event(ev)
         }
-        await renderer?.event(ev)
+        progress?.tick(tally.certificates)
+        await out.drain()
       }
     } finally {
       progress?.stop()
     }
-    await renderer?.end(tally)
+    renderer?.end(tally)
     await out.flush()
     process.exitCode = tally.exitCode
   }

@@ -45,10 +45,13 @@ export interface CheckWindowOptions extends ReadOptions {
   profile: BankProfile
 }
 
-/** Every certificate in the inputs with its renewal-window assessment at `at`. */
-export async function* checkWindow(opts: CheckWindowOptions): AsyncGenerator<WindowEvent> {
-  for await (const ev of readCertificates(opts)) {
-    if (ev.type === 'error') yield ev
-    else yield { ...ev, window: assessWindow(ev.cert, opts.at, opts.profile.window) }
+/** Every certificate in the inputs with its renewal-window assessment at `at`, in batches. */
+export async function* checkWindow(opts: CheckWindowOptions): AsyncGenerator<WindowEvent[]> {
+  for await (const batch of readCertificates(opts)) {
+    yield batch.map((ev) =>
+      ev.type === 'error'
+        ? ev
+        : { type: 'certificate', source: ev.source, index: ev.index, format: ev.format, cert: ev.cert, window: assessWindow(ev.cert, opts.at, opts.profile.window) },
+    )
   }
 }

@@ -23,8 +23,8 @@ export interface RenderContext {
 }
 
 export interface WindowRenderer {
-  event(ev: WindowEvent): Promise<void>
-  end(tally: WindowTally): Promise<void>
+  event(ev: WindowEvent): void
+  end(tally: WindowTally): void
 }
 
 export function windowRenderer(format: WindowFormat, ctx: RenderContext): WindowRenderer {
@@ -47,36 +47,36 @@ function jsonRenderer(ctx: RenderContext): WindowRenderer {
   const errors: ErrorRecord[] = []
   let first = true
   let started = false
-  const start = async (): Promise<void> => {
+  const start = (): void => {
     if (started) return
     started = true
-    await ctx.out.write(`{"schemaVersion":1,"kind":"ukey.check-window","lab":${ctx.profile.lab},"certificates":[`)
+    ctx.out.write(`{"schemaVersion":1,"kind":"ukey.check-window","lab":${ctx.profile.lab},"certificates":[`)
   }
   return {
-    async event(ev) {
-      await start()
+    event(ev) {
+      start()
       if (ev.type === 'error') errors.push(errorRecord(ev, ctx.t))
       else {
-        await ctx.out.write((first ? '\n' : ',\n') + JSON.stringify(certificateRecord(ev, ctx.t, ctx.profile, ctx.tz)))
+        ctx.out.write((first ? '\n' : ',\n') + JSON.stringify(certificateRecord(ev, ctx.t, ctx.profile, ctx.tz)))
         first = false
       }
     },
-    async end(tally) {
-      await start()
+    end(tally) {
+      start()
       const summary = summaryRecord(tally, ctx.at, ctx.profile)
-      await ctx.out.write(`\n],"errors":${JSON.stringify(errors)},"summary":${JSON.stringify(summary)},"exitCode":${tally.exitCode}}\n`)
+      ctx.out.write(`\n],"errors":${JSON.stringify(errors)},"summary":${JSON.stringify(summary)},"exitCode":${tally.exitCode}}\n`)
     },
   }
 }
 
 function ndjsonRenderer(ctx: RenderContext): WindowRenderer {
   return {
-    async event(ev) {
+    event(ev) {
       const rec = ev.type === 'error' ? errorRecord(ev, ctx.t) : certificateRecord(ev, ctx.t, ctx.profile, ctx.tz)
-      await ctx.out.write(JSON.stringify(rec) + '\n')
+      ctx.out.write(JSON.stringify(rec) + '\n')
     },
-    async end(tally) {
-      await ctx.out.write(JSON.stringify(summaryRecord(tally, ctx.at, ctx.profile)) + '\n')
+    end(tally) {
+      ctx.out.write(JSON.stringify(summaryRecord(tally, ctx.at, ctx.profile)) + '\n')
     },
   }
 }
@@ -88,26 +88,26 @@ export const CSV_COLUMNS = [
 
 function csvRenderer(ctx: RenderContext): WindowRenderer {
   let header = false
-  const head = async (): Promise<void> => {
-    if (!header) await ctx.out.write(csvLine([...CSV_COLUMNS]))
+  const head = (): void => {
+    if (!header) ctx.out.write(csvLine([...CSV_COLUMNS]))
     header = true
   }
   return {
-    async event(ev) {
-      await head()
+    event(ev) {
+      head()
       if (ev.type === 'error') {
         const r = errorRecord(ev, ctx.t)
-        await ctx.out.write(csvLine([r.source, '', '', '', '', '', '', '', '', '', '', '', '', '', r.code, r.message]))
+        ctx.out.write(csvLine([r.source, '', '', '', '', '', '', '', '', '', '', '', '', '', r.code, r.message]))
       } else {
         const r = certificateRecord(ev, ctx.t, ctx.profile, ctx.tz)
-        await ctx.out.write(
+        ctx.out.write(
           csvLine([r.source, r.index, r.format, r.subject, r.issuer, r.serial, r.keyAlgorithm, r.notBefore, r.notAfter,
             r.state, r.daysLeft, r.window.opens, r.window.closes, r.advice, '', '']),
         )
       }
     },
-    async end() {
-      await head()
+    end() {
+      head()
     },
   }
 }
@@ -125,10 +125,10 @@ function prometheusRenderer(ctx: RenderContext): WindowRenderer {
   const errors: string[] = []
   let started = false
   return {
-    async event(ev) {
+    event(ev) {
       if (!started) {
         started = true
-        await ctx.out.write(family('ukey_certificate_not_after_timestamp_seconds', 'Certificate expiry (notAfter), Unix time.'))
+        ctx.out.write(family('ukey_certificate_not_after_timestamp_seconds', 'Certificate expiry (notAfter), Unix time.'))
       }
       if (ev.type === 'error') {
         errors.push(labels({ source: ev.source, code: ev.error.code }))
@@ -139,29 +139,29 @@ function prometheusRenderer(ctx: RenderContext): WindowRenderer {
       stateIdx.push(WINDOW_STATES.indexOf(ev.window.state))
       opens.push(ev.window.opens.getTime() / 1000)
       closes.push(ev.window.closes.getTime() / 1000)
-      await ctx.out.write(`ukey_certificate_not_after_timestamp_seconds${l} ${ev.cert.notAfter.getTime() / 1000}\n`)
+      ctx.out.write(`ukey_certificate_not_after_timestamp_seconds${l} ${ev.cert.notAfter.getTime() / 1000}\n`)
     },
-    async end(tally) {
-      if (!started) await ctx.out.write(family('ukey_certificate_not_after_timestamp_seconds', 'Certificate expiry (notAfter), Unix time.'))
-      await ctx.out.write(family('ukey_certificate_renewal_window_state', 'Renewal window state (FAQ 4-6): 1 for the current state, 0 for the others.'))
+    end(tally) {
+      if (!started) ctx.out.write(family('ukey_certificate_not_after_timestamp_seconds', 'Certificate expiry (notAfter), Unix time.'))
+      ctx.out.write(family('ukey_certificate_renewal_window_state', 'Renewal window state (FAQ 4-6): 1 for the current state, 0 for the others.'))
       for (let i = 0; i < certLabels.length; i++) {
         const base = certLabels[i]!.slice(0, -1)
         for (let s = 0; s < WINDOW_STATES.length; s++) {
-          await ctx.out.write(`ukey_certificate_renewal_window_state${base},state="${WINDOW_STATES[s]}"} ${s === stateIdx[i] ? 1 : 0}\n`)
+          ctx.out.write(`ukey_certificate_renewal_window_state${base},state="${WINDOW_STATES[s]}"} ${s === stateIdx[i] ? 1 : 0}\n`)
         }
       }
-      await ctx.out.write(family('ukey_certificate_renewal_window_opens_timestamp_seconds', 'When renewal becomes possible, Unix time.'))
-      for (let i = 0; i < certLabels.length; i++) await ctx.out.write(`ukey_certificate_renewal_window_opens_timestamp_seconds${certLabels[i]} ${opens[i]}\n`)
-      await ctx.out.write(family('ukey_certificate_renewal_window_closes_timestamp_seconds', 'The last instant renewal is possible, Unix time.'))
-      for (let i = 0; i < certLabels.length; i++) await ctx.out.write(`ukey_certificate_renewal_window_closes_timestamp_seconds${certLabels[i]} ${closes[i]}\n`)
-      await ctx.out.write(family('ukey_input_error', 'An input that could not be read: 1 per input and error code.'))
-      for (const e of errors) await ctx.out.write(`ukey_input_error${e} 1\n`)
-      await ctx.out.write(family('ukey_check_certificates', 'Certificates checked, by renewal window state.'))
-      for (const s of WINDOW_STATES) await ctx.out.write(`ukey_check_certificates{state="${s}"} ${tally.states[s]}\n`)
-      await ctx.out.write(family('ukey_check_timestamp_seconds', 'The instant the window was evaluated at, Unix time.'))
-      await ctx.out.write(`ukey_check_timestamp_seconds ${ctx.at.getTime() / 1000}\n`)
-      await ctx.out.write(family('ukey_check_exit_code', 'The exit code of this check (README: exit codes).'))
-      await ctx.out.write(`ukey_check_exit_code${labels({ lab: String(ctx.profile.lab) })} ${tally.exitCode}\n`)
+      ctx.out.write(family('ukey_certificate_renewal_window_opens_timestamp_seconds', 'When renewal becomes possible, Unix time.'))
+      for (let i = 0; i < certLabels.length; i++) ctx.out.write(`ukey_certificate_renewal_window_opens_timestamp_seconds${certLabels[i]} ${opens[i]}\n`)
+      ctx.out.write(family('ukey_certificate_renewal_window_closes_timestamp_seconds', 'The last instant renewal is possible, Unix time.'))
+      for (let i = 0; i < certLabels.length; i++) ctx.out.write(`ukey_certificate_renewal_window_closes_timestamp_seconds${certLabels[i]} ${closes[i]}\n`)
+      ctx.out.write(family('ukey_input_error', 'An input that could not be read: 1 per input and error code.'))
+      for (const e of errors) ctx.out.write(`ukey_input_error${e} 1\n`)
+      ctx.out.write(family('ukey_check_certificates', 'Certificates checked, by renewal window state.'))
+      for (const s of WINDOW_STATES) ctx.out.write(`ukey_check_certificates{state="${s}"} ${tally.states[s]}\n`)
+      ctx.out.write(family('ukey_check_timestamp_seconds', 'The instant the window was evaluated at, Unix time.'))
+      ctx.out.write(`ukey_check_timestamp_seconds ${ctx.at.getTime() / 1000}\n`)
+      ctx.out.write(family('ukey_check_exit_code', 'The exit code of this check (README: exit codes).'))
+      ctx.out.write(`ukey_check_exit_code${labels({ lab: String(ctx.profile.lab) })} ${tally.exitCode}\n`)
     },
   }
 }
@@ -198,25 +198,25 @@ function tableRenderer(ctx: RenderContext): WindowRenderer {
     const label = c[4]!
     return text.replace(label, paint(r.window.state, label)) + '\n'
   }
-  const flushSample = async (): Promise<void> => {
+  const flushSample = (): void => {
     widths = measure(columns, sample.map(cells))
-    await ctx.out.write(renderRow(columns.map((c) => c.header), widths, columns) + '\n')
-    for (const r of sample) await ctx.out.write(line(r))
+    ctx.out.write(renderRow(columns.map((c) => c.header), widths, columns) + '\n')
+    for (const r of sample) ctx.out.write(line(r))
     sample.length = 0
   }
   return {
-    async event(ev) {
+    event(ev) {
       // Errors are reported on stderr by the command as they happen.
       if (ev.type === 'error') return
       first ??= ev
-      if (widths) await ctx.out.write(line(ev))
+      if (widths) ctx.out.write(line(ev))
       else {
         sample.push(ev)
-        if (sample.length >= SAMPLE_ROWS) await flushSample()
+        if (sample.length >= SAMPLE_ROWS) flushSample()
       }
     },
-    async end(tally) {
-      if (!widths && sample.length) await flushSample()
+    end(tally) {
+      if (!widths && sample.length) flushSample()
       const lines: string[] = ['']
       const stateParts = WINDOW_STATES.filter((s) => tally.states[s] > 0).map((s) => paint(s, `${t(`state.${s}`)} ${tally.states[s]}`))
       lines.push(`${t('summary.line', { n: tally.certificates })}${stateParts.length ? ' · ' + stateParts.join(' · ') : ''}`)
@@ -228,7 +228,7 @@ function tableRenderer(ctx: RenderContext): WindowRenderer {
           if (s !== 'valid' && tally.states[s] > 0) lines.push(`${paint(s, t(`state.${s}`))} (${tally.states[s]}): ${t(`adviceShort.${s}`, { grace: ctx.profile.window.graceAfterDays })}`)
         }
       }
-      await ctx.out.write(lines.join('\n') + '\n')
+      ctx.out.write(lines.join('\n') + '\n')
     },
   }
 }
