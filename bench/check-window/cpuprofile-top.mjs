@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // Summarises a V8 .cpuprofile (node --cpu-prof): top functions by self time, and
-// self time grouped by where the code lives (ukey dist/, each node_modules
-// package, node: internals, GC / native).
+// self time grouped by where the code lives (ukey src/, each node_modules
+// package, node: internals, GC / native). Code in a bundle (dist/*.js with a
+// .map beside it) is mapped back to its original file through the source map.
 //
 //   node --cpu-prof --cpu-prof-dir=bench/out/prof bin/run.js check-window -r DIR --quiet
 //   node bench/check-window/cpuprofile-top.mjs bench/out/prof/<file>.cpuprofile [top=25]
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { SourceMap } from 'node:module'
+import { fileURLToPath } from 'node:url'
 
 const [file, topArg] = process.argv.slice(2)
 if (!file) {
@@ -22,25 +25,51 @@ for (let i = 0; i < prof.samples.length; i++) {
 }
 const total = [...selfUs.values()].reduce((a, b) => a + b, 0)
 
-function where(url) {
-  if (!url) return '(native / V8)'
-  if (url.startsWith('node:')) return 'node: internals'
-  const nm = url.lastIndexOf('/node_modules/')
+const maps = new Map()
+function sourceMap(url) {
+  if (!maps.has(url)) {
+    let map = null
+    try {
+      const path = url.startsWith('file://') ? fileURLToPath(url) : url
+      if (existsSync(`${path}.map`)) map = new SourceMap(JSON.parse(readFileSync(`${path}.map`, 'utf8')))
+    } catch {
+      map = null
+    }
+    maps.set(url, map)
+  }
+  return maps.get(url)
+}
+/** The original file and 1-based line of a call frame, through the bundle's source map when there is one. */
+function original(cf) {
+  const map = cf.url && !cf.url.startsWith('node:') ? sourceMap(cf.url) : null
+  if (map) {
+    const e = map.findEntry(cf.lineNumber, cf.columnNumber)
+    if (e && e.originalSource) return { file: e.originalSource, line: e.originalLine + 1 }
+  }
+  return { file: cf.url, line: cf.lineNumber + 1 }
+}
+
+function where(file) {
+  if (!file) return '(native / V8)'
+  if (file.startsWith('node:')) return 'node: internals'
+  const nm = file.lastIndexOf('/node_modules/')
   if (nm >= 0) {
-    const rest = url.slice(nm + 14).split('/')
+    const rest = file.slice(nm + 14).split('/')
     return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]
   }
-  const dist = url.indexOf('/dist/')
-  if (dist >= 0) return 'ukey dist/'
-  return url.replace(/^file:\/\//, '')
+  if (file.includes('/src/')) return 'ukey src/'
+  if (file.includes('/dist/')) return 'ukey dist/ (no source map)'
+  return file.replace(/^file:\/\//, '')
 }
-function short(url) {
-  if (!url) return ''
-  const nm = url.lastIndexOf('/node_modules/')
-  if (nm >= 0) return url.slice(nm + 14)
-  const dist = url.indexOf('/dist/')
-  if (dist >= 0) return url.slice(dist + 1)
-  return url.replace(/^file:\/\//, '')
+function short(file) {
+  if (!file) return ''
+  const nm = file.lastIndexOf('/node_modules/')
+  if (nm >= 0) return file.slice(nm + 14)
+  for (const dir of ['/src/', '/dist/']) {
+    const i = file.lastIndexOf(dir)
+    if (i >= 0) return file.slice(i + 1)
+  }
+  return file.replace(/^file:\/\//, '')
 }
 
 const fn = new Map()
@@ -48,9 +77,10 @@ const group = new Map()
 for (const [id, us] of selfUs) {
   const n = byId.get(id)
   const cf = n.callFrame
-  const key = `${cf.functionName || '(anonymous)'}  ${short(cf.url)}${cf.url ? `:${cf.lineNumber + 1}` : ''}`
+  const o = original(cf)
+  const key = `${cf.functionName || '(anonymous)'}  ${short(o.file)}${o.file ? `:${o.line}` : ''}`
   fn.set(key, (fn.get(key) ?? 0) + us)
-  const g = where(cf.url)
+  const g = where(o.file)
   group.set(g, (group.get(g) ?? 0) + us)
 }
 const ms = (us) => (us / 1000).toFixed(1).padStart(8)

@@ -104,7 +104,7 @@ ONE="$OUT/corpus-$FIRST/00/cert-000000.pem" # always "valid": exit 0
 
 # ------------------------------------------------------------------ ukey snapshot
 dist_ready() { [ -d "$ROOT/dist" ] && [ -n "$(find "$ROOT/dist" -name '*.js' -print -quit 2>/dev/null)" ]; }
-newest_in() { find "$1" -type f -printf '%T@\n' 2>/dev/null | sort -n | tail -n 1; }
+newest_in() { { find "$1" -type f -printf '%T@\n' 2>/dev/null || true; } | sort -n | tail -n 1; }
 if ! dist_ready; then
   log "dist/ missing: npm run build"
   npm run build >&2
