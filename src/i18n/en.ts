@@ -43,7 +43,8 @@ export const en = {
   'error.TOKEN_NO_CERTIFICATE': 'the USB key {serial} holds no certificate',
   'error.CERT_WITHOUT_KEY': 'the certificate {id} on the USB key has no private key beside it',
   'error.PIN_REQUIRED': 'the USB key needs its PIN: give it with --pin-stdin or UKEY_PIN, or run in a terminal',
-  'error.PIN_INCORRECT': 'wrong PIN for the USB key{tries}',
+  'error.PIN_INCORRECT': 'wrong PIN for the USB key',
+  'error.PIN_INCORRECT_TRIES': 'wrong PIN for the USB key: {tries} tries left before it locks',
   'error.PIN_FINAL_TRY': 'one more wrong PIN locks this USB key: refused (use --force only if the customer is sure of the PIN)',
   'error.PIN_LOCKED': 'the USB key\'s PIN is locked: the key must be unlocked or replaced at the counter (FAQ 3)',
   'error.PROFILE_INVALID': 'bank profile {file}: {field} {detail}',
@@ -57,6 +58,7 @@ export const en = {
   'action.checkPermissions': 'Check the file\'s permissions.',
   'action.passwordOptions': 'Give the password with --password-stdin or UKEY_P12_PASSWORD, or run in a terminal to be asked.',
   'action.fixProfile': 'Fix the field named above, or remove the file to use the built-in profile.',
+  'action.installVendorTool': 'Install the management tool for the key\'s vendor from the bank\'s site (Online banking → Download), or give the module with --module / UKEY_PKCS11_MODULE.',
   'action.exitCodes': 'See `ukey help exit-codes`.',
 
   // check-window table and summary.

@@ -42,7 +42,8 @@ export const zhCN: Record<MessageKey, string> = {
   'error.TOKEN_NO_CERTIFICATE': 'USB Key {serial} 中没有证书',
   'error.CERT_WITHOUT_KEY': 'USB Key 中的证书 {id} 没有对应的私钥',
   'error.PIN_REQUIRED': 'USB Key 需要 PIN 码：请用 --pin-stdin 或 UKEY_PIN 提供，或在终端中运行',
-  'error.PIN_INCORRECT': 'USB Key 的 PIN 码错误{tries}',
+  'error.PIN_INCORRECT': 'USB Key 的 PIN 码错误',
+  'error.PIN_INCORRECT_TRIES': 'USB Key 的 PIN 码错误：再错 {tries} 次将锁定',
   'error.PIN_FINAL_TRY': '再输错一次 PIN 码将锁定此 USB Key：已拒绝（仅在客户确认 PIN 码时使用 --force）',
   'error.PIN_LOCKED': 'USB Key 的 PIN 码已锁定：需到柜台解锁或更换（常见问题 3）',
   'error.PROFILE_INVALID': '银行配置文件 {file}：{field} {detail}',
@@ -56,6 +57,7 @@ export const zhCN: Record<MessageKey, string> = {
   'action.checkPermissions': '请检查文件权限。',
   'action.passwordOptions': '请用 --password-stdin 或环境变量 UKEY_P12_PASSWORD 提供密码，或在终端中运行以输入密码。',
   'action.fixProfile': '请修改上面指出的字段，或删除该文件以使用内置配置。',
+  'action.installVendorTool': '请从银行网站（网上银行 → 下载）安装对应厂商的 USB Key 管理工具，或用 --module / UKEY_PKCS11_MODULE 指定模块。',
   'action.exitCodes': '参见 `ukey help exit-codes`。',
 
   'col.source': '来源',

@@ -1,9 +1,12 @@
+import { BUILTIN_VENDORS } from '../hardware/vendors.js'
 import type { BankProfile } from './types.js'
 
-/** The FAQ's values (questions 4–6): renewable from 30 days before expiry to 90 days after. */
+/** The FAQ's values (questions 1, 4–6): four vendors; renewable from 30 days before expiry to 90 days after. */
 export const DEFAULT_PROFILE: BankProfile = {
   name: 'built-in (bank FAQ)',
   lab: false,
   source: 'built-in',
   window: { renewBeforeDays: 30, graceAfterDays: 90 },
+  vendors: BUILTIN_VENDORS,
+  pkcs11: { modules: [], environment: {}, p11kit: true },
 }

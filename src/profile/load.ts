@@ -5,6 +5,7 @@ import envPaths from 'env-paths'
 import { DEFAULT_PROFILE } from './default.js'
 import profileSchema from './profile.schema.json' with { type: 'json' }
 import type { BankProfile } from './types.js'
+import type { Vendor } from '../hardware/vendors.js'
 import { UkeyError } from '../errors.js'
 
 /** Per-OS config directory: XDG on Linux, Library/Preferences on macOS, %APPDATA% on Windows. */
@@ -49,13 +50,46 @@ export function parseProfile(text: string, file: string): BankProfile {
       actions: ['action.fixProfile'],
     })
   }
-  const p = data as Partial<Omit<BankProfile, 'source'>>
+  const p = data as ProfileFile
   return {
     name: p.name ?? DEFAULT_PROFILE.name,
     lab: p.lab ?? false,
     source: file,
     window: { ...DEFAULT_PROFILE.window, ...p.window },
+    vendors: mergeVendors(DEFAULT_PROFILE.vendors, p.vendors ?? []),
+    pkcs11: { ...DEFAULT_PROFILE.pkcs11, ...p.pkcs11 },
   }
+}
+
+/** The file's shape (profile.schema.json): USB ids as "0x1234" strings, everything optional. */
+interface ProfileFile {
+  name?: string
+  lab?: boolean
+  window?: Partial<BankProfile['window']>
+  vendors?: Array<Partial<Omit<Vendor, 'usb'>> & { code: string; usb?: Array<{ vendorId: string; productIds?: string[] }> }>
+  pkcs11?: Partial<BankProfile['pkcs11']>
+}
+
+function mergeVendors(builtIn: Vendor[], fromFile: NonNullable<ProfileFile['vendors']>): Vendor[] {
+  const out = builtIn.map((v) => ({ ...v }))
+  for (const f of fromFile) {
+    const usb = f.usb?.map((u) => ({ vendorId: parseInt(u.vendorId, 16), productIds: u.productIds ? u.productIds.map((x) => parseInt(x, 16)) : null }))
+    const patch: Partial<Vendor> = { ...f, ...(usb ? { usb } : {}) } as Partial<Vendor>
+    const i = out.findIndex((v) => v.code === f.code)
+    if (i >= 0) out[i] = { ...out[i]!, ...patch }
+    else {
+      out.push({
+        code: f.code,
+        name: f.name ?? { 'zh-CN': f.code, en: f.code },
+        usb: usb ?? [],
+        manufacturerPatterns: f.manufacturerPatterns ?? [],
+        modules: f.modules ?? {},
+        searchPaths: f.searchPaths ?? {},
+        minModuleVersion: f.minModuleVersion ?? null,
+      })
+    }
+  }
+  return out
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { WindowPolicy } from '../cert/window.js'
+import type { Vendor } from '../hardware/vendors.js'
 
 export interface BankProfile {
   name: string
@@ -7,4 +8,10 @@ export interface BankProfile {
   /** Where it came from: 'built-in' or a file path. */
   source: string
   window: WindowPolicy
+  vendors: Vendor[]
+  pkcs11: {
+    modules: string[]
+    environment: Record<string, string>
+    p11kit: boolean
+  }
 }

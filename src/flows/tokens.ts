@@ -1,0 +1,108 @@
+import { UkeyError } from '../errors.js'
+import { identifyVendor, versionAtLeast, type Vendor, type VendorVerdict } from '../hardware/vendors.js'
+import { discoverModules, type ModuleCandidate } from '../hardware/pkcs11/discovery.js'
+import type { TokenInfo, TokenProvider, TokenSelector, TokenSession } from '../hardware/pkcs11/types.js'
+import type { BankProfile } from '../profile/types.js'
+
+/** Builds the real provider for a list of module paths (injected: tests and the fake pass their own). */
+export type ProviderFactory = (paths: string[]) => Promise<TokenProvider>
+
+export interface TokenContext {
+  profile: BankProfile
+  modules: ModuleCandidate[]
+  provider: TokenProvider
+}
+
+/**
+ * Finds the modules and loads them. The profile's environment (the lab's
+ * SOFTHSM2_CONF) is applied first: a module reads it when it initialises.
+ */
+export async function openTokens(profile: BankProfile, factory: ProviderFactory, opts: { module?: string } = {}): Promise<TokenContext> {
+  for (const [k, v] of Object.entries(profile.pkcs11.environment)) process.env[k] = v
+  const modules = discoverModules({ explicit: opts.module, profile })
+  if (modules.length === 0) throw new UkeyError('PKCS11_NO_MODULE', { actions: ['action.installVendorTool'] })
+  return { profile, modules, provider: await factory(modules.map((m) => m.path)) }
+}
+
+export interface DetectedToken {
+  info: TokenInfo
+  vendor: VendorVerdict
+  /** The vendor's minimum module version is not met: FAQ 2, update the management tool. */
+  moduleOutdated: boolean
+  certificates: number | null
+  keyPairs: number | null
+}
+
+export interface DetectReport {
+  modules: Array<ModuleCandidate & { loaded: boolean; description?: string; manufacturer?: string; version?: string; error?: UkeyError }>
+  tokens: DetectedToken[]
+  printed: { number: string; vendor: Vendor | null } | null
+  verdict: 'ok' | 'no-module' | 'no-token'
+}
+
+/** Every token every module can see, with its vendor and what it holds (no PIN needed). */
+export async function detect(ctx: TokenContext, opts: { printed?: string } = {}): Promise<DetectReport> {
+  const { tokens, moduleErrors } = await ctx.provider.listTokens()
+  const vendors = ctx.profile.vendors
+  const modules: DetectReport['modules'] = ctx.modules.map((m) => {
+    const error = moduleErrors.find((e) => e.path === m.path)?.error
+    const info = tokens.find((t) => t.module.path === m.path)?.module
+    return { ...m, loaded: !error, ...(info ? { description: info.description, manufacturer: info.manufacturer, version: info.version } : {}), ...(error ? { error } : {}) }
+  })
+  const detected: DetectedToken[] = []
+  for (const info of tokens) {
+    const vendor = identifyVendor(vendors, { printed: opts.printed, tokenSerial: info.serial, manufacturer: info.manufacturer })
+    const min = vendor.vendor?.minModuleVersion
+    let certificates: number | null = null
+    let keyPairs: number | null = null
+    let session: TokenSession | undefined
+    try {
+      session = await ctx.provider.open(info)
+      certificates = (await session.listCertificates()).length
+      keyPairs = (await session.listKeyPairs()).length
+    } catch {
+      // A token that cannot be opened is still listed: the counts stay unknown.
+    } finally {
+      await session?.close().catch(() => undefined)
+    }
+    detected.push({ info, vendor, moduleOutdated: min ? !versionAtLeast(info.module.version, min) : false, certificates, keyPairs })
+  }
+  const printed = opts.printed ? { number: opts.printed, vendor: identifyVendor(vendors, { printed: opts.printed }).vendor } : null
+  const anyLoaded = modules.some((m) => m.loaded)
+  return { modules, tokens: detected, printed, verdict: detected.length ? 'ok' : anyLoaded ? 'no-token' : 'no-module' }
+}
+
+/** One token, unambiguously (yubikey-manager's rule): a selector, or exactly one plugged in. */
+export function selectToken(tokens: TokenInfo[], selector: TokenSelector): TokenInfo {
+  const matches = tokens.filter((t) => (!selector.serial || t.serial === selector.serial) && (!selector.label || t.label === selector.label))
+  if (matches.length === 1) return matches[0]!
+  if (matches.length === 0) {
+    const what = [selector.serial && `serial ${selector.serial}`, selector.label && `label ${selector.label}`].filter(Boolean).join(', ')
+    throw new UkeyError('TOKEN_NOT_FOUND', { params: { detail: what ? ` (${what})` : '' } })
+  }
+  throw new UkeyError('TOKEN_AMBIGUOUS', {
+    params: { count: matches.length, list: matches.map((t) => `${t.serial} "${t.label}"`).join(', ') },
+  })
+}
+
+/** Where a PIN comes from: the command's prompt, stdin or variable. Undefined: none can be had. */
+export type PinSource = (token: TokenInfo) => Promise<string | undefined>
+
+/**
+ * Logs in only when it is safe to: a locked PIN is reported, a final try is
+ * refused unless forced (a wrong PIN would lock the customer's key), and the
+ * tries left are passed on when the token tells them.
+ */
+export async function loginSafely(session: TokenSession, pin: PinSource, opts: { force?: boolean } = {}): Promise<void> {
+  const t = session.token
+  if (t.pin === 'locked') throw new UkeyError('PIN_LOCKED')
+  if (t.pin === 'final-try' && !opts.force) throw new UkeyError('PIN_FINAL_TRY')
+  if (t.protectedAuthPath) {
+    // The PIN is typed on the reader's pad: the module asks for it, ukey must not.
+    await session.login('')
+    return
+  }
+  const value = await pin(t)
+  if (value === undefined) throw new UkeyError('PIN_REQUIRED')
+  await session.login(value)
+}
