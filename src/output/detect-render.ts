@@ -1,0 +1,101 @@
+import type { DetectReport, DetectedToken } from '../flows/tokens.js'
+import type { Lang, Translate } from '../i18n/index.js'
+import type { BankProfile } from '../profile/types.js'
+import { measure, renderRow, type Column } from './table.js'
+
+/** `ukey detect --json` (schemaVersion 1; docs/schema/detect.schema.json). */
+export function detectRecord(r: DetectReport, t: Translate, profile: BankProfile, lang: Lang, exitCode: number): object {
+  return {
+    schemaVersion: 1,
+    kind: 'ukey.detect',
+    lab: profile.lab,
+    verdict: r.verdict,
+    advice: verdictText(r, t),
+    modules: r.modules.map((m) => ({
+      path: m.path,
+      origin: m.origin,
+      loaded: m.loaded,
+      description: m.description ?? null,
+      manufacturer: m.manufacturer ?? null,
+      version: m.version ?? null,
+      error: m.error ? { code: m.error.code, message: t(m.error.key, m.error.params) } : null,
+    })),
+    tokens: r.tokens.map((d) => ({
+      module: d.info.module.path,
+      moduleVersion: d.info.module.version,
+      slotId: d.info.slotId,
+      label: d.info.label,
+      manufacturer: d.info.manufacturer,
+      model: d.info.model,
+      serial: d.info.serial,
+      vendor: d.vendor.vendor ? { code: d.vendor.vendor.code, name: d.vendor.vendor.name[lang] } : null,
+      vendorSignals: d.vendor.signals,
+      vendorConflict: d.vendor.conflict,
+      moduleOutdated: d.moduleOutdated,
+      pin: { state: d.info.pin, triesLeft: d.info.pinTriesLeft },
+      loginRequired: d.info.loginRequired,
+      certificates: d.certificates,
+      keyPairs: d.keyPairs,
+      findings: findings(d, t),
+    })),
+    printed: r.printed ? { number: r.printed.number, vendor: r.printed.vendor ? { code: r.printed.vendor.code, name: r.printed.vendor.name[lang] } : null } : null,
+    exitCode,
+  }
+}
+
+export function verdictText(r: DetectReport, t: Translate): string {
+  if (r.verdict === 'no-module') return t('detect.noModule')
+  if (r.verdict === 'no-token') return t('detect.noToken')
+  return t('detect.found', { n: r.tokens.length })
+}
+
+/** What a technician should notice about a key, in FAQ order. */
+export function findings(d: DetectedToken, t: Translate): string[] {
+  const out: string[] = []
+  if (d.vendor.conflict) {
+    const named = d.vendor.signals.filter((s) => s.code).map((s) => `${t(`evidence.${s.evidence}`)} ${s.code}`).join(', ')
+    out.push(t('finding.vendorConflict', { named }))
+  }
+  if (d.moduleOutdated) out.push(t('finding.moduleOutdated', { version: d.info.module.version }))
+  if (d.info.pin === 'count-low') out.push(t('finding.pinCountLow'))
+  if (d.info.pin === 'final-try') out.push(t('finding.pinFinalTry'))
+  if (d.info.pin === 'locked') out.push(t('finding.pinLocked'))
+  if (d.certificates === 0) out.push(t('finding.noCertificate'))
+  return out
+}
+
+export function detectText(r: DetectReport, t: Translate, profile: BankProfile, lang: Lang): string {
+  const lines: string[] = []
+  if (profile.lab) lines.push(t('lab.banner'))
+  lines.push(t('detect.modules'))
+  if (r.modules.length === 0) lines.push('  ' + t('show.none'))
+  for (const m of r.modules) {
+    const what = m.loaded ? `${m.description ?? ''} ${m.version ?? ''}`.trim() : `✗ ${m.error ? t(m.error.key, m.error.params) : ''}`
+    lines.push(`  ${m.path}  ${what}  (${m.origin})`)
+  }
+  lines.push('', t('detect.keys'))
+  if (r.tokens.length) {
+    const columns: Column[] = [
+      { header: t('col.serial') }, { header: t('col.label'), max: 24 }, { header: t('col.vendor'), max: 28 },
+      { header: t('col.model'), max: 20 }, { header: t('col.pin') }, { header: t('col.certs') }, { header: t('col.keyPairs') },
+    ]
+    const rows = r.tokens.map((d) => [
+      d.info.serial,
+      d.info.label,
+      d.vendor.vendor ? `${d.vendor.vendor.code} ${d.vendor.vendor.name[lang]}` : t('detect.unknownVendor'),
+      d.info.model,
+      t(`pin.${d.info.pin}`) + (d.info.pinTriesLeft !== null ? ` (${d.info.pinTriesLeft})` : ''),
+      d.certificates === null ? '?' : String(d.certificates),
+      d.keyPairs === null ? '?' : String(d.keyPairs),
+    ])
+    const widths = measure(columns, rows)
+    lines.push('  ' + renderRow(columns.map((c) => c.header), widths, columns))
+    for (const row of rows) lines.push('  ' + renderRow(row, widths, columns))
+    for (const d of r.tokens) for (const f of findings(d, t)) lines.push(`  ! ${d.info.serial}: ${f}`)
+  }
+  if (r.printed) {
+    lines.push('', t('detect.printed', { number: r.printed.number, vendor: r.printed.vendor ? `${r.printed.vendor.code} ${r.printed.vendor.name[lang]}` : t('detect.unknownVendor') }))
+  }
+  lines.push('', verdictText(r, t))
+  return lines.join('\n') + '\n'
+}
