@@ -1,8 +1,8 @@
 import { webcrypto } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { WindowState } from '../cert/window.js'
-import type { WindowPolicy } from '../cert/window.js'
+import type { WindowPolicy, WindowState } from '../cert/window.js'
+import { createLabCa, issueCertificate } from './ca.js'
 
 const DAY = 86_400_000
 
@@ -30,50 +30,26 @@ export function sampleSpecs(now: Date, policy: WindowPolicy): SampleSpec[] {
   ]
 }
 
+function toPem(der: Buffer): string {
+  return `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END CERTIFICATE-----\n`
+}
+
 /**
- * Writes a lab CA and one certificate per window state into `dir` (PEM), plus a
- * PKCS#7 bundle of them all. Software keys: these are samples, not a token.
+ * Writes a lab CA and one certificate per window state into `dir` (PEM), plus
+ * all.pem holding them all. Software keys: these are samples, not a token.
  */
 export async function writeSamples(dir: string, now: Date, policy: WindowPolicy): Promise<SampleSpec[]> {
-  await import('reflect-metadata')
-  const x509 = await import('@peculiar/x509')
-  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0])
-  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const
-  const caKeys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])
-  const caName = 'CN=ukey lab CA (not a bank),O=ukey lab,C=CN'
-  const ca = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: '01',
-    name: caName,
-    notBefore: new Date(now.getTime() - 1000 * DAY),
-    notAfter: new Date(now.getTime() + 3650 * DAY),
-    keys: caKeys as webcrypto.CryptoKeyPair,
-    signingAlgorithm: alg,
-    extensions: [new x509.BasicConstraintsExtension(true, 0, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true)],
-  })
+  const ca = await createLabCa(now)
   mkdirSync(dir, { recursive: true })
-  writeFileSync(join(dir, 'lab-ca.crt'), ca.toString('pem') + '\n')
+  writeFileSync(join(dir, 'lab-ca.crt'), ca.certPem)
   const specs = sampleSpecs(now, policy)
   const pems: string[] = []
   let serial = 0x1000
   for (const s of specs) {
-    const keys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])
-    const cert = await x509.X509CertificateGenerator.create({
-      serialNumber: (serial++).toString(16),
-      subject: `CN=${s.cn},O=ukey lab,C=CN`,
-      issuer: ca.subject,
-      notBefore: s.notBefore,
-      notAfter: s.notAfter,
-      publicKey: (keys as webcrypto.CryptoKeyPair).publicKey,
-      signingKey: (caKeys as webcrypto.CryptoKeyPair).privateKey,
-      signingAlgorithm: alg,
-      extensions: [
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true),
-        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
-        await x509.SubjectKeyIdentifierExtension.create((keys as webcrypto.CryptoKeyPair).publicKey),
-        await x509.AuthorityKeyIdentifierExtension.create((caKeys as webcrypto.CryptoKeyPair).publicKey),
-      ],
-    })
-    const pem = cert.toString('pem') + '\n'
+    const keys = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair
+    const spki = Buffer.from(await webcrypto.subtle.exportKey('spki', keys.publicKey))
+    const der = await issueCertificate(ca, { spki, subject: `CN=${s.cn},O=ukey lab,C=CN`, serialHex: (serial++).toString(16), notBefore: s.notBefore, notAfter: s.notAfter })
+    const pem = toPem(der)
     pems.push(pem)
     writeFileSync(join(dir, s.file), pem)
   }
