@@ -1,0 +1,77 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+
+/** Debian's and Homebrew's SoftHSM2 module paths: the lab's token. */
+export const SOFTHSM_MODULES = ['/usr/lib/softhsm/libsofthsm2.so', '/usr/lib64/softhsm/libsofthsm2.so', '/usr/local/lib/softhsm/libsofthsm2.so', '/opt/homebrew/lib/softhsm/libsofthsm2.so']
+
+export function findSoftHsm(): string | undefined {
+  return SOFTHSM_MODULES.find((p) => existsSync(p))
+}
+
+/** A token store of the lab's own, so the lab never touches the system's tokens. */
+export function writeSoftHsmConf(dir: string): { conf: string; tokens: string } {
+  const tokens = join(dir, 'tokens')
+  mkdirSync(tokens, { recursive: true })
+  const conf = join(dir, 'softhsm2.conf')
+  writeFileSync(conf, `# ukey lab token store\ndirectories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = true\n`)
+  return { conf, tokens }
+}
+
+/**
+ * Initialises a SoftHSM2 token through PKCS#11 itself (C_InitToken, C_InitPIN):
+ * softhsm2-util would need the PINs on its command line. Then gives the token the
+ * serial a real key would have: SoftHSM2 derives it from the token's UUID and has
+ * no way to set it, so the 16 bytes in token.object are replaced while the
+ * module is finalized (shared/notes/softhsm2.md); SoftHSM2 reads them back.
+ */
+export function initLabToken(opts: { module: string; conf: string; tokens: string; label: string; soPin: string; pin: string; serial: string }): void {
+  process.env['SOFTHSM2_CONF'] = opts.conf
+  const graphene = createRequire(import.meta.url)('graphene-pk11') as typeof import('graphene-pk11')
+  const mod = graphene.Module.load(opts.module)
+  mod.initialize()
+  let generated: string
+  try {
+    const slots = mod.getSlots(true)
+    let free: import('graphene-pk11').Slot | undefined
+    for (let i = 0; i < slots.length; i++) {
+      const s = slots.items(i)
+      if (!(s.getToken().flags & graphene.TokenFlag.TOKEN_INITIALIZED)) free = s
+    }
+    if (!free) throw new Error('SoftHSM2 offers no free slot')
+    try {
+      free.initToken(opts.soPin, opts.label)
+    } catch (e) {
+      // graphene 2.3.6 initialises the token, then fails reading a return value it expects.
+      if (!(e instanceof TypeError)) throw e
+    }
+    let token: import('graphene-pk11').Slot | undefined
+    const after = mod.getSlots(true)
+    for (let i = 0; i < after.length; i++) if (after.items(i).getToken().label.trim() === opts.label) token = after.items(i)
+    if (!token) throw new Error('the new token did not appear')
+    const session = token.open(graphene.SessionFlag.SERIAL_SESSION | graphene.SessionFlag.RW_SESSION)
+    session.login(opts.soPin, graphene.UserType.SO)
+    session.initPin(opts.pin)
+    session.logout()
+    session.close()
+    generated = token.getToken().serialNumber.trim()
+  } finally {
+    mod.finalize()
+  }
+  patchSerial(opts.tokens, generated, opts.serial)
+}
+
+function patchSerial(tokens: string, from: string, to: string): void {
+  if (to.length !== 16) throw new Error('a SoftHSM2 serial is 16 characters')
+  for (const dir of readdirSync(tokens)) {
+    const file = join(tokens, dir, 'token.object')
+    if (!existsSync(file)) continue
+    const buf = readFileSync(file)
+    const at = buf.indexOf(Buffer.from(from.padEnd(16, ' '), 'latin1'))
+    if (at < 0) continue
+    buf.write(to, at, 'latin1')
+    writeFileSync(file, buf)
+    return
+  }
+  throw new Error(`serial ${from} not found in the token store`)
+}
