@@ -1,6 +1,9 @@
 import { Command, Flags, Errors } from '@oclif/core'
 import { UkeyError, isUkeyError } from '../errors.js'
 import { EXIT } from '../exit-codes.js'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { defaultLabDir } from '../lab/paths.js'
 import { loadProfile } from '../profile/load.js'
 import type { BankProfile } from '../profile/types.js'
 import { makeUi, rawFlag, type Ui } from './ui.js'
@@ -30,7 +33,13 @@ export abstract class UkeyCommand extends Command {
     return this._ui
   }
 
-  protected profile(file: string | undefined): BankProfile {
+  /** `--profile`, else `--lab` (the lab's own profile), else UKEY_PROFILE, the user's file or the built-in one. */
+  protected profile(file: string | undefined, lab?: { use: boolean; dir?: string }): BankProfile {
+    if (!file && lab?.use) {
+      const dir = lab.dir ?? defaultLabDir()
+      if (!existsSync(join(dir, 'profile.json'))) throw new UkeyError('LAB_MISSING', { params: { dir } })
+      return loadProfile(join(dir, 'profile.json'))
+    }
     return loadProfile(file ?? process.env['UKEY_PROFILE'])
   }
 

@@ -3,6 +3,10 @@ import ExitCodes from './exit-codes.js'
 import HelpCommand from './help.js'
 import ShowCert from './show-cert.js'
 import LabSamples from './lab/samples.js'
+import LabInit from './lab/init.js'
+import LabStatus from './lab/status.js'
+import LabReset from './lab/reset.js'
+import Detect from './detect.js'
 
 /** oclif's explicit command strategy: no directory scan at start-up. */
 export const COMMANDS = {
@@ -11,4 +15,8 @@ export const COMMANDS = {
   'exit-codes': ExitCodes,
   help: HelpCommand,
   'lab:samples': LabSamples,
+  'lab:init': LabInit,
+  'lab:status': LabStatus,
+  'lab:reset': LabReset,
+  detect: Detect,
 }

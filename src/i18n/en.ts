@@ -108,6 +108,10 @@ export const en = {
   'finding.pinFinalTry': 'one more wrong PIN locks this key',
   'finding.pinLocked': 'the PIN is locked: unlock or replace the key at the counter (FAQ 3)',
   'finding.noCertificate': 'the key holds no certificate',
+  'lab.made': 'Lab ready in {dir}',
+  'lab.next': 'Next: ukey detect --lab · ukey show-cert --token --lab · ukey check-window --token --lab',
+  'lab.removed': 'Removed the lab in {dir}',
+  'lab.none': 'No lab in {dir}: nothing to remove',
   'lab.banner': '[LAB] the embedded lab: test token and test CA, not a bank',
   // show-cert.
   'show.subject': 'Subject',

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import envPaths from 'env-paths'
+import { defaultLabDir } from './paths.js'
 import { UkeyError } from '../errors.js'
 import type { ProviderFactory } from '../flows/tokens.js'
 import type { KeyAlgorithmSpec } from '../hardware/pkcs11/types.js'
@@ -13,6 +13,7 @@ const DAY = 86_400_000
 /** The lab's PIN when none is given at `lab init` (documented in the README; a lab token holds no secret). */
 export const LAB_DEFAULT_PIN = '123456'
 export const LAB_LABEL = 'ukey-lab'
+export { defaultLabDir }
 
 export interface LabState {
   schemaVersion: 1
@@ -26,9 +27,6 @@ export interface LabState {
   certificate: { id: string; subject: string; serial: string; notBefore: string; notAfter: string; keyAlgorithm: string }
 }
 
-export function defaultLabDir(): string {
-  return join(envPaths('ukey', { suffix: '' }).data, 'lab')
-}
 
 export function readLabState(dir: string): LabState | null {
   try {
