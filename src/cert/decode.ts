@@ -5,7 +5,8 @@ import { looksLikePkcs12 } from './pkcs12.js'
 import { readCertSummary, type CertSummary } from './summary.js'
 import { UkeyError } from '../errors.js'
 
-export type CertFormat = 'pem' | 'der' | 'pkcs7' | 'pkcs7-pem' | 'pkcs12'
+/** How a certificate reached us: a file format, or read off a USB key ('token'). */
+export type CertFormat = 'pem' | 'der' | 'pkcs7' | 'pkcs7-pem' | 'pkcs12' | 'token'
 
 export interface Decoded {
   format: CertFormat

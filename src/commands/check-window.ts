@@ -1,7 +1,8 @@
 import { Args, Flags } from '@oclif/core'
-import { UkeyCommand, usageError } from '../cli/base-command.js'
+import { UkeyCommand } from '../cli/base-command.js'
 import { parseAt, parseTz } from '../cli/instant.js'
-import { passwordProvider } from '../cli/password.js'
+import { certificateSources } from '../cli/certificate-sources.js'
+import { moduleFlags, pinFlags, selectFlags } from '../cli/token-flags.js'
 import { startProgress } from '../cli/progress.js'
 import { statePainter } from '../cli/paint.js'
 import { checkWindow, WindowTally } from '../flows/check-window.js'
@@ -26,11 +27,13 @@ PKCS#12 passwords: --password-stdin, the UKEY_P12_PASSWORD variable, or a masked
     '<%= config.bin %> <%= command.id %> bundle.p7b --at 2027-01-01T00:00:00Z',
     '<%= config.bin %> <%= command.id %> certs/ --at +30d --quiet || echo "something is due within 30 days"',
     'cat cert.pem | <%= config.bin %> <%= command.id %> - --json',
+    '<%= config.bin %> <%= command.id %> --token            # the certificates on the plugged USB keys',
+    '<%= config.bin %> <%= command.id %> --serial 2100000012345678 --quiet',
     '<%= config.bin %> <%= command.id %> -r certs/ --output prometheus > /var/lib/node_exporter/textfile/ukey.prom',
   ]
 
   static override args = {
-    inputs: Args.string({ description: 'certificate files or directories; - for standard input', required: true }),
+    inputs: Args.string({ description: 'certificate files or directories; - for standard input (or --token for the plugged USB keys)' }),
   }
   static override strict = false
 
@@ -42,15 +45,18 @@ PKCS#12 passwords: --password-stdin, the UKEY_P12_PASSWORD variable, or a masked
     quiet: Flags.boolean({ char: 'q', description: 'print nothing; the exit code tells the result', exclusive: ['output'] }),
     tz: Flags.string({ description: 'time zone for dates shown to people (IANA name, default: the system\'s)' }),
     'password-stdin': Flags.boolean({ description: 'read the PKCS#12 password from the first line of standard input' }),
+    token: Flags.boolean({ description: 'check the certificates on every plugged USB key', helpGroup: 'TOKEN' }),
+    ...selectFlags,
+    ...moduleFlags,
+    ...pinFlags,
   }
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(CheckWindow)
     const inputs = argv as string[]
-    if (flags['password-stdin'] && inputs.includes('-')) throw usageError('--password-stdin and - (certificate on standard input) cannot both use standard input')
     const at = parseAt(flags.at)
     const tz = parseTz(flags.tz)
-    const profile = this.profile(flags.profile)
+    const profile = this.profile(flags.profile, { use: flags.lab, dir: flags['lab-dir'] })
     const ui = this.ui
     const format: WindowFormat = flags.json ? 'json' : (flags.output as WindowFormat)
 
@@ -59,7 +65,7 @@ PKCS#12 passwords: --password-stdin, the UKEY_P12_PASSWORD variable, or a masked
     const tally = new WindowTally()
     const progress = flags.quiet ? undefined : startProgress(ui, (n) => ui.t('progress.checked', { n }))
     try {
-      for await (const batch of checkWindow({ inputs, recursive: flags.recursive, at, profile, password: passwordProvider(ui, { stdin: flags['password-stdin'] }) })) {
+      for await (const batch of checkWindow(certificateSources(inputs, flags, profile, ui), { at, profile })) {
         for (const ev of batch) {
           tally.add(ev)
           if (ev.type === 'error' && !flags.quiet) {

@@ -1,8 +1,9 @@
 import { Args, Flags } from '@oclif/core'
-import { UkeyCommand, usageError } from '../cli/base-command.js'
+import { UkeyCommand } from '../cli/base-command.js'
 import { parseAt, parseTz } from '../cli/instant.js'
 import { statePainter } from '../cli/paint.js'
-import { passwordProvider } from '../cli/password.js'
+import { certificateSources } from '../cli/certificate-sources.js'
+import { moduleFlags, pinFlags, selectFlags } from '../cli/token-flags.js'
 import { EXIT, worstExit } from '../exit-codes.js'
 import { showCertificates, type ShownCertificate } from '../flows/show-cert.js'
 import { errorRecord, showCard, showJson, showRecord } from '../output/show-render.js'
@@ -16,11 +17,13 @@ Exit codes: 0 when every input was read, 3 when one could not be (the others are
   static override examples = [
     '<%= config.bin %> <%= command.id %> cert.pem',
     '<%= config.bin %> <%= command.id %> customer.pfx --lang en',
+    '<%= config.bin %> <%= command.id %> --token                     # what is on the plugged USB key',
+    '<%= config.bin %> <%= command.id %> --lab                       # the lab token\'s certificate',
     'UKEY_P12_PASSWORD=… <%= config.bin %> <%= command.id %> customer.pfx --json',
   ]
 
   static override args = {
-    inputs: Args.string({ description: 'certificate files or directories; - for standard input', required: true }),
+    inputs: Args.string({ description: 'certificate files or directories; - for standard input (or --token for the plugged USB keys)' }),
   }
   static override strict = false
 
@@ -30,21 +33,24 @@ Exit codes: 0 when every input was read, 3 when one could not be (the others are
     at: Flags.string({ description: 'evaluate the renewal window at this instant (ISO 8601 or +30d)' }),
     tz: Flags.string({ description: 'time zone for dates shown to people (IANA name, default: the system\'s)' }),
     'password-stdin': Flags.boolean({ description: 'read the PKCS#12 password from the first line of standard input' }),
+    token: Flags.boolean({ description: 'show the certificates on every plugged USB key', helpGroup: 'TOKEN' }),
+    ...selectFlags,
+    ...moduleFlags,
+    ...pinFlags,
   }
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(ShowCert)
     const inputs = argv as string[]
-    if (flags['password-stdin'] && inputs.includes('-')) throw usageError('--password-stdin and - (certificate on standard input) cannot both use standard input')
     const at = parseAt(flags.at)
     const tz = parseTz(flags.tz)
-    const profile = this.profile(flags.profile)
+    const profile = this.profile(flags.profile, { use: flags.lab, dir: flags['lab-dir'] })
     const ui = this.ui
 
     const shown: ShownCertificate[] = []
     const errors = []
     let exitCode: number = EXIT.OK
-    for await (const ev of showCertificates({ inputs, recursive: flags.recursive, at, profile, password: passwordProvider(ui, { stdin: flags['password-stdin'] }) })) {
+    for await (const ev of showCertificates(certificateSources(inputs, flags, profile, ui), { at, profile })) {
       if (ev.type === 'error') {
         exitCode = worstExit(exitCode, ev.error.exitCode)
         errors.push(errorRecord(ev, ui.t))
@@ -57,6 +63,7 @@ Exit codes: 0 when every input was read, 3 when one could not be (the others are
       const paint = statePainter(ui)
       const counts = new Map<string, number>()
       for (const c of shown) counts.set(c.source, (counts.get(c.source) ?? 0) + 1)
+      if (profile.lab) process.stdout.write(ui.t('lab.banner') + '\n')
       process.stdout.write(shown.map((c) => showCard(c, ui.t, profile, { tz, count: counts.get(c.source)!, paint })).join('\n'))
     }
     process.exitCode = exitCode

@@ -4,7 +4,7 @@ import type { CertSummary } from '../cert/summary.js'
 import { EXIT, STATE_EXIT, worstExit } from '../exit-codes.js'
 import type { UkeyError } from '../errors.js'
 import type { BankProfile } from '../profile/types.js'
-import { readCertificates, type ReadOptions } from './read-certificates.js'
+import type { CertificateEvent } from './read-certificates.js'
 
 export interface WindowRow {
   type: 'certificate'
@@ -40,14 +40,14 @@ export class WindowTally {
   }
 }
 
-export interface CheckWindowOptions extends ReadOptions {
+export interface CheckWindowOptions {
   at: Date
   profile: BankProfile
 }
 
 /** Every certificate in the inputs with its renewal-window assessment at `at`, in batches. */
-export async function* checkWindow(opts: CheckWindowOptions): AsyncGenerator<WindowEvent[]> {
-  for await (const batch of readCertificates(opts)) {
+export async function* checkWindow(certificates: AsyncIterable<CertificateEvent[]>, opts: CheckWindowOptions): AsyncGenerator<WindowEvent[]> {
+  for await (const batch of certificates) {
     yield batch.map((ev) =>
       ev.type === 'error'
         ? ev

@@ -3,7 +3,7 @@ import type { CertFormat } from '../cert/decode.js'
 import { derProblem } from '../cert/decode.js'
 import { assessWindow, type WindowAssessment } from '../cert/window.js'
 import type { BankProfile } from '../profile/types.js'
-import { readCertificates, type CertificateEvent, type ReadOptions } from './read-certificates.js'
+import type { CertificateEvent } from './read-certificates.js'
 import type { InputFailure } from './check-window.js'
 
 export interface ShownCertificate {
@@ -17,8 +17,8 @@ export interface ShownCertificate {
 export type ShowEvent = ShownCertificate | InputFailure
 
 /** Every certificate in the inputs, fully decoded, with its window state. */
-export async function* showCertificates(opts: ReadOptions & { at: Date; profile: BankProfile }): AsyncGenerator<ShowEvent> {
-  for await (const batch of readCertificates(opts)) yield* showBatch(batch, opts)
+export async function* showCertificates(certificates: AsyncIterable<CertificateEvent[]>, opts: { at: Date; profile: BankProfile }): AsyncGenerator<ShowEvent> {
+  for await (const batch of certificates) yield* showBatch(batch, opts)
 }
 
 async function* showBatch(batch: CertificateEvent[], opts: { at: Date; profile: BankProfile }): AsyncGenerator<ShowEvent> {

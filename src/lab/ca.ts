@@ -19,7 +19,8 @@ export function x509(): Promise<X509> {
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const
 const DAY = 86_400_000
 
-export const LAB_CA_NAME = 'CN=ukey lab CA (not a bank),O=ukey lab,C=CN'
+// @peculiar/x509 keeps a name string's order as the DER order: country first, as CAs write them.
+export const LAB_CA_NAME = 'C=CN,O=ukey lab,CN=ukey lab CA (not a bank)'
 
 export interface LabCa {
   certPem: string

@@ -48,7 +48,7 @@ export async function writeSamples(dir: string, now: Date, policy: WindowPolicy)
   for (const s of specs) {
     const keys = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair
     const spki = Buffer.from(await webcrypto.subtle.exportKey('spki', keys.publicKey))
-    const der = await issueCertificate(ca, { spki, subject: `CN=${s.cn},O=ukey lab,C=CN`, serialHex: (serial++).toString(16), notBefore: s.notBefore, notAfter: s.notAfter })
+    const der = await issueCertificate(ca, { spki, subject: `C=CN,O=ukey lab,CN=${s.cn}`, serialHex: (serial++).toString(16), notBefore: s.notBefore, notAfter: s.notAfter })
     const pem = toPem(der)
     pems.push(pem)
     writeFileSync(join(dir, s.file), pem)

@@ -79,7 +79,7 @@ export async function initLab(o: InitOptions): Promise<LabState> {
       const { spki } = await session.generateKeyPair(o.key, id, 'ukey lab key')
       const notAfter = new Date(o.now.getTime() + o.expiresInDays * DAY)
       const notBefore = new Date(notAfter.getTime() - 365 * DAY)
-      const subject = `CN=${o.subjectCN ?? '张三 (lab)'},OU=个人网银 (lab),O=ukey lab,C=CN`
+      const subject = `C=CN,O=ukey lab,OU=个人网银 (lab),CN=${o.subjectCN ?? '张三 (lab)'}`
       const certSerial = randomBytes(8).toString('hex').replace(/^[89a-f]/, '1')
       const der = await issueCertificate(ca, { spki, subject, serialHex: certSerial, notBefore, notAfter })
       await session.storeCertificate(id, 'ukey lab certificate', der)

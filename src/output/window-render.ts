@@ -200,6 +200,7 @@ function tableRenderer(ctx: RenderContext): WindowRenderer {
   }
   const flushSample = (): void => {
     widths = measure(columns, sample.map(cells))
+    if (ctx.profile.lab) ctx.out.write(t('lab.banner') + '\n')
     ctx.out.write(renderRow(columns.map((c) => c.header), widths, columns) + '\n')
     for (const r of sample) ctx.out.write(line(r))
     sample.length = 0
@@ -217,7 +218,7 @@ function tableRenderer(ctx: RenderContext): WindowRenderer {
     },
     end(tally) {
       if (!widths && sample.length) flushSample()
-      const lines: string[] = ['']
+      const lines: string[] = [widths || !ctx.profile.lab ? '' : t('lab.banner')]
       const stateParts = WINDOW_STATES.filter((s) => tally.states[s] > 0).map((s) => paint(s, `${t(`state.${s}`)} ${tally.states[s]}`))
       lines.push(`${t('summary.line', { n: tally.certificates })}${stateParts.length ? ' · ' + stateParts.join(' · ') : ''}`)
       if (tally.errors) lines.push(t('summary.errors', { n: tally.errors }))
