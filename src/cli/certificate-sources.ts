@@ -18,6 +18,7 @@ export interface SourceFlags {
   lab: boolean
   'pin-stdin': boolean
   force: boolean
+  login: boolean
 }
 
 /**
@@ -26,7 +27,7 @@ export interface SourceFlags {
  * certificates live on its token). One stdin: a PIN or a password, not both.
  */
 export async function* certificateSources(inputs: string[], flags: SourceFlags, profile: BankProfile, ui: Ui): AsyncGenerator<CertificateEvent[]> {
-  const wantTokens = flags.token || Boolean(flags.serial) || Boolean(flags.label) || (flags.lab && inputs.length === 0)
+  const wantTokens = flags.token || flags.login || Boolean(flags.serial) || Boolean(flags.label) || (flags.lab && inputs.length === 0)
   if (inputs.length === 0 && !wantTokens) throw usageError('name certificate files or directories, or use --token to read the plugged USB keys')
   const stdinUsers = [inputs.includes('-') && '-', flags['password-stdin'] && '--password-stdin', flags['pin-stdin'] && '--pin-stdin'].filter(Boolean)
   if (stdinUsers.length > 1) throw usageError(`${stdinUsers.join(' and ')} cannot both read standard input`)
@@ -34,7 +35,7 @@ export async function* certificateSources(inputs: string[], flags: SourceFlags, 
   if (wantTokens) {
     const ctx = await openTokens(profile, realProviderFactory, { module: flags.module })
     try {
-      yield* readTokenCertificates(ctx, { selector: { serial: flags.serial, label: flags.label }, pin: pinSource(ui, { stdin: flags['pin-stdin'] }), force: flags.force })
+      yield* readTokenCertificates(ctx, { selector: { serial: flags.serial, label: flags.label }, pin: pinSource(ui, { stdin: flags['pin-stdin'] }), force: flags.force, login: flags.login })
     } finally {
       await ctx.provider.close()
     }

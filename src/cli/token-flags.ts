@@ -15,4 +15,5 @@ export const selectFlags = {
 export const pinFlags = {
   'pin-stdin': Flags.boolean({ description: 'read the PIN from the first line of standard input (else UKEY_PIN, else a masked prompt)', helpGroup: 'TOKEN' }),
   force: Flags.boolean({ description: 'log in even when the key reports its final PIN try', helpGroup: 'TOKEN' }),
+  login: Flags.boolean({ description: 'log in with the PIN first: checks the PIN and that each certificate still has its private key', helpGroup: 'TOKEN' }),
 }

@@ -10,6 +10,8 @@ export interface TokenReadOptions {
   selector: TokenSelector
   pin: PinSource
   force?: boolean
+  /** Log in first: private objects become visible, so each certificate's key can be checked. */
+  login?: boolean
 }
 
 /** "token:2100000012345678": how a certificate on a key is named in every output. */
@@ -40,8 +42,13 @@ export async function* readTokenCertificates(ctx: TokenContext, opts: TokenReadO
     try {
       const session = await ctx.provider.open(info)
       try {
+        let loggedIn = false
+        if (opts.login && info.loginRequired) {
+          await loginSafely(session, opts.pin, { force: opts.force })
+          loggedIn = true
+        }
         let certs = await session.listCertificates()
-        if (certs.length === 0 && info.loginRequired) {
+        if (certs.length === 0 && info.loginRequired && !loggedIn) {
           await loginSafely(session, opts.pin, { force: opts.force })
           certs = await session.listCertificates()
         }
@@ -51,7 +58,10 @@ export async function* readTokenCertificates(ctx: TokenContext, opts: TokenReadO
             events.push({ type: 'certificate', source, index: i + 1, format: 'token', cert: readCertSummary(c.der) })
           } catch (e) {
             events.push({ type: 'error', source, error: derProblem(e, source) })
+            return
           }
+          // A certificate whose key is gone cannot sign in or renew (FAQ 13: 403.7).
+          if (c.hasPrivateKey === false) events.push({ type: 'error', source, error: new UkeyError('CERT_WITHOUT_KEY', { params: { id: c.id } }) })
         })
       } finally {
         await session.close().catch(() => undefined)
