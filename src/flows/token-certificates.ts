@@ -49,8 +49,14 @@ export async function* readTokenCertificates(ctx: TokenContext, opts: TokenReadO
         }
         let certs = await session.listCertificates()
         if (certs.length === 0 && info.loginRequired && !loggedIn) {
-          await loginSafely(session, opts.pin, { force: opts.force })
-          certs = await session.listCertificates()
+          // Some keys show their certificates only after login. Without a PIN to give, the
+          // key shows none: that is the finding, not a missing PIN.
+          try {
+            await loginSafely(session, opts.pin, { force: opts.force })
+            certs = await session.listCertificates()
+          } catch (e) {
+            if (!(e instanceof UkeyError && e.code === 'PIN_REQUIRED')) throw e
+          }
         }
         if (certs.length === 0) throw new UkeyError('TOKEN_NO_CERTIFICATE', { params: { serial: info.serial } })
         certs.forEach((c, i) => {

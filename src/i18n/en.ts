@@ -40,7 +40,7 @@ export const en = {
   'error.TOKEN_NOT_FOUND': 'no USB key found{detail}: check the key is inserted (FAQ 10.1)',
   'error.TOKEN_AMBIGUOUS': '{count} USB keys are plugged in: choose one with --serial or --label ({list})',
   'error.TOKEN_REMOVED': 'the USB key was removed during the operation: insert it and try again',
-  'error.TOKEN_NO_CERTIFICATE': 'the USB key {serial} holds no certificate',
+  'error.TOKEN_NO_CERTIFICATE': 'the USB key {serial} holds no certificate (none is visible; a key that hides them until login needs --login and the PIN)',
   'error.CERT_WITHOUT_KEY': 'the certificate {id} on the USB key has no private key beside it',
   'error.PIN_REQUIRED': 'the USB key needs its PIN: give it with --pin-stdin or UKEY_PIN, or run in a terminal',
   'error.PIN_INCORRECT': 'wrong PIN for the USB key',

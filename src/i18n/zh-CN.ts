@@ -39,7 +39,7 @@ export const zhCN: Record<MessageKey, string> = {
   'error.TOKEN_NOT_FOUND': '未找到 USB Key{detail}：请检查 USB Key 是否已插入（常见问题 10.1）',
   'error.TOKEN_AMBIGUOUS': '插入了 {count} 个 USB Key：请用 --serial 或 --label 选择一个（{list}）',
   'error.TOKEN_REMOVED': '操作过程中 USB Key 被拔出：请插入后重试',
-  'error.TOKEN_NO_CERTIFICATE': 'USB Key {serial} 中没有证书',
+  'error.TOKEN_NO_CERTIFICATE': 'USB Key {serial} 中没有证书（未看到证书；若此 USB Key 需登录才显示证书，请使用 --login 并提供 PIN 码）',
   'error.CERT_WITHOUT_KEY': 'USB Key 中的证书 {id} 没有对应的私钥',
   'error.PIN_REQUIRED': 'USB Key 需要 PIN 码：请用 --pin-stdin 或 UKEY_PIN 提供，或在终端中运行',
   'error.PIN_INCORRECT': 'USB Key 的 PIN 码错误',

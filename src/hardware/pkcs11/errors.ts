@@ -59,7 +59,8 @@ export function toUkeyError(e: unknown, ctx: MapContext = {}): UkeyError {
   const name = ckrName(e)
   if (!name) {
     const detail = e instanceof Error ? e.message : String(e)
-    return new UkeyError('PKCS11_DEVICE_ERROR', { params: { detail }, cause: e })
+    // pkcs11js throws TypeError for arguments of the wrong shape: a bug of ours, not the key's.
+    return new UkeyError(e instanceof TypeError ? 'INTERNAL' : 'PKCS11_DEVICE_ERROR', { params: { detail }, cause: e })
   }
   const err = e as Error
   if (SESSION_GONE.has(name)) {

@@ -109,7 +109,7 @@ export class GrapheneTokenSession implements TokenSession, ModuleSession {
     const s = this.lib.C_GetSlotInfo(this.slot.handle)
     if (!(s.flags & CKF_TOKEN_PRESENT)) return false
     // Another key put into the same reader is not our key.
-    return this.lib.C_GetTokenInfo(this.slot.handle).serialNumber.trim() === this.info.serial
+    return this.lib.C_GetTokenInfo(this.slot.handle).serialNumber.replace(/\0.*/s, '').trim() === this.info.serial
   }
 
   private refreshInfo(): void {
@@ -161,7 +161,8 @@ export class GrapheneTokenSession implements TokenSession, ModuleSession {
   login(pin: string): Promise<void> {
     return this.call('C_Login', () => {
       try {
-        // On a reader with a PIN pad the PIN is typed there: C_Login gets no PIN.
+        // On a reader with a PIN pad the PIN is typed there. pkcs11js cannot pass NULL_PTR: it sends an
+        // empty PIN, which the PIN-pad modules we know treat alike. C_Login has no async form in pkcs11js.
         if (this.info.protectedAuthPath && pin === '') this.lib.C_Login(this.handle, CKU_USER)
         else this.lib.C_Login(this.handle, CKU_USER, pin)
       } catch (e) {
