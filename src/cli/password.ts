@@ -1,5 +1,5 @@
 import type { PasswordProvider } from '../flows/read-certificates.js'
-import type { Ui } from './ui.js'
+import { withTerminal, type Ui } from './ui.js'
 
 export const P12_PASSWORD_ENV = 'UKEY_P12_PASSWORD'
 
@@ -25,6 +25,6 @@ export function passwordProvider(ui: Ui, opts: { stdin: boolean }): PasswordProv
     if (env !== undefined) return attempt === 1 ? env : undefined
     if (!ui.canPrompt || attempt > 3) return undefined
     const { password } = await import('@inquirer/prompts')
-    return password({ message: ui.t('password.prompt', { source }), mask: '*' }, { output: process.stderr })
+    return withTerminal(ui, () => password({ message: ui.t('password.prompt', { source }), mask: '*' }, { output: process.stderr }))
   }
 }

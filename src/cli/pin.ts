@@ -1,5 +1,5 @@
 import type { PinSource } from '../flows/tokens.js'
-import type { Ui } from './ui.js'
+import { withTerminal, type Ui } from './ui.js'
 
 export const PIN_ENV = 'UKEY_PIN'
 
@@ -23,7 +23,7 @@ export function pinSource(ui: Ui, opts: { stdin: boolean }): PinSource {
       if (env !== undefined && env !== '') return env
       if (!ui.canPrompt) return undefined
       const { password } = await import('@inquirer/prompts')
-      return password({ message: ui.t('pin.prompt', { label: token.label, serial: token.serial }), mask: '*' }, { output: process.stderr })
+      return withTerminal(ui, () => password({ message: ui.t('pin.prompt', { label: token.label, serial: token.serial }), mask: '*' }, { output: process.stderr }))
     })()
     return cached
   }

@@ -11,21 +11,35 @@ const SHOW_AFTER_MS = 400
 
 /** A spinner with a count on stderr, only on a TTY and only once a batch takes more than a moment. */
 export function startProgress(ui: Ui, text: (n: number) => string): Progress | undefined {
-  if (!ui.stderrIsTTY) return undefined
+  // A terminal that reports no width (some serial consoles, a bare pty) would make the
+  // spinner's redraw arithmetic divide by zero: plain output there.
+  if (!ui.stderrIsTTY || !(process.stderr.columns > 0)) return undefined
   let n = 0
-  let spinner: { text: string; stop(): void; clear(): void; render(): void } | undefined
+  let spinner: { text: string; stop(): void; clear(): void; render(): void; start(): unknown } | undefined
   let stopped = false
+  let paused = false
   const timer = setTimeout(() => {
     void import('ora').then(({ default: ora }) => {
       if (stopped) return
-      spinner = ora({ text: text(n), stream: process.stderr }).start()
+      spinner = ora({ text: text(n), stream: process.stderr })
+      if (!paused) spinner.start()
     })
   }, SHOW_AFTER_MS)
   timer.unref()
+  ui.activity = {
+    pause() {
+      paused = true
+      spinner?.stop()
+    },
+    resume() {
+      paused = false
+      if (spinner && !stopped) spinner.start()
+    },
+  }
   return {
     tick(count) {
       n = count
-      if (spinner) spinner.text = text(count)
+      if (spinner && !paused) spinner.text = text(count)
     },
     clear() {
       spinner?.clear()
@@ -34,6 +48,7 @@ export function startProgress(ui: Ui, text: (n: number) => string): Progress | u
       stopped = true
       clearTimeout(timer)
       spinner?.stop()
+      ui.activity = undefined
     },
   }
 }

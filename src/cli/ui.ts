@@ -14,6 +14,18 @@ export interface Ui {
   canPrompt: boolean
   color: boolean
   debug: boolean
+  /** What animates stderr now (a spinner): paused while a person answers a prompt. */
+  activity?: { pause(): void; resume(): void }
+}
+
+/** Gives the terminal to a prompt: the spinner stops drawing over it and resumes after. */
+export async function withTerminal<T>(ui: Ui, ask: () => Promise<T>): Promise<T> {
+  ui.activity?.pause()
+  try {
+    return await ask()
+  } finally {
+    ui.activity?.resume()
+  }
 }
 
 export function makeUi(opts: { lang?: string; debug?: boolean; env?: NodeJS.ProcessEnv } = {}): Ui {

@@ -33,7 +33,8 @@ PKCS#12 passwords: --password-stdin, the UKEY_P12_PASSWORD variable, or a masked
   ]
 
   static override args = {
-    inputs: Args.string({ description: 'certificate files or directories; - for standard input (or --token for the plugged USB keys)' }),
+    // ignoreStdin: oclif would otherwise take piped stdin (a PIN, a password) as the first input.
+    inputs: Args.string({ description: 'certificate files or directories; - for standard input (or --token for the plugged USB keys)', ignoreStdin: true }),
   }
   static override strict = false
 

@@ -23,7 +23,8 @@ Exit codes: 0 when every input was read, 3 when one could not be (the others are
   ]
 
   static override args = {
-    inputs: Args.string({ description: 'certificate files or directories; - for standard input (or --token for the plugged USB keys)' }),
+    // ignoreStdin: oclif would otherwise take piped stdin (a PIN, a password) as the first input.
+    inputs: Args.string({ description: 'certificate files or directories; - for standard input (or --token for the plugged USB keys)', ignoreStdin: true }),
   }
   static override strict = false
 
