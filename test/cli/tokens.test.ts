@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ndjson, ukey } from '../helpers/cli.js'
+import { schemaErrors } from '../helpers/schemas.js'
 
 const NO_STACK = /\n\s+at .+:\d+:\d+/
 
@@ -49,6 +50,7 @@ describe('detect', () => {
     const r = await ukey(['detect', '--lab', '--lab-dir', dir, '--json'])
     expect(r.code).toBe(0)
     const doc = JSON.parse(r.stdout)
+    expect(schemaErrors('detect', doc)).toEqual([])
     expect(doc).toMatchObject({ kind: 'ukey.detect', lab: true, verdict: 'ok', exitCode: 0 })
     expect(doc.modules).toEqual([expect.objectContaining({ path: state.module, loaded: true, origin: 'profile', version: expect.stringMatching(/^\d+\.\d+$/) })])
     expect(doc.tokens).toHaveLength(1)
@@ -76,6 +78,7 @@ describe('detect', () => {
     expect(r.stdout).toContain('check the key is inserted (FAQ 10.1)')
     const json = JSON.parse((await ukey(['detect', '--module', '/usr/lib/softhsm/libsofthsm2.so', '--json'], { env: { SOFTHSM2_CONF: join(dir, 'softhsm2.conf') } })).stdout)
     expect(json).toMatchObject({ verdict: 'no-token', tokens: [], exitCode: 3 })
+    expect(schemaErrors('detect', json)).toEqual([])
   })
 
   it.each([
@@ -86,6 +89,7 @@ describe('detect', () => {
     const r = await ukey(['detect', '--module', module, '--json', '--lang', 'en'])
     expect(r.code).toBe(3)
     const doc = JSON.parse(r.stdout)
+    expect(schemaErrors('detect', doc)).toEqual([])
     expect(doc.verdict).toBe('no-module')
     expect(doc.modules[0].error).toMatchObject({ code })
     expect(doc.modules[0].error.message).toContain(words)

@@ -7,9 +7,10 @@ const ajv = new Ajv({ allErrors: true, strict: true })
 const load = (name: string): object => JSON.parse(readFileSync(join(ROOT, 'docs/schema', name), 'utf8')) as object
 ajv.addSchema(load('check-window.schema.json'))
 ajv.addSchema(load('show-cert.schema.json'))
+ajv.addSchema(load('detect.schema.json'))
 
 /** Validates against the published schema; returns ajv's complaints ([] when valid). */
-export function schemaErrors(id: 'check-window' | 'show-cert', data: unknown, pointer = ''): string[] {
+export function schemaErrors(id: 'check-window' | 'show-cert' | 'detect', data: unknown, pointer = ''): string[] {
   const v = ajv.getSchema(`https://ukey.invalid/schema/${id}.json${pointer}`)
   if (!v) throw new Error(`no schema ${id}${pointer}`)
   return v(data) ? [] : (v.errors ?? []).map((e: { instancePath: string; message?: string }) => `${e.instancePath} ${e.message}`)
