@@ -73,6 +73,7 @@ export const en = {
   'col.window': 'Renewal window',
   'col.advice': 'What to do',
   'summary.line': 'Summary: {n} certificate(s)',
+  'summary.advice': 'What to do: {advice}',
   'summary.errors': '{n} input(s) could not be read',
   'summary.at': 'evaluated at {at}',
   'progress.checked': 'Checked {n} certificates…',

@@ -71,6 +71,7 @@ export const zhCN: Record<MessageKey, string> = {
   'col.window': '换证期',
   'col.advice': '处理建议',
   'summary.line': '汇总：共 {n} 张证书',
+  'summary.advice': '处理建议：{advice}',
   'summary.errors': '{n} 个输入无法读取',
   'summary.at': '评估时间 {at}',
   'progress.checked': '已检查 {n} 张证书…',

@@ -223,7 +223,7 @@ function tableRenderer(ctx: RenderContext): WindowRenderer {
       lines.push(`${t('summary.line', { n: tally.certificates })}${stateParts.length ? ' · ' + stateParts.join(' · ') : ''}`)
       if (tally.errors) lines.push(t('summary.errors', { n: tally.errors }))
       lines.push(t('summary.at', { at: `${formatDateTime(ctx.at, ctx.tz)} (${zoneName(ctx.tz)})` }))
-      if (tally.certificates === 1 && first) lines.push(`${t('col.advice')}: ${certificateRecord(first, t, ctx.profile, ctx.tz).advice}`)
+      if (tally.certificates === 1 && first) lines.push(t('summary.advice', { advice: certificateRecord(first, t, ctx.profile, ctx.tz).advice }))
       else {
         for (const s of WINDOW_STATES) {
           if (s !== 'valid' && tally.states[s] > 0) lines.push(`${paint(s, t(`state.${s}`))} (${tally.states[s]}): ${t(`adviceShort.${s}`, { grace: ctx.profile.window.graceAfterDays })}`)
