@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench/out/**', 'coverage/**', 'test/fixtures/**'] },
+  { ignores: ['dist/**', 'dist.*/**', 'node_modules/**', 'bench/out/**', 'coverage/**', 'test/fixtures/**', 'src/**/*.gen.js'] },
   ...tseslint.configs.recommended,
   {
     files: ['src/**/*.ts'],

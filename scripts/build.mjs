@@ -23,7 +23,7 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   // Native or CommonJS-with-dynamic-require packages stay in node_modules; oclif
   // requires typescript and tsx only in development mode.
-  external: ['node-forge', 'ajv', 'pkcs11js', 'graphene-pk11', 'node-hid', 'typescript', 'tsx'],
+  external: ['node-forge', 'pkcs11js', 'graphene-pk11', 'node-hid', 'typescript', 'tsx'],
   // CommonJS dependencies inside an ESM bundle need require().
   banner: { js: "import { createRequire as __ukeyRequire } from 'node:module'; const require = __ukeyRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import envPaths from 'env-paths'
 import { DEFAULT_PROFILE } from './default.js'
-import profileSchema from './profile.schema.json' with { type: 'json' }
+// @ts-expect-error generated JavaScript without types
+import validateProfile from './validate-profile.gen.js'
 import type { BankProfile } from './types.js'
 import type { Vendor } from '../hardware/vendors.js'
 import { UkeyError } from '../errors.js'
@@ -18,16 +18,9 @@ export function userProfilePath(): string {
 }
 
 type Validate = ((data: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string; params?: Record<string, unknown> }> | null }
-let validate: Validate | undefined
-
-function validator(): Validate {
-  if (!validate) {
-    // Ajv compiles the schema: only paid for when a profile file exists.
-    const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv')
-    validate = new Ajv({ allErrors: false, strict: true }).compile(profileSchema) as Validate
-  }
-  return validate
-}
+// Compiled from profile.schema.json at development time (scripts/gen-profile-validator.mjs):
+// no Ajv at run time.
+const validator = (): Validate => validateProfile as unknown as Validate
 
 function fieldName(instancePath: string, params: Record<string, unknown> | undefined): string {
   const extra = params?.['additionalProperty'] ?? params?.['missingProperty']

@@ -59,3 +59,13 @@ describe('bank profile', () => {
     expect(loadProfile(join(dir, 'ok.json')).window.renewBeforeDays).toBe(45)
   })
 })
+
+describe('the compiled profile validator', () => {
+  it('is up to date with profile.schema.json (run `npm run gen:profile` after editing the schema)', async () => {
+    const { readFileSync } = await import('node:fs')
+    // @ts-expect-error a build script without types
+    const { generate } = await import('../../scripts/gen-profile-validator.mjs')
+    const committed = readFileSync(new URL('../../src/profile/validate-profile.gen.js', import.meta.url), 'utf8')
+    expect(generate()).toBe(committed)
+  })
+})
