@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { loadGraphene } from '../hardware/pkcs11/loaded-module.js'
 import { join } from 'node:path'
 
 /** Debian's and Homebrew's SoftHSM2 module paths: the lab's token. */
@@ -25,9 +25,9 @@ export function writeSoftHsmConf(dir: string): { conf: string; tokens: string } 
  * no way to set it, so the 16 bytes in token.object are replaced while the
  * module is finalized (shared/notes/softhsm2.md); SoftHSM2 reads them back.
  */
-export function initLabToken(opts: { module: string; conf: string; tokens: string; label: string; soPin: string; pin: string; serial: string }): void {
+export async function initLabToken(opts: { module: string; conf: string; tokens: string; label: string; soPin: string; pin: string; serial: string }): Promise<void> {
   process.env['SOFTHSM2_CONF'] = opts.conf
-  const graphene = createRequire(import.meta.url)('graphene-pk11') as typeof import('graphene-pk11')
+  const graphene = await loadGraphene()
   const mod = graphene.Module.load(opts.module)
   mod.initialize()
   let generated: string

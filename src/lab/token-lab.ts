@@ -59,7 +59,7 @@ export async function initLab(o: InitOptions): Promise<LabState> {
   mkdirSync(o.dir, { recursive: true })
   const { conf, tokens } = writeSoftHsmConf(o.dir)
   const serial = `${o.vendorCode}${randomBytes(7).readUIntBE(0, 6).toString().padStart(14, '0').slice(0, 14)}`
-  initLabToken({ module, conf, tokens, label: LAB_LABEL, soPin: randomBytes(12).toString('hex'), pin: o.pin, serial })
+  await initLabToken({ module, conf, tokens, label: LAB_LABEL, soPin: randomBytes(12).toString('hex'), pin: o.pin, serial })
 
   const ca = await createLabCa(o.now)
   const caCert = join(o.dir, 'ca.crt')
