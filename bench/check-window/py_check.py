@@ -2,14 +2,15 @@
 """Baseline (b) of the check-window benchmark: what one Python process with
 `cryptography` does for the same job as `ukey check-window --recursive DIR --output ndjson`.
 
-    python3 bench/check-window/py_check.py DIR [--quiet]
+    python3 bench/check-window/py_check.py DIR [--quiet] [--at 2026-12-01T00:00:00Z]
 
 Walks DIR (sorted, recursive, the same file extensions ukey takes), reads each PEM,
 parses every certificate with x509.load_pem_x509_certificate, classifies the renewal
 window with ukey's rules (30 days before notAfter .. 90 days after, see
 src/cert/window.ts) and prints one JSON line per certificate with comparable fields
 (source, subject, issuer, serial, notBefore, notAfter, state, daysLeft) plus a
-summary line. --quiet prints only the summary counts. Exit code: worst state, as ukey.
+summary line. --quiet prints only the summary counts; --at evaluates at that instant
+instead of now (as ukey's --at). Exit code: worst state, as ukey.
 """
 import datetime
 import json
@@ -65,9 +66,14 @@ def cn(name):
 
 
 def main():
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    quiet = "--quiet" in sys.argv
+    argv = sys.argv[1:]
     at = datetime.datetime.now(datetime.timezone.utc)
+    if "--at" in argv:
+        i = argv.index("--at")
+        at = datetime.datetime.fromisoformat(argv[i + 1].replace("Z", "+00:00"))
+        del argv[i:i + 2]
+    args = [a for a in argv if not a.startswith("--")]
+    quiet = "--quiet" in argv
     states = dict.fromkeys(EXIT, 0)
     errors = 0
     out = sys.stdout

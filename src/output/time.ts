@@ -74,8 +74,3 @@ export function isValidTimeZone(tz: string): boolean {
     return false
   }
 }
-
-/** The zone in effect, for the summary line ("times in Asia/Shanghai"). */
-export function zoneName(timeZone?: string): string {
-  return timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone
-}
