@@ -32,6 +32,9 @@ export async function* readTokenCertificates(ctx: TokenContext, opts: TokenReadO
   try {
     chosen = opts.selector.serial || opts.selector.label ? [selectToken(tokens, opts.selector)] : tokens
     if (chosen.length === 0) throw new UkeyError('TOKEN_NOT_FOUND', { params: { detail: '' } })
+    // One PIN for two customers' keys would count a wrong try on the other key: logging in
+    // needs exactly one key, chosen by the technician.
+    if (opts.login && chosen.length > 1) selectToken(chosen, {})
   } catch (e) {
     events.push({ type: 'error', source: 'token', error: e as UkeyError })
     yield events
@@ -48,7 +51,7 @@ export async function* readTokenCertificates(ctx: TokenContext, opts: TokenReadO
           loggedIn = true
         }
         let certs = await session.listCertificates()
-        if (certs.length === 0 && info.loginRequired && !loggedIn) {
+        if (certs.length === 0 && info.loginRequired && !loggedIn && chosen.length === 1) {
           // Some keys show their certificates only after login. Without a PIN to give, the
           // key shows none: that is the finding, not a missing PIN.
           try {

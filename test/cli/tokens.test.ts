@@ -129,13 +129,22 @@ describe('show-cert and check-window on the key', () => {
     expect(r.stderr).toContain('9999999999999999')
   })
 
-  it('two keys plugged in without a selector: both are listed by --token; a single-key selector by label works', async () => {
+  it('two keys plugged in: --token reads both, --login without a selector is refused (exit 2), --label picks one', async () => {
     const { dir, state } = await lab()
     execFileSync('softhsm2-util', ['--init-token', '--free', '--label', 'second-key', '--so-pin', '87654321', '--pin', '11112222'], { env: { ...process.env, SOFTHSM2_CONF: state.conf }, stdio: 'ignore' })
     const both = await ukey(['detect', '--lab', '--lab-dir', dir, '--json'])
     expect(JSON.parse(both.stdout).tokens).toHaveLength(2)
     const all = await ukey(['check-window', '--lab', '--lab-dir', dir, '--token', '--output', 'ndjson'])
     expect(ndjson(all.stdout).filter((x) => x['type'] === 'error')).toEqual([expect.objectContaining({ code: 'TOKEN_NO_CERTIFICATE' })])
+    // Logging in to two customers' keys with one PIN is refused: a selector must pick one (exit 2).
+    const ambiguous = await ukey(['check-window', '--lab', '--lab-dir', dir, '--login', '--lang', 'en'], { env: { UKEY_PIN: '123456' } })
+    expect(ambiguous.code).toBe(2)
+    expect(ambiguous.stderr).toContain('2 USB keys are plugged in: choose one with --serial or --label')
+    expect(ambiguous.stderr).toContain(state.token.serial)
+    const zh = await ukey(['check-window', '--lab', '--lab-dir', dir, '--login', '--lang', 'zh-CN'], { env: { UKEY_PIN: '123456' } })
+    expect(zh.stderr).toContain('插入了 2 个 USB Key')
+    const d = JSON.parse((await ukey(['detect', '--lab', '--lab-dir', dir, '--json'])).stdout)
+    expect(d.tokens.map((t: { pin: { state: string } }) => t.pin.state)).toEqual(['ok', 'ok'])
     const byLabel = await ukey(['show-cert', '--lab', '--lab-dir', dir, '--label', 'ukey-lab', '--json'])
     expect(byLabel.code).toBe(0)
     expect(JSON.parse(byLabel.stdout).certificates).toHaveLength(1)
