@@ -55,7 +55,7 @@ type Pending = { kind: 'stdin' } | { kind: 'pkcs12'; buf: Buffer }
 function readOneSync(source: Source, out: CertificateEvent[]): Pending | undefined {
   if (source.kind === 'stdin') return { kind: 'stdin' }
   try {
-    return decodeInto(readSourceFile(source.path), source.path, out)
+    return decodeInto(readSourceFile(source.path, undefined, source.regular), source.path, out)
   } catch (e) {
     out.push({ type: 'error', source: source.path, error: e instanceof UkeyError ? e : derProblem(e, source.path) })
     return undefined

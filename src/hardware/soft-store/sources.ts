@@ -8,7 +8,7 @@ export const MAX_INPUT_BYTES = 64 * 1024 * 1024
 /** Extensions taken from directories; files named on the command line are always read. */
 export const CERT_EXTENSIONS = new Set(['.pem', '.crt', '.cer', '.cert', '.der', '.p7b', '.p7c', '.pfx', '.p12'])
 
-export type Source = { kind: 'file'; path: string } | { kind: 'stdin'; path: '-' }
+export type Source = { kind: 'file'; path: string; regular?: boolean } | { kind: 'stdin'; path: '-' }
 
 export type SourceEvent = { ok: true; source: Source } | { ok: false; path: string; error: UkeyError }
 
@@ -69,7 +69,7 @@ function* walk(dir: string, recursive: boolean): Generator<SourceEvent> {
             continue
           }
         }
-        yield { ok: true, source: { kind: 'file', path } }
+        yield { ok: true, source: { kind: 'file', path, regular: entry.isFile() } }
       }
     }
   }
@@ -80,7 +80,8 @@ function* walk(dir: string, recursive: boolean): Generator<SourceEvent> {
 const SCRATCH = Buffer.allocUnsafe(256 * 1024)
 
 /** Reads a whole file, refusing anything over the limit before reading it. */
-export function readSourceFile(path: string, limit = MAX_INPUT_BYTES): Buffer {
+/** `regular`: the caller knows it is a regular file (a directory entry said so). */
+export function readSourceFile(path: string, limit = MAX_INPUT_BYTES, regular = false): Buffer {
   let fd: number
   try {
     fd = openSync(path, 'r')
@@ -89,7 +90,8 @@ export function readSourceFile(path: string, limit = MAX_INPUT_BYTES): Buffer {
   }
   try {
     const n = readSync(fd, SCRATCH, 0, SCRATCH.length, 0)
-    if (n < SCRATCH.length && readSync(fd, SCRATCH, n, 1, n) === 0) return Buffer.from(SCRATCH.subarray(0, n))
+    // A short read of a regular file is its end (POSIX read(2)); anything else gets the careful path.
+    if (n < SCRATCH.length && (regular || readSync(fd, SCRATCH, n, 1, n) === 0)) return Buffer.from(SCRATCH.subarray(0, n))
     return readLarge(fd, path, limit)
   } catch (e) {
     if (e instanceof UkeyError) throw e
