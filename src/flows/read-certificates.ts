@@ -44,6 +44,8 @@ export async function* readCertificates(opts: ReadOptions): AsyncGenerator<Certi
       yield batch
       batch = []
       files = 0
+      // A macrotask turn between batches: without it timers (the spinner) never run mid-batch.
+      await new Promise((resolve) => setImmediate(resolve))
     }
   }
   if (batch.length) yield batch

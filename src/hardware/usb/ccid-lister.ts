@@ -1,0 +1,132 @@
+import { createRequire } from 'node:module'
+import { usbUnavailable } from './errors.js'
+import { USB_CLASS, type UsbKey, type UsbLister } from './types.js'
+
+/** The part of the `usb` package (libusb) this lister uses; tests hand in a fake. */
+export interface LibusbBackend {
+  getDeviceList(): LibusbDevice[]
+}
+
+export interface LibusbDevice {
+  busNumber: number
+  deviceAddress: number
+  deviceDescriptor: { idVendor: number; idProduct: number; bDeviceClass: number; iManufacturer: number; iProduct: number; iSerialNumber: number }
+  /** Throws (or is undefined) when libusb cannot read it. */
+  readonly allConfigDescriptors: Array<{ interfaces: Array<Array<{ bInterfaceClass: number }>> }>
+  timeout: number
+  open(defaultConfig?: boolean): void
+  close(): void
+  getStringDescriptor(index: number, callback: (error?: unknown, value?: string) => void): void
+}
+
+/** Loaded on first use, with require (see loadNodeHid): libusb starts with it. */
+function loadUsb(): Promise<LibusbBackend> {
+  return Promise.resolve(createRequire(import.meta.url)('usb') as LibusbBackend)
+}
+
+export interface CcidListerOptions {
+  /**
+   * Open each smart-card device to read its strings (manufacturer, product, serial).
+   * libusb has no other way to them. Opening needs write access to the usbfs node
+   * (root, or the udev rule of pcscd / the vendor tool); without it the strings stay
+   * null and the device is still listed. A claimed device is never touched: opening
+   * is not claiming, and only standard GET_DESCRIPTOR requests are sent.
+   */
+  readStrings?: boolean
+  /** Per control transfer. */
+  timeoutMs?: number
+}
+
+/**
+ * USB smart-card (CCID, interface class 0x0B) keys through libusb (the `usb`
+ * package): many bank keys are CCID, reached by the vendor's PKCS#11 module
+ * through PC/SC, and invisible to node-hid. Enumeration reads only what the OS
+ * caches (sysfs descriptors on Linux): no device is opened to list it.
+ */
+export class CcidLister implements UsbLister {
+  readonly transport = 'ccid' as const
+  private constructor(private readonly load: () => Promise<LibusbBackend>, private readonly options: CcidListerOptions) {}
+
+  static create(options: CcidListerOptions = {}, backend?: LibusbBackend): CcidLister {
+    return new CcidLister(backend ? () => Promise.resolve(backend) : loadUsb, options)
+  }
+
+  async list(): Promise<UsbKey[]> {
+    let devices: LibusbDevice[]
+    try {
+      devices = (await this.load()).getDeviceList()
+    } catch (e) {
+      throw usbUnavailable('ccid', e)
+    }
+    const keys: UsbKey[] = []
+    const seen = new Set<string>()
+    for (const d of devices) {
+      const path = usbfsPath(d.busNumber, d.deviceAddress)
+      if (seen.has(path) || !isSmartCard(d)) continue
+      seen.add(path)
+      const strings = this.options.readStrings === false ? null : await readStrings(d, this.options.timeoutMs ?? 500)
+      keys.push({
+        transport: 'ccid',
+        vendorId: d.deviceDescriptor.idVendor,
+        productId: d.deviceDescriptor.idProduct,
+        manufacturer: strings?.manufacturer ?? null,
+        product: strings?.product ?? null,
+        serial: strings?.serial ?? null,
+        path,
+        interfaceClass: USB_CLASS.SMART_CARD,
+      })
+    }
+    return keys
+  }
+}
+
+/** The class is on the interface for composite keys (bDeviceClass 0), on the device for a few. */
+export function isSmartCard(d: LibusbDevice): boolean {
+  if (d.deviceDescriptor.bDeviceClass === USB_CLASS.SMART_CARD) return true
+  let configs: LibusbDevice['allConfigDescriptors'] | undefined
+  try {
+    configs = d.allConfigDescriptors
+  } catch {
+    return false
+  }
+  return (configs ?? []).some((c) => c.interfaces.some((alts) => alts.some((i) => i.bInterfaceClass === USB_CLASS.SMART_CARD)))
+}
+
+/** Linux's usbfs node (what lsusb -D and udev name); "bus-address" on other systems. */
+export function usbfsPath(bus: number, address: number, platform: NodeJS.Platform = process.platform): string {
+  const p3 = (n: number) => String(n).padStart(3, '0')
+  return platform === 'linux' ? `/dev/bus/usb/${p3(bus)}/${p3(address)}` : `${bus}-${address}`
+}
+
+async function readStrings(d: LibusbDevice, timeoutMs: number): Promise<{ manufacturer: string | null; product: string | null; serial: string | null } | null> {
+  try {
+    d.open(false)
+  } catch {
+    return null
+  }
+  try {
+    d.timeout = timeoutMs
+    const desc = d.deviceDescriptor
+    const manufacturer = await stringDescriptor(d, desc.iManufacturer)
+    const product = await stringDescriptor(d, desc.iProduct)
+    const serial = await stringDescriptor(d, desc.iSerialNumber)
+    return { manufacturer, product, serial }
+  } finally {
+    try {
+      d.close()
+    } catch {
+      // Closing a device that failed mid-transfer: nothing more to release.
+    }
+  }
+}
+
+function stringDescriptor(d: LibusbDevice, index: number): Promise<string | null> {
+  if (!index) return Promise.resolve(null)
+  return new Promise((resolve) => {
+    try {
+      d.getStringDescriptor(index, (error, value) => resolve(error || !value?.trim() ? null : value.trim()))
+    } catch {
+      resolve(null)
+    }
+  })
+}
