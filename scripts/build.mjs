@@ -23,10 +23,10 @@ await build({
   minifySyntax: true,
   minifyWhitespace: true,
   chunkNames: 'chunks/[name]-[hash]',
-  // Native packages (pkcs11js, node-hid) and node-forge stay in node_modules (graphene-pk11 is
+  // Native packages (pkcs11js, node-hid, usb) and node-forge stay in node_modules (graphene-pk11 is
   // bundled: its hundred small files cost ~150 ms to load one by one); oclif
   // requires typescript and tsx only in development mode.
-  external: ['node-forge', 'pkcs11js', 'node-hid', 'typescript', 'tsx'],
+  external: ['node-forge', 'pkcs11js', 'node-hid', 'usb', 'typescript', 'tsx'],
   // CommonJS dependencies inside an ESM bundle need require().
   banner: { js: "import { createRequire as __ukeyRequire } from 'node:module'; const require = __ukeyRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -37,6 +37,7 @@ export const en = {
   'error.PKCS11_MODULE_INVALID': 'PKCS#11 module {path}: not a loadable PKCS#11 library ({detail})',
   'error.PKCS11_FUNCTION_NOT_SUPPORTED': 'the key\'s module does not support {detail}',
   'error.PKCS11_DEVICE_ERROR': 'the USB key reported a device error ({detail})',
+  'error.USB_UNAVAILABLE': 'USB devices cannot be listed ({detail}): install libudev1 and libusb-1.0-0',
   'error.TOKEN_NOT_FOUND': 'no USB key found{detail}: check the key is inserted (FAQ 10.1)',
   'error.TOKEN_AMBIGUOUS': '{count} USB keys are plugged in: choose one with --serial or --label ({list})',
   'error.TOKEN_REMOVED': 'the USB key was removed during the operation: insert it and try again',

@@ -36,6 +36,7 @@ export const zhCN: Record<MessageKey, string> = {
   'error.PKCS11_MODULE_INVALID': 'PKCS#11 模块 {path}：不是可加载的 PKCS#11 库（{detail}）',
   'error.PKCS11_FUNCTION_NOT_SUPPORTED': 'USB Key 的模块不支持 {detail}',
   'error.PKCS11_DEVICE_ERROR': 'USB Key 报告设备错误（{detail}）',
+  'error.USB_UNAVAILABLE': '无法列出 USB 设备（{detail}）：请安装 libudev1 和 libusb-1.0-0',
   'error.TOKEN_NOT_FOUND': '未找到 USB Key{detail}：请检查 USB Key 是否已插入（常见问题 10.1）',
   'error.TOKEN_AMBIGUOUS': '插入了 {count} 个 USB Key：请用 --serial 或 --label 选择一个（{list}）',
   'error.TOKEN_REMOVED': '操作过程中 USB Key 被拔出：请插入后重试',

@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
+import { join } from 'node:path'
 import { usbUnavailable } from './errors.js'
 import { USB_CLASS, type UsbKey, type UsbLister } from './types.js'
 
@@ -10,6 +12,8 @@ export interface LibusbBackend {
 export interface LibusbDevice {
   busNumber: number
   deviceAddress: number
+  /** Hub ports from the root: [2] for 1-2, [3, 1] for 1-3.1 (the sysfs name). */
+  portNumbers?: number[]
   deviceDescriptor: { idVendor: number; idProduct: number; bDeviceClass: number; iManufacturer: number; iProduct: number; iSerialNumber: number }
   /** Throws (or is undefined) when libusb cannot read it. */
   readonly allConfigDescriptors: Array<{ interfaces: Array<Array<{ bInterfaceClass: number }>> }>
@@ -26,13 +30,16 @@ function loadUsb(): Promise<LibusbBackend> {
 
 export interface CcidListerOptions {
   /**
-   * Open each smart-card device to read its strings (manufacturer, product, serial).
-   * libusb has no other way to them. Opening needs write access to the usbfs node
-   * (root, or the udev rule of pcscd / the vendor tool); without it the strings stay
-   * null and the device is still listed. A claimed device is never touched: opening
-   * is not claiming, and only standard GET_DESCRIPTOR requests are sent.
+   * Read each smart-card device's strings (manufacturer, product, serial). libusb
+   * has them only by opening the device, which needs write access to the usbfs
+   * node (root, or the udev rule of pcscd / the vendor tool). On Linux the kernel
+   * publishes them in sysfs, readable by anyone: read there, never opened. On
+   * other systems the device is opened (not claimed; only standard GET_DESCRIPTOR
+   * requests); one that will not open keeps null strings and is still listed.
    */
   readStrings?: boolean
+  /** Where sysfs is (tests point it at a directory); null: open the device instead. Default /sys on Linux, null elsewhere. */
+  sysfs?: string | null
   /** Per control transfer. */
   timeoutMs?: number
 }
@@ -64,7 +71,9 @@ export class CcidLister implements UsbLister {
       const path = usbfsPath(d.busNumber, d.deviceAddress)
       if (seen.has(path) || !isSmartCard(d)) continue
       seen.add(path)
-      const strings = this.options.readStrings === false ? null : await readStrings(d, this.options.timeoutMs ?? 500)
+      const strings = this.options.readStrings === false ? null : await this.strings(d)
+      // libusb's device list trails an unplug by a poll or so; sysfs does not: the key is gone.
+      if (strings === 'gone') continue
       keys.push({
         transport: 'ccid',
         vendorId: d.deviceDescriptor.idVendor,
@@ -78,6 +87,32 @@ export class CcidLister implements UsbLister {
     }
     return keys
   }
+
+  private async strings(d: LibusbDevice): Promise<DeviceStrings | 'gone' | null> {
+    const sysfs = this.options.sysfs === undefined ? (process.platform === 'linux' ? '/sys' : null) : this.options.sysfs
+    return sysfs !== null ? await stringsFromSysfs(sysfs, d) : await stringsFromDevice(d, this.options.timeoutMs ?? 500)
+  }
+}
+
+interface DeviceStrings {
+  manufacturer: string | null
+  product: string | null
+  serial: string | null
+}
+
+/**
+ * /sys/bus/usb/devices/<bus>-<port.port…>/{manufacturer,product,serial}: the
+ * strings the kernel read at enumeration, so sysfs is the whole answer (a missing
+ * file is a missing string) and the device is never opened. No idVendor there:
+ * the device has just been pulled out.
+ */
+async function stringsFromSysfs(sysfs: string, d: LibusbDevice): Promise<DeviceStrings | 'gone'> {
+  if (!d.portNumbers?.length) return { manufacturer: null, product: null, serial: null }
+  const dir = join(sysfs, 'bus/usb/devices', `${d.busNumber}-${d.portNumbers.join('.')}`)
+  const attr = (name: string) => readFile(join(dir, name), 'utf8').then((t) => t.trim() || null, () => undefined)
+  const [idVendor, manufacturer, product, serial] = await Promise.all([attr('idVendor'), attr('manufacturer'), attr('product'), attr('serial')])
+  if (idVendor === undefined) return 'gone'
+  return { manufacturer: manufacturer ?? null, product: product ?? null, serial: serial ?? null }
 }
 
 /** The class is on the interface for composite keys (bDeviceClass 0), on the device for a few. */
@@ -98,7 +133,7 @@ export function usbfsPath(bus: number, address: number, platform: NodeJS.Platfor
   return platform === 'linux' ? `/dev/bus/usb/${p3(bus)}/${p3(address)}` : `${bus}-${address}`
 }
 
-async function readStrings(d: LibusbDevice, timeoutMs: number): Promise<{ manufacturer: string | null; product: string | null; serial: string | null } | null> {
+async function stringsFromDevice(d: LibusbDevice, timeoutMs: number): Promise<DeviceStrings | null> {
   try {
     d.open(false)
   } catch {
