@@ -2,7 +2,9 @@ import { Flags } from '@oclif/core'
 import { UkeyCommand } from '../cli/base-command.js'
 import { moduleFlags } from '../cli/token-flags.js'
 import { EXIT } from '../exit-codes.js'
-import { detect, openTokens } from '../flows/tokens.js'
+import { pairKeys } from '../flows/physical-keys.js'
+import { detect, openTokens, type DetectReport } from '../flows/tokens.js'
+import { UkeyError } from '../errors.js'
 import { realProviderFactory } from '../hardware/token-provider.js'
 import { detectRecord, detectText } from '../output/detect-render.js'
 
@@ -10,7 +12,8 @@ export default class Detect extends UkeyCommand {
   static override summary = 'List the USB keys this computer can see, their vendor, PIN state and what they hold'
   static override description = `Loads the PKCS#11 modules (the vendors' management tools install them, FAQ 2) and lists every key they see: module and version, slot, label, manufacturer, model, serial, the vendor (FAQ 1: the first two digits of the number printed on the key — 11 G&D, 21 Watchdata, 31 Huada, 41 Daming — checked against the module's manufacturer), PIN state, and how many certificates and key pairs it holds. No PIN is needed.
 Modules: --module or UKEY_PKCS11_MODULE; otherwise those of the bank profile, of each vendor, and (Linux) those registered with p11-kit.
-Exit codes: 0 a key was found; 3 no module or no key (the message says which: install the management tool, or insert the key).`
+It also lists the USB bus (HID "driver-free" keys and CCID smart-card keys, matched against the vendors' USB ids) and pairs each physical key with its token, saying what each combination means: on USB and seen by its module (good); on USB but no module, this vendor's module failing or outdated, or only another vendor's tool installed (FAQ 2, 10.3); a token without a USB device (software or lab token).
+Exit codes: 0 a key was found through its module; 3 no module or no key (the message says which: install the management tool, or insert the key).`
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --lab',
@@ -21,21 +24,42 @@ Exit codes: 0 a key was found; 3 no module or no key (the message says which: in
     ...moduleFlags,
     serial: Flags.string({ description: 'the number printed on the key: its vendor is named and checked against the key (FAQ 1)' }),
     json: Flags.boolean({ description: 'one JSON document (docs/schema/detect.schema.json)' }),
+    usb: Flags.boolean({ description: 'also list the USB bus (HID and smart-card keys); --no-usb for PKCS#11 only', default: true, allowNo: true }),
+    all: Flags.boolean({ description: 'list every USB HID and smart-card device, not only the bank\'s vendors\' keys' }),
   }
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Detect)
     const profile = this.profile(flags.profile, { use: flags.lab, dir: flags['lab-dir'] })
     const ui = this.ui
-    const ctx = await openTokens(profile, realProviderFactory, { module: flags.module })
+    // Both views: the USB bus (is the key physically there?) and PKCS#11 (does its module see it?).
+    const { listUsbKeys, classifyUsbKeys } = await import('../hardware/usb/index.js')
+    const usbListing = flags.usb ? await listUsbKeys() : { keys: [], errors: [] }
+    let report: DetectReport
+    let close = async (): Promise<void> => {}
     try {
-      const report = await detect(ctx, { printed: flags.serial })
-      const exitCode = report.verdict === 'ok' ? EXIT.OK : EXIT.INPUT
-      if (flags.json) process.stdout.write(JSON.stringify(detectRecord(report, ui.t, profile, ui.lang, exitCode), null, 2) + '\n')
-      else process.stdout.write(detectText(report, ui.t, profile, ui.lang))
+      const ctx = await openTokens(profile, realProviderFactory, { module: flags.module })
+      close = () => ctx.provider.close()
+      report = await detect(ctx, { printed: flags.serial })
+    } catch (e) {
+      // No module at all is a finding of detect, not a failure of it: the USB view still tells.
+      if (!(e instanceof UkeyError && e.code === 'PKCS11_NO_MODULE')) throw e
+      report = { modules: [], tokens: [], printed: null, verdict: 'no-module' }
+    }
+    try {
+      const keys = pairKeys(classifyUsbKeys(usbListing.keys, profile.vendors, { all: flags.all }), report, profile.vendors)
+      // Nothing on the USB bus and no module at all (or modules that load but see nothing): the
+      // first thing to check is the key itself (9002, FAQ 10.1). A module that fails to load is
+      // reported as such.
+      const nothingPlugged = flags.usb && usbListing.errors.length === 0 && !keys.some((k) => k.usb && k.usb.kind !== 'other')
+      if (report.tokens.length === 0 && nothingPlugged && report.modules.every((m) => m.loaded)) report = { ...report, verdict: 'no-token' }
+      const exitCode = report.tokens.length ? EXIT.OK : EXIT.INPUT
+      const view = { report, keys, usbErrors: usbListing.errors }
+      if (flags.json) process.stdout.write(JSON.stringify(detectRecord(view, ui.t, profile, ui.lang, exitCode), null, 2) + '\n')
+      else process.stdout.write(detectText(view, ui.t, profile, ui.lang))
       process.exitCode = exitCode
     } finally {
-      await ctx.provider.close()
+      await close()
     }
   }
 }

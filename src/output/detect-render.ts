@@ -1,10 +1,24 @@
+import type { PhysicalKey, UsbErrors } from '../flows/physical-keys.js'
 import type { DetectReport, DetectedToken } from '../flows/tokens.js'
 import type { Lang, Translate } from '../i18n/index.js'
 import type { BankProfile } from '../profile/types.js'
 import { measure, renderRow, type Column } from './table.js'
 
+export interface DetectView {
+  report: DetectReport
+  keys: PhysicalKey[]
+  usbErrors: UsbErrors
+}
+
+const hex4 = (n: number): string => '0x' + n.toString(16).padStart(4, '0')
+
+function keyAdvice(k: PhysicalKey, t: Translate, lang: Lang): string {
+  return t(`verdict.${k.verdict}`, { vendor: k.vendor ? k.vendor.name[lang] : t('detect.unknownVendor') })
+}
+
 /** `ukey detect --json` (schemaVersion 1; docs/schema/detect.schema.json). */
-export function detectRecord(r: DetectReport, t: Translate, profile: BankProfile, lang: Lang, exitCode: number): object {
+export function detectRecord(view: DetectView, t: Translate, profile: BankProfile, lang: Lang, exitCode: number): object {
+  const r = view.report
   return {
     schemaVersion: 1,
     kind: 'ukey.detect',
@@ -39,6 +53,16 @@ export function detectRecord(r: DetectReport, t: Translate, profile: BankProfile
       findings: findings(d, t),
     })),
     printed: r.printed ? { number: r.printed.number, vendor: r.printed.vendor ? { code: r.printed.vendor.code, name: r.printed.vendor.name[lang] } : null } : null,
+    keys: view.keys.map((k) => ({
+      usb: k.usb
+        ? { transport: k.usb.key.transport, vendorId: hex4(k.usb.key.vendorId), productId: hex4(k.usb.key.productId), manufacturer: k.usb.key.manufacturer, product: k.usb.key.product, serial: k.usb.key.serial, path: k.usb.key.path, kind: k.usb.kind }
+        : null,
+      token: k.token ? k.token.info.serial : null,
+      vendor: k.vendor ? { code: k.vendor.code, name: k.vendor.name[lang] } : null,
+      verdict: k.verdict,
+      advice: keyAdvice(k, t, lang),
+    })),
+    usbErrors: view.usbErrors.map((e) => ({ transport: e.transport, code: e.error.code, message: t(e.error.key, e.error.params) })),
     exitCode,
   }
 }
@@ -64,7 +88,8 @@ export function findings(d: DetectedToken, t: Translate): string[] {
   return out
 }
 
-export function detectText(r: DetectReport, t: Translate, profile: BankProfile, lang: Lang): string {
+export function detectText(view: DetectView, t: Translate, profile: BankProfile, lang: Lang): string {
+  const r = view.report
   const lines: string[] = []
   if (profile.lab) lines.push(t('lab.banner'))
   lines.push(t('detect.modules'))
@@ -93,6 +118,16 @@ export function detectText(r: DetectReport, t: Translate, profile: BankProfile, 
     for (const row of rows) lines.push('  ' + renderRow(row, widths, columns))
     for (const d of r.tokens) for (const f of findings(d, t)) lines.push(`  ! ${d.info.serial}: ${f}`)
   }
+  const usbKeys = view.keys.filter((k) => k.usb)
+  lines.push('', t('detect.usb'))
+  if (usbKeys.length === 0) lines.push('  ' + t('show.none'))
+  for (const k of usbKeys) {
+    const u = k.usb!.key
+    const name = [u.manufacturer, u.product].filter(Boolean).join(' ') || `${hex4(u.vendorId)}:${hex4(u.productId)}`
+    lines.push(`  ${k.verdict === 'ok' ? '✓' : '!'} ${u.transport.toUpperCase()} ${hex4(u.vendorId)}:${hex4(u.productId)} ${name}${u.serial ? ` (${u.serial})` : ''}`)
+    lines.push(`      ${keyAdvice(k, t, lang)}`)
+  }
+  for (const e of view.usbErrors) lines.push(`  ! ${t(e.error.key, e.error.params)}`)
   if (r.printed) {
     lines.push('', t('detect.printed', { number: r.printed.number, vendor: r.printed.vendor ? `${r.printed.vendor.code} ${r.printed.vendor.name[lang]}` : t('detect.unknownVendor') }))
   }

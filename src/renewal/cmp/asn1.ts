@@ -263,11 +263,12 @@ defineSequence(CertRequest, {
  */
 export class POPOSigningKey {
   algorithmIdentifier = new AlgorithmIdentifier()
-  signature: ArrayBuffer = new ArrayBuffer(0)
+  /** Kept with its unused-bits count: a signature BIT STRING with any is malformed. */
+  signature = new BitString()
 }
 defineSequence(POPOSigningKey, {
   algorithmIdentifier: { type: AlgorithmIdentifier },
-  signature: { type: AsnPropTypes.BitString },
+  signature: { type: BitString },
 })
 
 /** ProofOfPossession (RFC 4211 4). The private-key alternatives are kept as raw DER. */
@@ -502,13 +503,14 @@ export function bodyKind(body: PKIBody): PKIBodyKind {
 export class PKIMessage {
   header = new PKIHeader()
   body = new PKIBody()
-  protection?: ArrayBuffer
+  /** Kept with its unused-bits count: a signature BIT STRING with any is malformed. */
+  protection?: BitString
   extraCerts?: CMPCertificates
 }
 defineSequence(PKIMessage, {
   header: { type: PKIHeader },
   body: { type: PKIBody },
-  protection: { type: AsnPropTypes.BitString, context: 0, optional: true },
+  protection: { type: BitString, context: 0, optional: true },
   extraCerts: { type: CMPCertificates, context: 1, optional: true },
 })
 

@@ -4,7 +4,7 @@
 // the new key proving possession by signing its CertRequest (RFC 4211 4.1).
 
 import { createHash, randomBytes } from 'node:crypto'
-import { AsnConvert } from '@peculiar/asn1-schema'
+import { AsnConvert, BitString } from '@peculiar/asn1-schema'
 import { SubjectPublicKeyInfo } from '@peculiar/asn1-x509'
 import { DerError, readTlv, TAG } from '../../cert/der.js'
 import {
@@ -221,7 +221,7 @@ export async function buildKeyUpdateRequest(p: KeyUpdateRequestParams): Promise<
   const pop = await signForX509(p.signerNew, encode(certReq))
   const popoKey = new POPOSigningKey()
   popoKey.algorithmIdentifier = pop.algorithm
-  popoKey.signature = toArrayBuffer(pop.signature)
+  popoKey.signature = new BitString(pop.signature)
   const popo = new ProofOfPossession()
   popo.signature = popoKey
 

@@ -82,6 +82,9 @@ export function verifyProtection(input: Uint8Array, options: VerifyProtectionOpt
   }
 
   if (!msg.protection || !h.protectionAlg) throw new CmpError('unprotected', 'no protection')
+  // The signature is a whole number of octets; asn1js would silently drop a nonzero unused-bits count.
+  if (msg.protection.unusedBits !== 0) throw new CmpError('malformed', 'protection BIT STRING with unused bits')
+  const signature = Buffer.from(msg.protection.value)
   const alg = SIGNATURE_ALGORITHMS[h.protectionAlg.algorithm]
   if (!alg) {
     // 1.2.840.113533.7.66.13 is PasswordBasedMac: ukey never shares a secret with the CA.
@@ -126,7 +129,7 @@ export function verifyProtection(input: Uint8Array, options: VerifyProtectionOpt
     }
     let ok: boolean
     try {
-      ok = cryptoVerify(alg.hash, protectedPart, { key: signer.publicKey, dsaEncoding: 'der' }, Buffer.from(msg.protection))
+      ok = cryptoVerify(alg.hash, protectedPart, { key: signer.publicKey, dsaEncoding: 'der' }, signature)
     } catch {
       ok = false // an ECDSA signature that is not DER
     }
