@@ -5,6 +5,7 @@ import { EXIT } from '../exit-codes.js'
 import { pairKeys } from '../flows/physical-keys.js'
 import { detect, openTokens, type DetectReport } from '../flows/tokens.js'
 import { UkeyError } from '../errors.js'
+import type { BankProfile } from '../profile/types.js'
 import { realProviderFactory } from '../hardware/token-provider.js'
 import { detectRecord, detectText } from '../output/detect-render.js'
 
@@ -26,12 +27,15 @@ Exit codes: 0 a key was found through its module; 3 no module or no key (the mes
     json: Flags.boolean({ description: 'one JSON document (docs/schema/detect.schema.json)' }),
     usb: Flags.boolean({ description: 'also list the USB bus (HID and smart-card keys); --no-usb for PKCS#11 only', default: true, allowNo: true }),
     all: Flags.boolean({ description: 'list every USB HID and smart-card device, not only the bank\'s vendors\' keys' }),
+    watch: Flags.boolean({ description: 'print keys as they are inserted and removed, until Ctrl-C (with --json: one event per line)' }),
+    interval: Flags.integer({ description: 'with --watch: how often to look, in milliseconds', default: 500, min: 50, hidden: true }),
   }
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Detect)
     const profile = this.profile(flags.profile, { use: flags.lab, dir: flags['lab-dir'] })
     const ui = this.ui
+    if (flags.watch) return this.watch(profile, { json: flags.json, all: flags.all, intervalMs: flags.interval })
     // Both views: the USB bus (is the key physically there?) and PKCS#11 (does its module see it?).
     const { listUsbKeys, classifyUsbKeys } = await import('../hardware/usb/index.js')
     const usbListing = flags.usb ? await listUsbKeys() : { keys: [], errors: [] }
@@ -61,5 +65,50 @@ Exit codes: 0 a key was found through its module; 3 no module or no key (the mes
     } finally {
       await close()
     }
+  }
+
+  /** Technicians plug and swap keys at the counter: report each change as it happens. */
+  private async watch(profile: BankProfile, opts: { json: boolean; all: boolean; intervalMs: number }): Promise<void> {
+    const { listUsbKeys, classifyUsbKeys, watchUsbKeys } = await import('../hardware/usb/index.js')
+    const { t, lang } = this.ui
+    const stop = new AbortController()
+    const onSignal = (): void => stop.abort()
+    process.once('SIGINT', onSignal)
+    process.once('SIGTERM', onSignal)
+    const emit = (event: object, text: string): void => {
+      process.stdout.write(opts.json ? JSON.stringify({ ...event, at: new Date().toISOString() }) + '\n' : text + '\n')
+    }
+    const reported = new Set<string>()
+    let started = false
+    const enumerate = async () => {
+      const { keys, errors } = await listUsbKeys()
+      for (const e of errors) {
+        if (reported.has(e.error.code + e.transport)) continue
+        reported.add(e.error.code + e.transport)
+        this.say(t('error.line', { message: t(e.error.key, e.error.params) }))
+      }
+      const kept = classifyUsbKeys(keys, profile.vendors, { all: opts.all })
+      if (!started) {
+        started = true
+        emit({ type: 'watching', lab: profile.lab }, (profile.lab ? t('lab.banner') + '\n' : '') + t('watch.start'))
+      }
+      return kept.map((c) => c.key)
+    }
+    try {
+      for await (const e of watchUsbKeys(enumerate, { intervalMs: opts.intervalMs, signal: stop.signal })) {
+        const [c] = classifyUsbKeys([e.key], profile.vendors, { all: true })
+        const vendor = c?.vendor ? { code: c.vendor.code, name: c.vendor.name[lang] } : null
+        const hex = (n: number): string => '0x' + n.toString(16).padStart(4, '0')
+        const what = `${e.key.transport.toUpperCase()} ${hex(e.key.vendorId)}:${hex(e.key.productId)} ${[e.key.manufacturer, e.key.product].filter(Boolean).join(' ')}${e.key.serial ? ` (${e.key.serial})` : ''}${vendor ? ` — ${vendor.code} ${vendor.name}` : ''}`
+        emit(
+          { type: e.type, usb: { transport: e.key.transport, vendorId: hex(e.key.vendorId), productId: hex(e.key.productId), manufacturer: e.key.manufacturer, product: e.key.product, serial: e.key.serial, path: e.key.path, kind: c?.kind ?? 'other' }, vendor },
+          `${e.type === 'insert' ? '+' : '-'} ${t(e.type === 'insert' ? 'watch.insert' : 'watch.remove')}: ${what}`,
+        )
+      }
+    } finally {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+    }
+    emit({ type: 'stopped' }, t('watch.stop'))
   }
 }

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import { join } from 'node:path'
+import { ROOT } from '../helpers/cli.js'
 import { SYSTEM_PYTHON, USB_FIXTURES, bundleScript, requireUmockdevBindings } from '../helpers/umockdev.js'
 
 /**
@@ -16,6 +18,7 @@ const WATCHER = `
 import { listUsbKeys, watchUsbKeys } from './src/hardware/usb/index.ts'
 const stop = new AbortController()
 process.on('SIGTERM', () => stop.abort())
+process.on('SIGINT', () => stop.abort())
 let polls = 0
 const enumerate = async () => {
   const { keys, errors } = await listUsbKeys()
@@ -29,59 +32,6 @@ for await (const e of watchUsbKeys(enumerate, { intervalMs: 100, signal: stop.si
 console.log(JSON.stringify({ stopped: true }))
 `
 
-// Runs under umockdev-wrapper (the preload), creates the testbed, starts the watcher in it.
-const DRIVER = `
-import json, os, select, signal, subprocess, sys, time
-import gi
-gi.require_version('UMockdev', '1.0')
-from gi.repository import UMockdev
-fixtures, script = sys.argv[1], sys.argv[2]
-USB1 = '/sys/devices/pci0000:00/0000:00:14.0/usb1'
-tb = UMockdev.Testbed.new()
-watcher = subprocess.Popen([sys.argv[3], script], stdout=subprocess.PIPE, env=dict(os.environ, UMOCKDEV_DIR=tb.get_root_dir()))
-seen = []
-pending = b''
-def expect(what, pred, since, timeout=10):
-    # os.read on the pipe, not readline: a buffered reader could hold a line select() no longer reports.
-    global pending
-    while time.monotonic() - since < timeout:
-        while b'\\n' in pending:
-            line, pending = pending.split(b'\\n', 1)
-            event = json.loads(line)
-            seen.append(event)
-            if pred(event):
-                event['step'] = what
-                event['ms'] = round((time.monotonic() - since) * 1000)
-                return
-        if select.select([watcher.stdout], [], [], 0.05)[0]:
-            chunk = os.read(watcher.stdout.fileno(), 65536)
-            if not chunk: break
-            pending += chunk
-    watcher.kill()
-    sys.exit('no event for %s; saw %s' % (what, json.dumps(seen)))
-expect('start', lambda e: e.get('ready'), time.monotonic())
-t = time.monotonic()
-tb.add_from_file(fixtures + '/huada-ccid.umockdev')
-expect('plug huada', lambda e: e.get('type') == 'insert', t)
-t = time.monotonic()
-tb.add_from_file(fixtures + '/watchdata-hid.umockdev')
-expect('plug watchdata', lambda e: e.get('type') == 'insert', t)
-t = time.monotonic()
-for p in ['1-2/1-2:1.0', '1-2']:
-    tb.remove_device(USB1 + '/' + p)
-expect('pull huada', lambda e: e.get('type') == 'remove', t)
-t = time.monotonic()
-hid = USB1 + '/1-1/1-1:1.0/0003:163C:0407.0001'
-for p in [hid + '/hidraw/hidraw0', hid, USB1 + '/1-1/1-1:1.0', USB1 + '/1-1']:
-    tb.remove_device(p)
-expect('pull watchdata', lambda e: e.get('type') == 'remove', t)
-t = time.monotonic()
-watcher.send_signal(signal.SIGTERM)
-expect('stop', lambda e: e.get('stopped'), t)
-watcher.wait(5)
-print(json.dumps(seen))
-`
-
 let script = ''
 beforeAll(async () => {
   requireUmockdevBindings()
@@ -89,9 +39,11 @@ beforeAll(async () => {
 })
 afterAll(() => rmSync(script, { force: true }))
 
-function drive(): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs the shared driver (test/helpers/hotplug-driver.py) around a watcher command. */
+function drive(ready: [string, string], stop: [string, string], command: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('umockdev-wrapper', [SYSTEM_PYTHON, '-c', DRIVER, USB_FIXTURES, script, process.execPath], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const driver = join(ROOT, 'test/helpers/hotplug-driver.py')
+    const child = spawn('umockdev-wrapper', [SYSTEM_PYTHON, driver, USB_FIXTURES, ...ready, ...stop, '--', ...command], { stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
@@ -102,7 +54,7 @@ function drive(): Promise<{ code: number; stdout: string; stderr: string }> {
 }
 
 it('a key plugged in and pulled out while watching: insert and remove events from the real listers', async () => {
-  const r = await drive()
+  const r = await drive(['ready', 'true'], ['stopped', 'true'], [process.execPath, script])
   expect(r.code, r.stderr).toBe(0)
   const events = JSON.parse(r.stdout) as Array<Record<string, unknown>>
   const strip = (e: Record<string, unknown>) => Object.fromEntries(Object.entries(e).filter(([k]) => k !== 'ms'))
@@ -116,4 +68,20 @@ it('a key plugged in and pulled out while watching: insert and remove events fro
   ])
   // How soon each change was seen (100 ms polling): for the report.
   console.error('hot-plug latency, ms:', JSON.stringify(events.map((e) => [e['step'], e['ms']])))
+})
+
+it('`ukey detect --watch --json` as a technician runs it: one event per line for each key plugged and pulled, then stops on Ctrl-C', async () => {
+  const r = await drive(['type', 'watching'], ['type', 'stopped'], [process.execPath, join(ROOT, 'bin/run.js'), 'detect', '--watch', '--json', '--interval', '100', '--lang', 'en'])
+  expect(r.code, r.stderr).toBe(0)
+  const events = JSON.parse(r.stdout) as Array<Record<string, unknown>>
+  const brief = events.map((e) => [e['step'], e['type'], (e['usb'] as { vendorId?: string } | undefined)?.vendorId ?? null, (e['vendor'] as { code?: string } | null | undefined)?.code ?? null])
+  expect(brief).toEqual([
+    ['start', 'watching', null, null],
+    ['plug huada', 'insert', '0x1677', '31'],
+    ['plug watchdata', 'insert', '0x163c', '21'],
+    ['pull huada', 'remove', '0x1677', '31'],
+    ['pull watchdata', 'remove', '0x163c', '21'],
+    ['stop', 'stopped', null, null],
+  ])
+  for (const e of events) expect(typeof e['at']).toBe('string')
 })
