@@ -86,3 +86,22 @@ describe('detect: the USB view and the PKCS#11 view, per physical key', () => {
     expect(doc.keys.filter((k: { verdict: string }) => k.verdict === 'token-only')).toHaveLength(1)
   })
 })
+
+describe('detect: the human table for each fixture, in both languages', () => {
+  it.each<[UsbFixture, string, string, string]>([
+    ['watchdata-hid', 'HID 0x163c:0x0407', 'Watchdata', '握奇'],
+    ['watchdata-composite', 'CCID 0x163c', 'Watchdata', '握奇'],
+    ['huada-ccid', 'CCID 0x1677:0x0103', 'Huada (China Huada IC Design)', '华大'],
+    ['gd-ccid', 'CCID 0x1059:0x0017', 'Giesecke & Devrient', '捷德'],
+    ['unknown-ccid', 'CCID 0x', 'a smart card of no vendor this bank supports', '不属于本行支持厂商的智能卡设备'],
+  ])('%s', async (fixture, device, en, zh) => {
+    const e = await detect([fixture], ['--module', '/nonexistent/lib.so', '--lang', 'en'])
+    expect(e.stdout).toContain('USB devices')
+    expect(e.stdout).toContain(device)
+    expect(e.stdout).toContain(en)
+    const z = await detect([fixture], ['--module', '/nonexistent/lib.so', '--lang', 'zh-CN'])
+    expect(z.stdout).toContain('USB 设备')
+    expect(z.stdout).toContain(device)
+    expect(z.stdout).toContain(zh)
+  })
+})
