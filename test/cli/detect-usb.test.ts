@@ -88,13 +88,18 @@ describe('detect: the USB view and the PKCS#11 view, per physical key', () => {
 })
 
 describe('detect: the human table for each fixture, in both languages', () => {
-  it.each<[UsbFixture, string, string, string]>([
-    ['watchdata-hid', 'HID 0x163c:0x0407', 'Watchdata', '握奇'],
-    ['watchdata-composite', 'CCID 0x163c', 'Watchdata', '握奇'],
-    ['huada-ccid', 'CCID 0x1677:0x0103', 'Huada (China Huada IC Design)', '华大'],
-    ['gd-ccid', 'CCID 0x1059:0x0017', 'Giesecke & Devrient', '捷德'],
-    ['unknown-ccid', 'CCID 0x', 'a smart card of no vendor this bank supports', '不属于本行支持厂商的智能卡设备'],
-  ])('%s', async (fixture, device, en, zh) => {
+  it.each<[UsbFixture, string, string, string, string | null, string]>([
+    ['watchdata-hid', 'HID 0x163c:0x0407', 'Watchdata', '握奇', '21', 'no-module'],
+    ['watchdata-composite', 'CCID 0x163c', 'Watchdata', '握奇', '21', 'no-module'],
+    ['huada-ccid', 'CCID 0x1677:0x0103', 'Huada (China Huada IC Design)', '华大', '31', 'no-module'],
+    ['gd-ccid', 'CCID 0x1059:0x0017', 'Giesecke & Devrient', '捷德', '11', 'no-module'],
+    ['unknown-ccid', 'CCID 0x', 'a smart card of no vendor this bank supports', '不属于本行支持厂商的智能卡设备', null, 'unknown-smart-card'],
+  ])('%s', async (fixture, device, en, zh, code, verdict) => {
+    const j = await detect([fixture], ['--module', '/nonexistent/lib.so', '--json'])
+    expect(schemaErrors('detect', j.doc)).toEqual([])
+    expect(j.doc.keys).toHaveLength(1)
+    expect(j.doc.keys[0]).toMatchObject({ verdict, token: null })
+    expect(j.doc.keys[0].vendor?.code ?? null).toBe(code)
     const e = await detect([fixture], ['--module', '/nonexistent/lib.so', '--lang', 'en'])
     expect(e.stdout).toContain('USB devices')
     expect(e.stdout).toContain(device)
