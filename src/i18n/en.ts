@@ -51,6 +51,11 @@ export const en = {
   'error.LAB_EXISTS': 'a lab already exists in {dir}: `ukey lab reset` first, or `ukey lab init --force`',
   'error.LAB_NO_SOFTHSM': 'SoftHSM2 is not installed (Debian package softhsm2): the lab needs it for its token',
   'error.LAB_MISSING': 'no lab in {dir}: make one with `ukey lab init`',
+  'error.RENEWAL_REFUSED': 'the renewal server refused: {text}',
+  'error.RENEWAL_REFUSED_0116': 'renewal refused (0116: the certificate does not meet the renewal conditions, or renewal was already applied for): {text}',
+  'error.RENEWAL_REFUSED_4037': 'renewal refused (403.7: the request was not signed by a valid client certificate): {text}',
+  'error.RENEWAL_BAD_CERTIFICATE': 'the renewal server sent a certificate ukey will not install ({detail}); the old certificate stays in use',
+  'error.RENEWAL_UNAVAILABLE': 'the renewal could not be completed ({detail}); nothing was changed, try again later',
   'error.PROFILE_INVALID': 'bank profile {file}: {field} {detail}',
   'error.PROFILE_UNREADABLE': 'bank profile {file}: cannot be read ({detail})',
   'error.USAGE': '{detail}',
@@ -63,6 +68,7 @@ export const en = {
   'action.passwordOptions': 'Give the password with --password-stdin or UKEY_P12_PASSWORD, or run in a terminal to be asked.',
   'action.fixProfile': 'Fix the field named above, or remove the file to use the built-in profile.',
   'action.installVendorTool': 'Install the management tool for the key\'s vendor from the bank\'s site (Online banking → Download), or give the module with --module / UKEY_PKCS11_MODULE.',
+  'action.diagnose': 'Walk the bank\'s remedies for this code: `ukey diagnose <code>`.',
   'action.exitCodes': 'See `ukey help exit-codes`.',
 
   // check-window table and summary.

@@ -1,0 +1,168 @@
+import { X509Certificate } from 'node:crypto'
+import { UkeyError } from '../../errors.js'
+import { certificateFields } from './certificate-fields.js'
+import { isCmpError } from './errors.js'
+import { buildCertConf, buildKeyUpdateRequest, buildPollReq, readResponse, type CmpResponse, type StatusInfo } from './messages.js'
+import { verifyProtection } from './protection.js'
+import type { Signer } from './signer.js'
+import { postPkiMessage, type TransferOptions } from './transfer.js'
+
+export interface KeyUpdateOptions {
+  /** The bank's CMP endpoint (RFC 6712 HTTP transfer). */
+  url: string
+  /** The certificate being renewed (DER). */
+  oldCert: Buffer
+  /** The new key's SubjectPublicKeyInfo (generated on the token). */
+  newSpki: Buffer
+  /** The old key: signs every request (how the server knows the customer). */
+  signerOld: Signer
+  /** The new key: signs the proof of possession. */
+  signerNew: Signer
+  /** The bank CA certificates (DER): responses and the new certificate must chain to them. */
+  trusted: Buffer[]
+  extraCerts?: Buffer[]
+  transfer?: TransferOptions
+  /** Stops polling after this many waiting answers (default 20). */
+  maxPolls?: number
+  /** Told each time the server says "waiting" (a countdown for the person watching). */
+  onWaiting?: (checkAfterSeconds: number, poll: number) => void
+  sleep?: (ms: number) => Promise<void>
+  now?: () => Date
+}
+
+export interface KeyUpdateResult {
+  /** The new certificate, checked: the new key, the old subject, issued by a trusted CA, valid now. */
+  certificate: Buffer
+  caPubs: Buffer[]
+  extraCerts: Buffer[]
+}
+
+/** The FAQ code a refusal stands for, from its text or its failure bits (FAQ 12, 13). */
+export function faqCodeOf(status: StatusInfo): '0116' | '403.7' | null {
+  const text = status.text.join(' ')
+  const m = /(?:^|\D)(0116|403\.7)(?:\D|$)/.exec(text)
+  if (m) return m[1] as '0116' | '403.7'
+  const bits = new Set(status.failInfo)
+  if (bits.has('notAuthorized') || bits.has('badMessageCheck') || bits.has('signerNotTrusted')) return '403.7'
+  if (bits.has('duplicateCertReq') || bits.has('transactionIdInUse') || bits.has('certRevoked')) return '0116'
+  return null
+}
+
+function refused(status: StatusInfo): UkeyError {
+  const code = faqCodeOf(status)
+  const text = status.text.join(' ').slice(0, 300)
+  return new UkeyError('RENEWAL_REFUSED', {
+    key: code === '0116' ? 'error.RENEWAL_REFUSED_0116' : code === '403.7' ? 'error.RENEWAL_REFUSED_4037' : 'error.RENEWAL_REFUSED',
+    params: { faq: code ?? '', text: text || status.failInfo.join(', ') || status.status },
+    actions: code ? ['action.diagnose'] : [],
+  })
+}
+
+/** Transport and protocol failures: nothing was installed; the old certificate still works. */
+function unavailable(e: unknown): UkeyError {
+  if (e instanceof UkeyError) return e
+  const detail = isCmpError(e) ? `${e.reason}: ${e.detail}` : e instanceof Error ? e.message : String(e)
+  return new UkeyError('RENEWAL_UNAVAILABLE', { params: { detail: detail.slice(0, 200) }, cause: e })
+}
+
+/**
+ * What makes an issued certificate installable (DESIGN.md "renewal transaction"):
+ * it carries the new key and the old subject, a trusted CA signed it, and it is
+ * valid now. Returns the reason it is not, or null.
+ */
+export function checkIssued(cert: Buffer, o: Pick<KeyUpdateOptions, 'oldCert' | 'newSpki' | 'trusted'>, now: Date): string | null {
+  let fields
+  try {
+    fields = certificateFields(cert)
+  } catch {
+    return 'not a certificate'
+  }
+  if (!fields.spki.equals(o.newSpki)) return 'certificate is not for the new key'
+  if (!fields.subject.equals(certificateFields(o.oldCert).subject)) return 'certificate is for another subject'
+  let x: X509Certificate
+  try {
+    x = new X509Certificate(cert)
+  } catch {
+    return 'certificate cannot be read'
+  }
+  const signedByTrusted = o.trusted.some((ca) => {
+    try {
+      const c = new X509Certificate(ca)
+      return x.checkIssued(c) && x.verify(c.publicKey)
+    } catch {
+      return false
+    }
+  })
+  if (!signedByTrusted) return 'certificate is not issued by the bank CA'
+  if (now < new Date(x.validFrom) || now > new Date(x.validTo)) return 'certificate is not valid now'
+  return null
+}
+
+/**
+ * CMP key update (RFC 4210 / RFC 9483 4.1.3): kur → (poll while waiting) → kup,
+ * the certificate checked, certConf → pkiConf. Every response's protection is
+ * verified against the bank CA before it is read. A refusal becomes
+ * RENEWAL_REFUSED carrying the FAQ code (0116, 403.7); a wrong certificate is
+ * rejected in certConf and never returned.
+ */
+export async function requestKeyUpdate(o: KeyUpdateOptions): Promise<KeyUpdateResult> {
+  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
+  const now = o.now ?? (() => new Date())
+  const common = { oldCert: o.oldCert, signerOld: o.signerOld, ...(o.extraCerts ? { extraCerts: o.extraCerts } : {}) }
+
+  const exchange = async (der: Buffer, ids: { transactionID: Buffer; senderNonce: Buffer }): Promise<CmpResponse> => {
+    let answer: Buffer
+    try {
+      answer = await postPkiMessage(o.url, der, o.transfer ?? {})
+    } catch (e) {
+      throw unavailable(e)
+    }
+    try {
+      verifyProtection(answer, { trusted: o.trusted, now: now(), expect: { transactionID: ids.transactionID, recipNonce: ids.senderNonce } })
+      return readResponse(answer)
+    } catch (e) {
+      // An error answer the CA did not sign still says why (e.g. the request was not authenticated):
+      // read it for the message, never trust it for anything else.
+      if (isCmpError(e)) {
+        try {
+          const res = readResponse(answer)
+          if (res.kind === 'error') throw refused(res.status)
+        } catch (inner) {
+          if (inner instanceof UkeyError) throw inner
+        }
+      }
+      throw unavailable(e)
+    }
+  }
+
+  const kur = await buildKeyUpdateRequest({ ...common, newSpki: o.newSpki, signerNew: o.signerNew })
+  const ids = { transactionID: kur.transactionID }
+  let res = await exchange(kur.der, kur)
+  let polls = 0
+  while (res.kind === 'pollRep' || (res.kind !== 'error' && res.kind !== 'pkiConf' && res.status.status === 'waiting')) {
+    if (++polls > (o.maxPolls ?? 20)) throw new UkeyError('RENEWAL_UNAVAILABLE', { params: { detail: 'the server kept answering "waiting"' } })
+    const checkAfter = res.kind === 'pollRep' ? res.checkAfter : 1
+    o.onWaiting?.(checkAfter, polls)
+    if (res.kind === 'pollRep') await sleep(Math.min(checkAfter, 300) * 1000)
+    const poll = await buildPollReq({ ...common, ...ids, recipNonce: res.header.senderNonce! })
+    res = await exchange(poll.der, poll)
+  }
+  if (res.kind === 'error') throw refused(res.status)
+  if (res.kind !== 'kup' && res.kind !== 'ip' && res.kind !== 'cp') throw unavailable(new Error(`unexpected ${res.kind}`))
+  if (res.status.status !== 'accepted' && res.status.status !== 'grantedWithMods') throw refused(res.status)
+  if (!res.certificate) throw unavailable(new Error('accepted without a certificate'))
+
+  const problem = checkIssued(res.certificate, o, now())
+  const conf = await buildCertConf({
+    ...common,
+    ...ids,
+    recipNonce: res.header.senderNonce!,
+    certificate: res.certificate,
+    ...(problem ? { rejection: { failInfo: ['badCertTemplate'], text: problem } } : {}),
+  })
+  const done = await exchange(conf.der, conf)
+  if (problem) throw new UkeyError('RENEWAL_BAD_CERTIFICATE', { params: { detail: problem } })
+  if (done.kind === 'error') throw refused(done.status)
+  if (done.kind !== 'pkiConf') throw unavailable(new Error(`expected pkiConf, got ${done.kind}`))
+  return { certificate: res.certificate, caPubs: res.caPubs, extraCerts: res.extraCerts }
+}
