@@ -2,12 +2,12 @@ import { Flags } from '@oclif/core'
 import { UkeyCommand } from '../cli/base-command.js'
 import { moduleFlags } from '../cli/token-flags.js'
 import { EXIT } from '../exit-codes.js'
-import { pairKeys } from '../flows/physical-keys.js'
+import { physicalView } from '../flows/physical-keys.js'
 import { detect, openTokens, type DetectReport } from '../flows/tokens.js'
 import { UkeyError } from '../errors.js'
 import type { BankProfile } from '../profile/types.js'
 import { realProviderFactory } from '../hardware/token-provider.js'
-import { detectRecord, detectText } from '../output/detect-render.js'
+import { describeUsb, detectRecord, detectText, usbRecord } from '../output/detect-render.js'
 
 export default class Detect extends UkeyCommand {
   static override summary = 'List the USB keys this computer can see, their vendor, PIN state and what they hold'
@@ -37,7 +37,7 @@ Exit codes: 0 a key was found through its module; 3 no module or no key (the mes
     const ui = this.ui
     if (flags.watch) return this.watch(profile, { json: flags.json, all: flags.all, intervalMs: flags.interval })
     // Both views: the USB bus (is the key physically there?) and PKCS#11 (does its module see it?).
-    const { listUsbKeys, classifyUsbKeys } = await import('../hardware/usb/index.js')
+    const { listUsbKeys } = await import('../hardware/usb/index.js')
     const usbListing = flags.usb ? await listUsbKeys() : { keys: [], errors: [] }
     let report: DetectReport
     let close = async (): Promise<void> => {}
@@ -51,14 +51,8 @@ Exit codes: 0 a key was found through its module; 3 no module or no key (the mes
       report = { modules: [], tokens: [], printed: null, verdict: 'no-module' }
     }
     try {
-      const keys = pairKeys(classifyUsbKeys(usbListing.keys, profile.vendors, { all: flags.all }), report, profile.vendors)
-      // Nothing on the USB bus and no module at all (or modules that load but see nothing): the
-      // first thing to check is the key itself (9002, FAQ 10.1). A module that fails to load is
-      // reported as such.
-      const nothingPlugged = flags.usb && usbListing.errors.length === 0 && !keys.some((k) => k.usb && k.usb.kind !== 'other')
-      if (report.tokens.length === 0 && nothingPlugged && report.modules.every((m) => m.loaded)) report = { ...report, verdict: 'no-token' }
-      const exitCode = report.tokens.length ? EXIT.OK : EXIT.INPUT
-      const view = { report, keys, usbErrors: usbListing.errors }
+      const view = physicalView(report, usbListing, profile.vendors, { all: flags.all, usbListed: flags.usb })
+      const exitCode = view.report.tokens.length ? EXIT.OK : EXIT.INPUT
       if (flags.json) process.stdout.write(JSON.stringify(detectRecord(view, ui.t, profile, ui.lang, exitCode), null, 2) + '\n')
       else process.stdout.write(detectText(view, ui.t, profile, ui.lang))
       process.exitCode = exitCode
@@ -98,11 +92,9 @@ Exit codes: 0 a key was found through its module; 3 no module or no key (the mes
       for await (const e of watchUsbKeys(enumerate, { intervalMs: opts.intervalMs, signal: stop.signal })) {
         const [c] = classifyUsbKeys([e.key], profile.vendors, { all: true })
         const vendor = c?.vendor ? { code: c.vendor.code, name: c.vendor.name[lang] } : null
-        const hex = (n: number): string => '0x' + n.toString(16).padStart(4, '0')
-        const what = `${e.key.transport.toUpperCase()} ${hex(e.key.vendorId)}:${hex(e.key.productId)} ${[e.key.manufacturer, e.key.product].filter(Boolean).join(' ')}${e.key.serial ? ` (${e.key.serial})` : ''}${vendor ? ` — ${vendor.code} ${vendor.name}` : ''}`
         emit(
-          { type: e.type, usb: { transport: e.key.transport, vendorId: hex(e.key.vendorId), productId: hex(e.key.productId), manufacturer: e.key.manufacturer, product: e.key.product, serial: e.key.serial, path: e.key.path, kind: c?.kind ?? 'other' }, vendor },
-          `${e.type === 'insert' ? '+' : '-'} ${t(e.type === 'insert' ? 'watch.insert' : 'watch.remove')}: ${what}`,
+          { type: e.type, usb: usbRecord(e.key, c?.kind ?? 'other'), vendor },
+          `${e.type === 'insert' ? '+' : '-'} ${t(e.type === 'insert' ? 'watch.insert' : 'watch.remove')}: ${describeUsb(e.key)}${vendor ? ` — ${vendor.code} ${vendor.name}` : ''}`,
         )
       }
     } finally {

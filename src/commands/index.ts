@@ -6,6 +6,7 @@ import LabSamples from './lab/samples.js'
 import LabInit from './lab/init.js'
 import LabStatus from './lab/status.js'
 import LabReset from './lab/reset.js'
+import LabServe from './lab/serve.js'
 import Detect from './detect.js'
 
 /** oclif's explicit command strategy: no directory scan at start-up. */
@@ -18,5 +19,6 @@ export const COMMANDS = {
   'lab:init': LabInit,
   'lab:status': LabStatus,
   'lab:reset': LabReset,
+  'lab:serve': LabServe,
   detect: Detect,
 }

@@ -1,5 +1,5 @@
 import type { UkeyError } from '../errors.js'
-import type { ClassifiedUsbKey, UsbKeyKind } from '../hardware/usb/index.js'
+import { classifyUsbKeys, type ClassifiedUsbKey, type UsbKeyKind, type UsbListing } from '../hardware/usb/index.js'
 import { vendorByManufacturer, vendorByNumber, versionAtLeast, type Vendor } from '../hardware/vendors.js'
 import type { DetectReport, DetectedToken } from './tokens.js'
 
@@ -80,3 +80,22 @@ function usbOnlyVerdict(kind: UsbKeyKind, vendor: Vendor | null, report: DetectR
 }
 
 export type UsbErrors = Array<{ transport: string; error: UkeyError }>
+
+export interface PhysicalView {
+  report: DetectReport
+  keys: PhysicalKey[]
+  usbErrors: UsbErrors
+}
+
+/**
+ * Both views of `detect` together. With nothing on the USB bus and no module
+ * that failed, the first thing to check is the key itself (9002, FAQ 10.1), so
+ * the verdict is `no-token` even when no module is installed; a module that
+ * fails to load keeps its own verdict.
+ */
+export function physicalView(report: DetectReport, usb: UsbListing, vendors: Vendor[], opts: { all: boolean; usbListed: boolean }): PhysicalView {
+  const keys = pairKeys(classifyUsbKeys(usb.keys, vendors, { all: opts.all }), report, vendors)
+  const nothingPlugged = opts.usbListed && usb.errors.length === 0 && !keys.some((k) => k.usb && k.usb.kind !== 'other')
+  const verdict = report.tokens.length === 0 && nothingPlugged && report.modules.every((m) => m.loaded) ? 'no-token' : report.verdict
+  return { report: { ...report, verdict }, keys, usbErrors: usb.errors }
+}

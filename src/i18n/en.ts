@@ -56,6 +56,7 @@ export const en = {
   'error.RENEWAL_REFUSED_4037': 'renewal refused (403.7: the request was not signed by a valid client certificate): {text}',
   'error.RENEWAL_BAD_CERTIFICATE': 'the renewal server sent a certificate ukey will not install ({detail}); the old certificate stays in use',
   'error.RENEWAL_UNAVAILABLE': 'the renewal could not be completed ({detail}); nothing was changed, try again later',
+  'error.LAB_PORT_IN_USE': 'port {port} on 127.0.0.1 is in use: choose another with --port',
   'error.PROFILE_INVALID': 'bank profile {file}: {field} {detail}',
   'error.PROFILE_UNREADABLE': 'bank profile {file}: cannot be read ({detail})',
   'error.USAGE': '{detail}',

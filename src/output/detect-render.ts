@@ -1,16 +1,24 @@
-import type { PhysicalKey, UsbErrors } from '../flows/physical-keys.js'
+import type { PhysicalKey, PhysicalView } from '../flows/physical-keys.js'
+import type { UsbKey } from '../hardware/usb/types.js'
 import type { DetectReport, DetectedToken } from '../flows/tokens.js'
 import type { Lang, Translate } from '../i18n/index.js'
 import type { BankProfile } from '../profile/types.js'
 import { measure, renderRow, type Column } from './table.js'
 
-export interface DetectView {
-  report: DetectReport
-  keys: PhysicalKey[]
-  usbErrors: UsbErrors
-}
+export type DetectView = PhysicalView
 
 const hex4 = (n: number): string => '0x' + n.toString(16).padStart(4, '0')
+
+/** A USB device as JSON (detect --json and detect --watch --json share it). */
+export function usbRecord(u: UsbKey, kind: string): object {
+  return { transport: u.transport, vendorId: hex4(u.vendorId), productId: hex4(u.productId), manufacturer: u.manufacturer, product: u.product, serial: u.serial, path: u.path, kind }
+}
+
+/** "HID 0x163c:0x0407 Watchdata WatchKey USB Token (2100012345)" */
+export function describeUsb(u: UsbKey): string {
+  const name = [u.manufacturer, u.product].filter(Boolean).join(' ')
+  return `${u.transport.toUpperCase()} ${hex4(u.vendorId)}:${hex4(u.productId)}${name ? ' ' + name : ''}${u.serial ? ` (${u.serial})` : ''}`
+}
 
 function keyAdvice(k: PhysicalKey, t: Translate, lang: Lang): string {
   return t(`verdict.${k.verdict}`, { vendor: k.vendor ? k.vendor.name[lang] : t('detect.unknownVendor') })
@@ -54,9 +62,7 @@ export function detectRecord(view: DetectView, t: Translate, profile: BankProfil
     })),
     printed: r.printed ? { number: r.printed.number, vendor: r.printed.vendor ? { code: r.printed.vendor.code, name: r.printed.vendor.name[lang] } : null } : null,
     keys: view.keys.map((k) => ({
-      usb: k.usb
-        ? { transport: k.usb.key.transport, vendorId: hex4(k.usb.key.vendorId), productId: hex4(k.usb.key.productId), manufacturer: k.usb.key.manufacturer, product: k.usb.key.product, serial: k.usb.key.serial, path: k.usb.key.path, kind: k.usb.kind }
-        : null,
+      usb: k.usb ? usbRecord(k.usb.key, k.usb.kind) : null,
       token: k.token ? k.token.info.serial : null,
       vendor: k.vendor ? { code: k.vendor.code, name: k.vendor.name[lang] } : null,
       verdict: k.verdict,
@@ -122,9 +128,7 @@ export function detectText(view: DetectView, t: Translate, profile: BankProfile,
   lines.push('', t('detect.usb'))
   if (usbKeys.length === 0) lines.push('  ' + t('show.none'))
   for (const k of usbKeys) {
-    const u = k.usb!.key
-    const name = [u.manufacturer, u.product].filter(Boolean).join(' ') || `${hex4(u.vendorId)}:${hex4(u.productId)}`
-    lines.push(`  ${k.verdict === 'ok' ? '✓' : '!'} ${u.transport.toUpperCase()} ${hex4(u.vendorId)}:${hex4(u.productId)} ${name}${u.serial ? ` (${u.serial})` : ''}`)
+    lines.push(`  ${k.verdict === 'ok' ? '✓' : '!'} ${describeUsb(k.usb!.key)}`)
     lines.push(`      ${keyAdvice(k, t, lang)}`)
   }
   for (const e of view.usbErrors) lines.push(`  ! ${t(e.error.key, e.error.params)}`)

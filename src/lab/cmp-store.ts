@@ -1,0 +1,73 @@
+// The lab CMP server's record of renewals, keyed by the old certificate's
+// serial: written on every confirmed renewal through a temporary file, fsync
+// and rename, so a crash leaves the old file or the new one, never half of one.
+
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs'
+import { dirname } from 'node:path'
+
+export interface RenewalRecord {
+  renewedAt: string
+  newSerial: string
+}
+
+interface StateFile {
+  schemaVersion: 1
+  kind: 'ukey.lab-renewals'
+  renewals: Record<string, RenewalRecord>
+}
+
+export class RenewalStore {
+  private readonly renewals = new Map<string, RenewalRecord>()
+  private writing: Promise<void> = Promise.resolve()
+
+  constructor(readonly file: string) {
+    let text: string
+    try {
+      text = readFileSync(file, 'utf8')
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return
+      throw e
+    }
+    const parsed = JSON.parse(text) as Partial<StateFile>
+    if (parsed.kind !== 'ukey.lab-renewals' || typeof parsed.renewals !== 'object' || parsed.renewals === null) {
+      throw new Error(`${file} is not a lab renewal record`)
+    }
+    for (const [serial, r] of Object.entries(parsed.renewals)) this.renewals.set(serial.toLowerCase(), r)
+  }
+
+  has(oldSerialHex: string): boolean {
+    return this.renewals.has(oldSerialHex.toLowerCase())
+  }
+
+  /** Records and persists; concurrent calls are written one after another. */
+  record(oldSerialHex: string, r: RenewalRecord): Promise<void> {
+    this.renewals.set(oldSerialHex.toLowerCase(), r)
+    const next = this.writing.then(() => this.persist())
+    this.writing = next.catch(() => undefined)
+    return next
+  }
+
+  private persist(): void {
+    const state: StateFile = { schemaVersion: 1, kind: 'ukey.lab-renewals', renewals: Object.fromEntries(this.renewals) }
+    const dir = dirname(this.file)
+    mkdirSync(dir, { recursive: true })
+    const tmp = `${this.file}.${process.pid}.tmp`
+    const fd = openSync(tmp, 'w', 0o600)
+    try {
+      writeSync(fd, JSON.stringify(state, null, 2) + '\n')
+      fsyncSync(fd)
+    } finally {
+      closeSync(fd)
+    }
+    renameSync(tmp, this.file)
+    // The rename itself is durable once the directory is synced (not possible on Windows: skipped there).
+    if (process.platform !== 'win32') {
+      const d = openSync(dir, 'r')
+      try {
+        fsyncSync(d)
+      } finally {
+        closeSync(d)
+      }
+    }
+  }
+}
