@@ -13,6 +13,8 @@ const DAY = 86_400_000
 /** The lab's PIN when none is given at `lab init` (documented in the README; a lab token holds no secret). */
 export const LAB_DEFAULT_PIN = '123456'
 export const LAB_LABEL = 'ukey-lab'
+/** The lab CMP server's default port (`ukey lab serve`). */
+export const LAB_CMP_PORT = 18080
 export { defaultLabDir }
 
 export interface LabState {
@@ -98,6 +100,8 @@ export async function initLab(o: InitOptions): Promise<LabState> {
         name: 'ukey lab (not a bank)',
         lab: true,
         pkcs11: { modules: [module], environment: { SOFTHSM2_CONF: conf }, p11kit: false },
+        // `ukey lab serve` listens here by default.
+        renewal: { url: `http://127.0.0.1:${LAB_CMP_PORT}/pkix/`, caCerts: ['ca.crt'] },
       }, null, 2) + '\n')
       writeFileSync(join(o.dir, 'lab.json'), JSON.stringify(state, null, 2) + '\n')
       return state

@@ -9,4 +9,5 @@ export const DEFAULT_PROFILE: BankProfile = {
   window: { renewBeforeDays: 30, graceAfterDays: 90 },
   vendors: BUILTIN_VENDORS,
   pkcs11: { modules: [], environment: {}, p11kit: true },
+  renewal: null,
 }

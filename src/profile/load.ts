@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import envPaths from 'env-paths'
 import { DEFAULT_PROFILE } from './default.js'
 // @ts-expect-error generated JavaScript without types
@@ -51,6 +51,14 @@ export function parseProfile(text: string, file: string): BankProfile {
     window: { ...DEFAULT_PROFILE.window, ...p.window },
     vendors: mergeVendors(DEFAULT_PROFILE.vendors, p.vendors ?? []),
     pkcs11: { ...DEFAULT_PROFILE.pkcs11, ...p.pkcs11 },
+    renewal: p.renewal?.url
+      ? {
+          url: p.renewal.url,
+          // Relative paths are the profile's neighbours: a bank ships the profile with its CA files.
+          caCerts: (p.renewal.caCerts ?? []).map((f) => resolve(dirname(file), f)),
+          tlsCaCerts: (p.renewal.tlsCaCerts ?? []).map((f) => resolve(dirname(file), f)),
+        }
+      : null,
   }
 }
 
@@ -61,6 +69,7 @@ interface ProfileFile {
   window?: Partial<BankProfile['window']>
   vendors?: Array<Partial<Omit<Vendor, 'usb'>> & { code: string; usb?: Array<{ vendorId: string; productIds?: string[] }> }>
   pkcs11?: Partial<BankProfile['pkcs11']>
+  renewal?: { url?: string; caCerts?: string[]; tlsCaCerts?: string[] }
 }
 
 function mergeVendors(builtIn: Vendor[], fromFile: NonNullable<ProfileFile['vendors']>): Vendor[] {

@@ -14,4 +14,6 @@ export interface BankProfile {
     environment: Record<string, string>
     p11kit: boolean
   }
+  /** The renewal server; null until a profile names one (the built-in FAQ profile cannot know the bank's). */
+  renewal: { url: string; caCerts: string[]; tlsCaCerts: string[] } | null
 }

@@ -69,3 +69,14 @@ describe('the compiled profile validator', () => {
     expect(generate()).toBe(committed)
   })
 })
+
+describe('the renewal server in the profile', () => {
+  it('is absent from the built-in profile (it cannot know the bank\'s)', () => {
+    expect(DEFAULT_PROFILE.renewal).toBeNull()
+  })
+  it('resolves CA files next to the profile and refuses a URL that is not http(s)', () => {
+    const p = parseProfile(JSON.stringify({ renewal: { url: 'https://ra.bank.example/pkix/', caCerts: ['bank-ca.pem'] } }), '/etc/ukey/bank.json')
+    expect(p.renewal).toEqual({ url: 'https://ra.bank.example/pkix/', caCerts: ['/etc/ukey/bank-ca.pem'], tlsCaCerts: [] })
+    expect(() => parseProfile(JSON.stringify({ renewal: { url: 'ftp://x' } }), 'b.json')).toThrow(expect.objectContaining({ code: 'PROFILE_INVALID' }))
+  })
+})

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { UkeyCommand } from '../../cli/base-command.js'
 import { UkeyError } from '../../errors.js'
 import { defaultLabDir } from '../../lab/paths.js'
-import { readLabState } from '../../lab/token-lab.js'
+import { LAB_CMP_PORT, readLabState } from '../../lab/token-lab.js'
 import { loadProfile } from '../../profile/load.js'
 
 export default class LabServe extends UkeyCommand {
@@ -17,7 +17,7 @@ export default class LabServe extends UkeyCommand {
   ]
   static override flags = {
     dir: Flags.string({ description: 'the lab folder (default: under the user data directory)' }),
-    port: Flags.integer({ description: 'TCP port on 127.0.0.1 (0: any free port)', default: 18080, min: 0, max: 65535 }),
+    port: Flags.integer({ description: 'TCP port on 127.0.0.1 (0: any free port)', default: LAB_CMP_PORT, min: 0, max: 65535 }),
     waiting: Flags.integer({ description: 'answer each key update "waiting" this many times before issuing', default: 0, min: 0, max: 100 }),
   }
 
