@@ -1,0 +1,166 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { join } from 'node:path'
+import envPaths from 'env-paths'
+
+/**
+ * The renewal journal (DESIGN.md "The renewal transaction"): every step is
+ * recorded before and after it runs, durably, so a crash, a pulled key or a
+ * power cut at any point leaves enough to resume or roll back, and the old
+ * credential is never removed before the new one is stored and confirmed.
+ * Holds no secret: token and certificate identifiers, the new certificate
+ * once issued (public), never a PIN.
+ */
+
+export const RENEWAL_STEPS = [
+  'window-checked',
+  'logged-in',
+  'key-generated',
+  'request-sent',
+  'certificate-received',
+  'certificate-stored',
+  'confirmed',
+  'old-removed',
+] as const
+export type RenewalStep = (typeof RENEWAL_STEPS)[number]
+
+export interface JournalEntry {
+  step: RenewalStep
+  phase: 'begin' | 'end' | 'failed'
+  at: string
+  /** Short, secret-free facts: ids, serials, an error code. */
+  detail?: Record<string, string | number | boolean>
+}
+
+export interface JournalRecord {
+  schemaVersion: 1
+  /** `<token serial>-<old certificate serial>`: one renewal of one certificate on one key. */
+  id: string
+  createdAt: string
+  token: { serial: string; label: string; module: string }
+  old: { keyId: string; certSerial: string; certSha256: string }
+  /** Set when the new key pair exists on the token (a rollback deletes it if no certificate followed). */
+  newKeyId?: string
+  transactionId?: string
+  /** The issued certificate (DER, base64) once received and checked. */
+  newCertificate?: string
+  entries: JournalEntry[]
+  state: 'open' | 'done' | 'rolled-back'
+}
+
+export function defaultJournalDir(): string {
+  return join(envPaths('ukey', { suffix: '' }).data, 'journal')
+}
+
+/**
+ * Writes `data` to `file` so that a crash leaves either the old or the new
+ * content, never a mix: a temporary file in the same folder, fsync, rename over,
+ * then (POSIX) fsync the folder so the rename itself survives a power cut.
+ */
+export function writeDurably(file: string, data: string): void {
+  const tmp = `${file}.${process.pid}.tmp`
+  const fd = openSync(tmp, 'w', 0o600)
+  try {
+    writeSync(fd, data)
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+  renameSync(tmp, file)
+  if (process.platform !== 'win32') {
+    // Windows cannot open a directory for fsync; NTFS journals the rename itself.
+    const dir = openSync(join(file, '..'), 'r')
+    try {
+      fsyncSync(dir)
+    } finally {
+      closeSync(dir)
+    }
+  }
+}
+
+export class RenewalJournal {
+  private constructor(
+    readonly file: string,
+    private record: JournalRecord,
+  ) {}
+
+  /** Starts a journal, or returns the open one for the same key and certificate (a rerun resumes). */
+  static open(dir: string, init: Pick<JournalRecord, 'token' | 'old'>, now: Date = new Date()): RenewalJournal {
+    mkdirSync(dir, { recursive: true })
+    const id = `${safe(init.token.serial)}-${safe(init.old.certSerial)}`
+    const file = join(dir, `${id}.json`)
+    const existing = RenewalJournal.load(file)
+    if (existing && existing.record.state === 'open') return existing
+    const j = new RenewalJournal(file, { schemaVersion: 1, id, createdAt: now.toISOString(), ...init, entries: [], state: 'open' })
+    j.save()
+    return j
+  }
+
+  static load(file: string): RenewalJournal | null {
+    try {
+      const record = JSON.parse(readFileSync(file, 'utf8')) as JournalRecord
+      return record.schemaVersion === 1 ? new RenewalJournal(file, record) : null
+    } catch {
+      return null
+    }
+  }
+
+  /** Open journals: renewals that were interrupted (`ukey renew --status`). */
+  static pending(dir: string): RenewalJournal[] {
+    let names: string[]
+    try {
+      names = readdirSync(dir).filter((n) => n.endsWith('.json')).sort()
+    } catch {
+      return []
+    }
+    return names.map((n) => RenewalJournal.load(join(dir, n))).filter((j): j is RenewalJournal => j !== null && j.record.state === 'open')
+  }
+
+  get data(): Readonly<JournalRecord> {
+    return this.record
+  }
+
+  /** The last step that ended: where a rerun resumes. */
+  get lastCompleted(): RenewalStep | null {
+    for (let i = this.record.entries.length - 1; i >= 0; i--) {
+      const e = this.record.entries[i]!
+      if (e.phase === 'end') return e.step
+    }
+    return null
+  }
+
+  begin(step: RenewalStep, detail?: JournalEntry['detail']): void {
+    this.add({ step, phase: 'begin', at: new Date().toISOString(), ...(detail ? { detail } : {}) })
+  }
+
+  end(step: RenewalStep, detail?: JournalEntry['detail'], patch: Partial<Pick<JournalRecord, 'newKeyId' | 'transactionId' | 'newCertificate'>> = {}): void {
+    Object.assign(this.record, patch)
+    this.add({ step, phase: 'end', at: new Date().toISOString(), ...(detail ? { detail } : {}) })
+  }
+
+  fail(step: RenewalStep, code: string): void {
+    this.add({ step, phase: 'failed', at: new Date().toISOString(), detail: { code } })
+  }
+
+  close(state: 'done' | 'rolled-back'): void {
+    this.record.state = state
+    this.save()
+  }
+
+  /** Removes a closed journal (kept until then as the record of what happened). */
+  remove(): void {
+    rmSync(this.file, { force: true })
+  }
+
+  private add(e: JournalEntry): void {
+    this.record.entries.push(e)
+    this.save()
+  }
+
+  private save(): void {
+    writeDurably(this.file, JSON.stringify(this.record, null, 2) + '\n')
+  }
+}
+
+function safe(s: string): string {
+  return s.replace(/[^0-9A-Za-z_-]/g, '_').slice(0, 64)
+}

@@ -1,0 +1,74 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { RenewalJournal, writeDurably } from '../../src/renewal/journal.js'
+
+const init = {
+  token: { serial: '2100000012345678', label: 'ukey-lab', module: '/usr/lib/softhsm/libsofthsm2.so' },
+  old: { keyId: 'aa01', certSerial: '7f01', certSha256: 'AB:CD' },
+}
+const dir = () => mkdtempSync(join(tmpdir(), 'ukey-journal-'))
+
+describe('renewal journal', () => {
+  it('records each step before and after it runs, and a rerun resumes the open journal', () => {
+    const d = dir()
+    const j = RenewalJournal.open(d, init)
+    j.begin('window-checked')
+    j.end('window-checked', { state: 'renewable' })
+    j.begin('key-generated')
+    j.end('key-generated', { algorithm: 'EC' }, { newKeyId: 'bb02' })
+    j.begin('request-sent')
+    const again = RenewalJournal.open(d, init)
+    expect(again.file).toBe(j.file)
+    expect(again.lastCompleted).toBe('key-generated')
+    expect(again.data.newKeyId).toBe('bb02')
+    expect(again.data.entries.map((e) => `${e.step}:${e.phase}`)).toEqual([
+      'window-checked:begin', 'window-checked:end', 'key-generated:begin', 'key-generated:end', 'request-sent:begin',
+    ])
+    expect(RenewalJournal.pending(d).map((p) => p.data.id)).toEqual(['2100000012345678-7f01'])
+  })
+
+  it('a closed journal is not pending, and a new renewal of the same certificate starts afresh', () => {
+    const d = dir()
+    const j = RenewalJournal.open(d, init)
+    j.end('old-removed')
+    j.close('done')
+    expect(RenewalJournal.pending(d)).toEqual([])
+    expect(RenewalJournal.open(d, init).data.entries).toEqual([])
+  })
+
+  it('a torn write leaves the previous content: the temporary file is never read as the journal', () => {
+    const d = dir()
+    const j = RenewalJournal.open(d, init)
+    j.end('window-checked')
+    writeFileSync(`${j.file}.99999.tmp`, '{"schemaVersion":1,"entr') // a crash in the middle of the next save
+    expect(RenewalJournal.load(j.file)?.lastCompleted).toBe('window-checked')
+    expect(RenewalJournal.pending(d)).toHaveLength(1)
+  })
+
+  it('survives SIGKILL between saves: whatever was saved is whole', () => {
+    const d = dir()
+    const file = join(d, 'x.json')
+    const script = `
+      import { writeDurably } from ${JSON.stringify(new URL('../../src/renewal/journal.ts', import.meta.url).pathname)}
+      let i = 0
+      for (;;) writeDurably(${JSON.stringify(file)}, JSON.stringify({ i: i++, pad: 'x'.repeat(20000) }))
+    `
+    const r = spawnSync('npx', ['tsx', '-e', script], { timeout: 3000, killSignal: 'SIGKILL', encoding: 'utf8' })
+    expect(r.signal).toBe('SIGKILL')
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { i: number; pad: string }
+    expect(saved.pad).toHaveLength(20000)
+    expect(readdirSync(d).filter((n) => !n.endsWith('.tmp'))).toEqual(['x.json'])
+  })
+
+  it('writeDurably replaces the file whole', () => {
+    const d = dir()
+    const f = join(d, 'a.json')
+    writeDurably(f, 'one')
+    writeDurably(f, 'two')
+    expect(readFileSync(f, 'utf8')).toBe('two')
+    expect(existsSync(`${f}.${process.pid}.tmp`)).toBe(false)
+  })
+})
