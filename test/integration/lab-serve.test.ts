@@ -55,7 +55,9 @@ function opensslKur(server: CmpHttpServer, dir: string, c: Customer, newKeyFile:
 
 const hasSoftHsm = Boolean(findSoftHsm())
 
-describe.skipIf(!hasSoftHsm)('ukey lab serve: the lab CA as a CMP server', () => {
+describe('ukey lab serve: the lab CA as a CMP server', () => {
+  // scripts/setup.sh installs SoftHSM2: missing, it is a broken setup, not a reason to skip.
+  if (!hasSoftHsm) throw new Error('SoftHSM2 is not installed: run bash scripts/setup.sh')
   let dir: string
   let labDir: string
   let ca: LabCa
