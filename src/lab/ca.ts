@@ -52,7 +52,11 @@ export async function createLabCa(now: Date): Promise<LabCa> {
 export interface IssueRequest {
   /** SubjectPublicKeyInfo DER of the key to certify (on a token, or in software). */
   spki: Buffer
-  subject: string
+  /**
+   * A name string ("C=CN,O=…,CN=…", in DER order), or a Name's DER bytes: a renewal
+   * keeps the old certificate's subject byte for byte (it must not re-spell the customer).
+   */
+  subject: string | Buffer
   serialHex: string
   notBefore: Date
   notAfter: Date
@@ -64,12 +68,14 @@ export async function issueCertificate(ca: LabCa, req: IssueRequest): Promise<Bu
   const caCert = new x.X509Certificate(ca.certPem)
   const caKey = await webcrypto.subtle.importKey('pkcs8', pemBody(ca.keyPem), ALG, false, ['sign'])
   const publicKey = new x.PublicKey(req.spki)
+  // Never past the CA's own end: a certificate outliving its issuer cannot be verified.
+  const notAfter = req.notAfter.getTime() > caCert.notAfter.getTime() ? caCert.notAfter : req.notAfter
   const cert = await x.X509CertificateGenerator.create({
     serialNumber: req.serialHex,
-    subject: req.subject,
-    issuer: caCert.subject,
+    subject: typeof req.subject === 'string' ? req.subject : new x.Name(req.subject),
+    issuer: caCert.subjectName,
     notBefore: req.notBefore,
-    notAfter: req.notAfter,
+    notAfter,
     publicKey,
     signingKey: caKey,
     signingAlgorithm: ALG,

@@ -23,13 +23,4 @@ export function certReqBytes(message: Buffer): Buffer {
 }
 
 /** The Name DER of a directoryName ([4] explicit), or undefined for any other GeneralName. */
-export function nameOfGeneralName(generalName: Buffer): Buffer | undefined {
-  try {
-    const t = readTlv(generalName, 0)
-    if (t.tag !== 0xa4 || t.next !== generalName.length) return undefined
-    const inner = readTlv(generalName, t.start, t.end)
-    return inner.next === t.end ? Buffer.from(generalName.subarray(t.start, t.end)) : undefined
-  } catch {
-    return undefined
-  }
-}
+export { directoryNameOf as nameOfGeneralName } from '../renewal/cmp/protection.js'

@@ -48,7 +48,7 @@ function issuedBy(child: X509Certificate, parent: X509Certificate): boolean {
 }
 
 /** The Name DER inside a directoryName GeneralName ([4] explicit), or undefined for other name forms. */
-function directoryNameOf(generalName: Buffer): Buffer | undefined {
+export function directoryNameOf(generalName: Buffer): Buffer | undefined {
   try {
     const t = readTlv(generalName, 0)
     if (t.tag !== 0xa4 || t.next !== generalName.length) return undefined
