@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -48,19 +48,31 @@ describe('renewal journal', () => {
     expect(RenewalJournal.pending(d)).toHaveLength(1)
   })
 
-  it('survives SIGKILL between saves: whatever was saved is whole', () => {
+  it('survives SIGKILL between saves: whatever was saved is whole', async () => {
     const d = dir()
     const file = join(d, 'x.json')
-    const script = `
+    const child = join(d, 'writer.ts')
+    writeFileSync(child, `
       import { writeDurably } from ${JSON.stringify(new URL('../../src/renewal/journal.ts', import.meta.url).pathname)}
       let i = 0
-      for (;;) writeDurably(${JSON.stringify(file)}, JSON.stringify({ i: i++, pad: 'x'.repeat(20000) }))
-    `
-    const r = spawnSync('npx', ['tsx', '-e', script], { timeout: 3000, killSignal: 'SIGKILL', encoding: 'utf8' })
-    expect(r.signal).toBe('SIGKILL')
+      for (;;) {
+        writeDurably(${JSON.stringify(file)}, JSON.stringify({ i: i++, pad: 'x'.repeat(20000) }))
+        if (i === 1) process.stdout.write('writing\\n')
+      }
+    `)
+    // Killed once it is busy saving (however long a slow machine takes to get there), mid-loop.
+    const p = spawn(process.execPath, ['--import', 'tsx', child], { stdio: ['ignore', 'pipe', 'inherit'] })
+    await new Promise<void>((resolve, reject) => {
+      p.stdout.once('data', () => setTimeout(resolve, 300))
+      p.once('exit', (code) => reject(new Error(`writer exited early (${code})`)))
+    })
+    const exited = new Promise((r) => p.once('exit', (_c, sig) => r(sig)))
+    p.kill('SIGKILL')
+    expect(await exited).toBe('SIGKILL')
     const saved = JSON.parse(readFileSync(file, 'utf8')) as { i: number; pad: string }
+    expect(saved.i).toBeGreaterThan(0)
     expect(saved.pad).toHaveLength(20000)
-    expect(readdirSync(d).filter((n) => !n.endsWith('.tmp'))).toEqual(['x.json'])
+    expect(readdirSync(d).filter((n) => !n.endsWith('.tmp')).sort()).toEqual(['writer.ts', 'x.json'])
   })
 
   it('writeDurably replaces the file whole', () => {
