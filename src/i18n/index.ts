@@ -33,12 +33,26 @@ export function resolveLang(flag?: string, env: NodeJS.ProcessEnv = process.env)
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string
 
+/** A message split once into literal text (even indexes) and placeholder names (odd). */
+function compile(text: string): string[] {
+  return text.split(/\{(\w+)\}/)
+}
+
 export function translator(lang: Lang): Translate {
   const cat = CATALOGUES[lang]
+  // Compiled on first use: a batch renders the same advice for thousands of rows.
+  const compiled = new Map<MessageKey, string[]>()
   return (key, params) => {
     const text = cat[key] ?? en[key] ?? key
     if (!params) return text
-    return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m))
+    let parts = compiled.get(key)
+    if (!parts) compiled.set(key, (parts = compile(text)))
+    let out = parts[0]!
+    for (let i = 1; i < parts.length; i += 2) {
+      const name = parts[i]!
+      out += (name in params ? String(params[name]) : `{${name}}`) + parts[i + 1]!
+    }
+    return out
   }
 }
 

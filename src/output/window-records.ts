@@ -79,6 +79,25 @@ export function certificateRecord(row: WindowRow, t: Translate, profile: BankPro
   }
 }
 
+const J = JSON.stringify
+
+/**
+ * JSON.stringify(certificateRecord(row)) without building the record: the same
+ * fields in the same order (a test holds them equal), for NDJSON and --json over
+ * 100,000 rows, where the intermediate objects cost more than the text.
+ */
+export function certificateJson(row: WindowRow, t: Translate, profile: BankProfile, tz?: string): string {
+  const { cert, window: w } = row
+  return (
+    `{"type":"certificate","source":${J(row.source)},"index":${row.index},"format":${J(row.format)}` +
+    `,"subject":${J(cert.subjectCN)},"issuer":${J(cert.issuerCN)},"serial":${J(cert.serial)},"keyAlgorithm":${J(cert.keyAlgorithm)}` +
+    `,"notBefore":"${cert.notBefore.toISOString()}","notAfter":"${cert.notAfter.toISOString()}","state":"${w.state}"` +
+    `,"daysLeft":${w.daysLeft},"daysSinceExpiry":${w.daysSinceExpiry}` +
+    `,"window":{"opens":"${w.opens.toISOString()}","closes":"${w.closes.toISOString()}"}` +
+    `,"advice":${J(adviceFor(w, cert.notBefore, t, profile, tz))},"exitCode":${STATE_EXIT[w.state]}}`
+  )
+}
+
 export function errorRecord(ev: Extract<WindowEvent, { type: 'error' }>, t: Translate): ErrorRecord {
   return { type: 'error', source: ev.source, code: ev.error.code, message: t(ev.error.key, ev.error.params), exitCode: ev.error.exitCode }
 }

@@ -4,7 +4,7 @@ import type { Translate } from '../i18n/index.js'
 import type { BankProfile } from '../profile/types.js'
 import { csvLine } from './csv.js'
 import { family, labels } from './prometheus.js'
-import { certificateRecord, errorRecord, summaryRecord, type ErrorRecord } from './window-records.js'
+import { certificateJson, certificateRecord, errorRecord, summaryRecord, type ErrorRecord } from './window-records.js'
 import type { TextSink } from './sink.js'
 import { measure, renderRow, type Column } from './table.js'
 import { formatDate, formatDateTime } from './time.js'
@@ -57,7 +57,7 @@ function jsonRenderer(ctx: RenderContext): WindowRenderer {
       start()
       if (ev.type === 'error') errors.push(errorRecord(ev, ctx.t))
       else {
-        ctx.out.write((first ? '\n' : ',\n') + JSON.stringify(certificateRecord(ev, ctx.t, ctx.profile, ctx.tz)))
+        ctx.out.write((first ? '\n' : ',\n') + certificateJson(ev, ctx.t, ctx.profile, ctx.tz))
         first = false
       }
     },
@@ -72,8 +72,7 @@ function jsonRenderer(ctx: RenderContext): WindowRenderer {
 function ndjsonRenderer(ctx: RenderContext): WindowRenderer {
   return {
     event(ev) {
-      const rec = ev.type === 'error' ? errorRecord(ev, ctx.t) : certificateRecord(ev, ctx.t, ctx.profile, ctx.tz)
-      ctx.out.write(JSON.stringify(rec) + '\n')
+      ctx.out.write((ev.type === 'error' ? JSON.stringify(errorRecord(ev, ctx.t)) : certificateJson(ev, ctx.t, ctx.profile, ctx.tz)) + '\n')
     },
     end(tally) {
       ctx.out.write(JSON.stringify(summaryRecord(tally, ctx.at, ctx.profile)) + '\n')
