@@ -1,3 +1,6 @@
+import { diagnoseEn } from './diagnose.en.js'
+import { renewEn } from './renew.en.js'
+
 /** English catalogue. Every key here must exist in zh-CN.ts (the type checker enforces it). */
 export const en = {
   // Window states: one vocabulary everywhere (DESIGN.md).
@@ -165,6 +168,8 @@ export const en = {
   'show.utc': 'UTC',
   'show.advice': 'What to do',
   'show.certOf': 'Certificate {index} of {count}',
+  ...renewEn,
+  ...diagnoseEn,
 } as const
 
 export type MessageKey = keyof typeof en

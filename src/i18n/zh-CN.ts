@@ -1,4 +1,6 @@
+import { diagnoseZhCN } from './diagnose.zh-CN.js'
 import type { MessageKey } from './en.js'
+import { renewZhCN } from './renew.zh-CN.js'
 
 /** 简体中文（默认语言）。每个键都必须与 en.ts 一致。 */
 export const zhCN: Record<MessageKey, string> = {
@@ -162,4 +164,6 @@ export const zhCN: Record<MessageKey, string> = {
   'show.utc': 'UTC',
   'show.advice': '处理建议',
   'show.certOf': '第 {index} 张证书（共 {count} 张）',
+  ...renewZhCN,
+  ...diagnoseZhCN,
 }

@@ -1,4 +1,5 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { homedir } from 'node:os'
 import { join } from 'node:path'
 import envPaths from 'env-paths'
 
@@ -47,7 +48,18 @@ export interface JournalRecord {
   state: 'open' | 'done' | 'rolled-back'
 }
 
-export function defaultJournalDir(): string {
+/**
+ * Where journals live: the XDG state directory on Linux and BSD ($XDG_STATE_HOME,
+ * ~/.local/state), the user's data directory elsewhere (%LOCALAPPDATA% on
+ * Windows, Application Support on macOS: env-paths' "log" folders are for logs).
+ * The lab keeps its own journals in its folder, apart from real keys'.
+ */
+export function defaultJournalDir(opts: { labDir?: string } = {}): string {
+  if (opts.labDir) return join(opts.labDir, 'journal')
+  if (process.platform !== 'win32' && process.platform !== 'darwin') {
+    const state = process.env['XDG_STATE_HOME'] || join(homedir(), '.local', 'state')
+    return join(state, 'ukey', 'journal')
+  }
   return join(envPaths('ukey', { suffix: '' }).data, 'journal')
 }
 
