@@ -56,6 +56,8 @@ export abstract class UkeyCommand extends Command {
     const { t, debug } = this.ui
     const line = (message: string): void => this.say(t('error.line', { message }))
     if (isUkeyError(err)) {
+      // A wrapped failure (e.g. the key pulled out during a renewal) says what happened first, then what it means.
+      if (isUkeyError(err.cause)) line(t(err.cause.key, err.cause.params))
       line(t(err.key, err.params))
       for (const a of err.actions) this.say(`  → ${t(a)}`)
       if (debug && err.cause instanceof Error) this.say(String(err.cause.stack))

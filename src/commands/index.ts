@@ -8,6 +8,7 @@ import LabStatus from './lab/status.js'
 import LabReset from './lab/reset.js'
 import LabServe from './lab/serve.js'
 import Detect from './detect.js'
+import Renew from './renew.js'
 
 /** oclif's explicit command strategy: no directory scan at start-up. */
 export const COMMANDS = {
@@ -21,4 +22,5 @@ export const COMMANDS = {
   'lab:reset': LabReset,
   'lab:serve': LabServe,
   detect: Detect,
+  renew: Renew,
 }

@@ -331,7 +331,10 @@ export function createLabCmpServer(options: LabCmpServerOptions): LabCmpServer {
   }
 
   async function confirm(der: Buffer, msg: PKIMessage, tidHex: string, now: Date): Promise<{ body: PKIBody; outcome: string }> {
-    const tx = transactionOf(tidHex, msg, verifyClient(der, msg, now))
+    const client = verifyClient(der, msg, now)
+    const repeat = repeatedConfirmation(msg, client, tidHex)
+    if (repeat) return repeat
+    const tx = transactionOf(tidHex, msg, client)
     if (!tx.certificate) throw new Refusal(['badRequest'], 'certConf before the certificate was issued')
     const statuses = [...(msg.body.certConf ?? [])]
     const cs = statuses[0]
@@ -345,8 +348,28 @@ export function createLabCmpServer(options: LabCmpServerOptions): LabCmpServer {
     if (cs.statusInfo && cs.statusInfo.status !== 0) return { body: pkiConf, outcome: 'pkiConf (client refused the certificate; not recorded)' }
     if (store.has(tx.oldSerialHex)) throw new Refusal(['duplicateCertReq', 'notAuthorized'], '0116 already renewed')
     const issued = certificateFields(tx.certificate)
-    await store.record(tx.oldSerialHex, { renewedAt: now.toISOString(), newSerial: serialHexOf(issued) })
+    await store.record(tx.oldSerialHex, {
+      renewedAt: now.toISOString(),
+      newSerial: serialHexOf(issued),
+      transactionId: tidHex,
+      certHash: Buffer.from(cs.certHash).toString('hex'),
+    })
     return { body: pkiConf, outcome: 'pkiConf (renewal recorded)' }
+  }
+
+  /**
+   * A client that crashed after sending certConf cannot know whether it arrived:
+   * it confirms again. The same transaction confirming the same certificate is
+   * answered pkiConf again (idempotent), never "0116 already renewed".
+   */
+  function repeatedConfirmation(msg: PKIMessage, client: CertificateFields, tidHex: string): { body: PKIBody; outcome: string } | null {
+    if (transactions.has(tidHex)) return null
+    const record = store.get(serialHexOf(client))
+    const cs = [...(msg.body.certConf ?? [])][0]
+    if (!record || record.transactionId !== tidHex || !cs || Buffer.from(cs.certHash).toString('hex') !== record.certHash) return null
+    const pkiConf = new PKIBody()
+    pkiConf.pkiconf = null
+    return { body: pkiConf, outcome: 'pkiConf (repeated confirmation; already recorded)' }
   }
 
   async function handle(der: Buffer): Promise<Buffer> {

@@ -8,6 +8,9 @@ import { dirname } from 'node:path'
 export interface RenewalRecord {
   renewedAt: string
   newSerial: string
+  /** The CMP transaction that confirmed it and the certConf's certHash (hex): a repeated certConf is recognised. */
+  transactionId?: string
+  certHash?: string
 }
 
 interface StateFile {
@@ -33,6 +36,10 @@ export class RenewalStore {
       throw new Error(`${file} is not a lab renewal record`)
     }
     for (const [serial, r] of Object.entries(parsed.renewals)) this.renewals.set(serial.toLowerCase(), r)
+  }
+
+  get(oldSerialHex: string): RenewalRecord | undefined {
+    return this.renewals.get(oldSerialHex.toLowerCase())
   }
 
   has(oldSerialHex: string): boolean {

@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { homedir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import envPaths from 'env-paths'
 
 /**
@@ -39,11 +39,19 @@ export interface JournalRecord {
   createdAt: string
   token: { serial: string; label: string; module: string }
   old: { keyId: string; certSerial: string; certSha256: string }
-  /** Set when the new key pair exists on the token (a rollback deletes it if no certificate followed). */
+  /** The server the request went to. */
+  server?: string
+  /** Set before the new key pair is generated (a rollback deletes whatever exists under it). */
   newKeyId?: string
+  /** The new key's SubjectPublicKeyInfo (DER, base64) once generated: a rerun can send the request again. */
+  newSpki?: string
   transactionId?: string
   /** The issued certificate (DER, base64) once received and checked. */
   newCertificate?: string
+  /** What confirming the issued certificate needs (public values): a rerun confirms after a crash. */
+  confirmation?: { transactionID: string; recipNonce: string }
+  /** Why the journal was closed without a renewal, when it was. */
+  outcome?: string
   entries: JournalEntry[]
   state: 'open' | 'done' | 'rolled-back'
 }
@@ -54,6 +62,22 @@ export interface JournalRecord {
  * Windows, Application Support on macOS: env-paths' "log" folders are for logs).
  * The lab keeps its own journals in its folder, apart from real keys'.
  */
+export type JournalPatch = Partial<Pick<JournalRecord, 'server' | 'newKeyId' | 'newSpki' | 'transactionId' | 'newCertificate' | 'confirmation'>>
+
+/** Every journal in `dir`, newest first: open ones are interrupted renewals, done ones are history. */
+export function listJournals(dir: string): RenewalJournal[] {
+  let names: string[]
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.json'))
+  } catch {
+    return []
+  }
+  return names
+    .map((n) => RenewalJournal.load(join(dir, n)))
+    .filter((j): j is RenewalJournal => j !== null)
+    .sort((a, b) => b.data.createdAt.localeCompare(a.data.createdAt))
+}
+
 export function defaultJournalDir(opts: { labDir?: string } = {}): string {
   if (opts.labDir) return join(opts.labDir, 'journal')
   if (process.platform !== 'win32' && process.platform !== 'darwin') {
@@ -98,13 +122,18 @@ export class RenewalJournal {
   /** Starts a journal, or returns the open one for the same key and certificate (a rerun resumes). */
   static open(dir: string, init: Pick<JournalRecord, 'token' | 'old'>, now: Date = new Date()): RenewalJournal {
     mkdirSync(dir, { recursive: true })
-    const id = `${safe(init.token.serial)}-${safe(init.old.certSerial)}`
-    const file = join(dir, `${id}.json`)
+    const file = RenewalJournal.fileFor(dir, init.token.serial, init.old.certSerial)
+    const id = basename(file, '.json')
     const existing = RenewalJournal.load(file)
     if (existing && existing.record.state === 'open') return existing
     const j = new RenewalJournal(file, { schemaVersion: 1, id, createdAt: now.toISOString(), ...init, entries: [], state: 'open' })
     j.save()
     return j
+  }
+
+  /** One renewal of one certificate on one key: `<token serial>-<old certificate serial>.json`. */
+  static fileFor(dir: string, tokenSerial: string, certSerial: string): string {
+    return join(dir, `${safe(tokenSerial)}-${safe(certSerial)}.json`)
   }
 
   static load(file: string): RenewalJournal | null {
@@ -140,11 +169,12 @@ export class RenewalJournal {
     return null
   }
 
-  begin(step: RenewalStep, detail?: JournalEntry['detail']): void {
+  begin(step: RenewalStep, detail?: JournalEntry['detail'], patch: JournalPatch = {}): void {
+    Object.assign(this.record, patch)
     this.add({ step, phase: 'begin', at: new Date().toISOString(), ...(detail ? { detail } : {}) })
   }
 
-  end(step: RenewalStep, detail?: JournalEntry['detail'], patch: Partial<Pick<JournalRecord, 'newKeyId' | 'transactionId' | 'newCertificate'>> = {}): void {
+  end(step: RenewalStep, detail?: JournalEntry['detail'], patch: JournalPatch = {}): void {
     Object.assign(this.record, patch)
     this.add({ step, phase: 'end', at: new Date().toISOString(), ...(detail ? { detail } : {}) })
   }
@@ -153,8 +183,14 @@ export class RenewalJournal {
     this.add({ step, phase: 'failed', at: new Date().toISOString(), detail: { code } })
   }
 
-  close(state: 'done' | 'rolled-back'): void {
+  /** Has this step ended (in this journal's life)? */
+  completed(step: RenewalStep): boolean {
+    return this.record.entries.some((e) => e.step === step && e.phase === 'end')
+  }
+
+  close(state: 'done' | 'rolled-back', outcome?: string): void {
     this.record.state = state
+    if (outcome) this.record.outcome = outcome
     this.save()
   }
 

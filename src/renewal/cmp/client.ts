@@ -98,19 +98,23 @@ export function checkIssued(cert: Buffer, o: Pick<KeyUpdateOptions, 'oldCert' | 
   return null
 }
 
-/**
- * CMP key update (RFC 4210 / RFC 9483 4.1.3): kur → (poll while waiting) → kup,
- * the certificate checked, certConf → pkiConf. Every response's protection is
- * verified against the bank CA before it is read. A refusal becomes
- * RENEWAL_REFUSED carrying the FAQ code (0116, 403.7); a wrong certificate is
- * rejected in certConf and never returned.
- */
-export async function requestKeyUpdate(o: KeyUpdateOptions): Promise<KeyUpdateResult> {
-  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
-  const now = o.now ?? (() => new Date())
-  const common = { oldCert: o.oldCert, signerOld: o.signerOld, ...(o.extraCerts ? { extraCerts: o.extraCerts } : {}) }
+/** What confirming (or rejecting) an issued certificate needs: serialisable, so a rerun can confirm after a crash. */
+export interface PendingConfirmation {
+  /** Hex. */
+  transactionID: string
+  /** Hex: the server's senderNonce in its last answer, echoed as recipNonce. */
+  recipNonce: string
+}
 
-  const exchange = async (der: Buffer, ids: { transactionID: Buffer; senderNonce: Buffer }): Promise<CmpResponse> => {
+export interface IssuedCertificate extends KeyUpdateResult {
+  confirmation: PendingConfirmation
+}
+
+type ConfirmOptions = Pick<KeyUpdateOptions, 'url' | 'oldCert' | 'signerOld' | 'trusted' | 'extraCerts' | 'transfer' | 'now'>
+
+function exchanger(o: ConfirmOptions): (der: Buffer, ids: { transactionID: Buffer; senderNonce: Buffer }) => Promise<CmpResponse> {
+  const now = o.now ?? (() => new Date())
+  return async (der, ids) => {
     let answer: Buffer
     try {
       answer = await postPkiMessage(o.url, der, o.transfer ?? {})
@@ -134,8 +138,29 @@ export async function requestKeyUpdate(o: KeyUpdateOptions): Promise<KeyUpdateRe
       throw unavailable(e)
     }
   }
+}
 
-  const kur = await buildKeyUpdateRequest({ ...common, newSpki: o.newSpki, signerNew: o.signerNew })
+const common = (o: ConfirmOptions): { oldCert: Buffer; signerOld: Signer; extraCerts?: Buffer[] } => ({
+  oldCert: o.oldCert,
+  signerOld: o.signerOld,
+  ...(o.extraCerts ? { extraCerts: o.extraCerts } : {}),
+})
+
+/**
+ * CMP key update, first half (RFC 4210 / RFC 9483 4.1.3): kur → (poll while
+ * waiting) → kup, the certificate checked. Every response's protection is
+ * verified against the bank CA before it is read. A refusal becomes
+ * RENEWAL_REFUSED carrying the FAQ code (0116, 403.7); a certificate ukey will
+ * not install is rejected to the server in certConf and never returned. The
+ * caller stores an accepted certificate, then confirms it (`confirmCertificate`),
+ * so the server never records a renewal whose certificate is not on the key.
+ */
+export async function requestCertificate(o: KeyUpdateOptions): Promise<IssuedCertificate> {
+  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
+  const now = o.now ?? (() => new Date())
+  const exchange = exchanger(o)
+
+  const kur = await buildKeyUpdateRequest({ ...common(o), newSpki: o.newSpki, signerNew: o.signerNew })
   const ids = { transactionID: kur.transactionID }
   let res = await exchange(kur.der, kur)
   let polls = 0
@@ -144,7 +169,7 @@ export async function requestKeyUpdate(o: KeyUpdateOptions): Promise<KeyUpdateRe
     const checkAfter = res.kind === 'pollRep' ? res.checkAfter : 1
     o.onWaiting?.(checkAfter, polls)
     if (res.kind === 'pollRep') await sleep(Math.min(checkAfter, 300) * 1000)
-    const poll = await buildPollReq({ ...common, ...ids, recipNonce: res.header.senderNonce! })
+    const poll = await buildPollReq({ ...common(o), ...ids, recipNonce: res.header.senderNonce! })
     res = await exchange(poll.der, poll)
   }
   if (res.kind === 'error') throw refused(res.status)
@@ -152,17 +177,43 @@ export async function requestKeyUpdate(o: KeyUpdateOptions): Promise<KeyUpdateRe
   if (res.status.status !== 'accepted' && res.status.status !== 'grantedWithMods') throw refused(res.status)
   if (!res.certificate) throw unavailable(new Error('accepted without a certificate'))
 
+  const confirmation = { transactionID: ids.transactionID.toString('hex'), recipNonce: res.header.senderNonce!.toString('hex') }
   const problem = checkIssued(res.certificate, o, now())
+  if (problem) {
+    await rejectCertificate(o, res.certificate, confirmation, problem).catch(() => undefined)
+    throw new UkeyError('RENEWAL_BAD_CERTIFICATE', { params: { detail: problem } })
+  }
+  return { certificate: res.certificate, caPubs: res.caPubs, extraCerts: res.extraCerts, confirmation }
+}
+
+/** certConf "accepted" → pkiConf: the server records the renewal. Safe to repeat after a crash (same transaction). */
+export async function confirmCertificate(o: ConfirmOptions, certificate: Buffer, c: PendingConfirmation): Promise<void> {
   const conf = await buildCertConf({
-    ...common,
-    ...ids,
-    recipNonce: res.header.senderNonce!,
-    certificate: res.certificate,
-    ...(problem ? { rejection: { failInfo: ['badCertTemplate'], text: problem } } : {}),
+    ...common(o),
+    transactionID: Buffer.from(c.transactionID, 'hex'),
+    recipNonce: Buffer.from(c.recipNonce, 'hex'),
+    certificate,
   })
-  const done = await exchange(conf.der, conf)
-  if (problem) throw new UkeyError('RENEWAL_BAD_CERTIFICATE', { params: { detail: problem } })
+  const done = await exchanger(o)(conf.der, conf)
   if (done.kind === 'error') throw refused(done.status)
   if (done.kind !== 'pkiConf') throw unavailable(new Error(`expected pkiConf, got ${done.kind}`))
-  return { certificate: res.certificate, caPubs: res.caPubs, extraCerts: res.extraCerts }
+}
+
+/** certConf "rejection": tells the server the certificate will not be used (it may revoke it). */
+export async function rejectCertificate(o: ConfirmOptions, certificate: Buffer, c: PendingConfirmation, reason: string): Promise<void> {
+  const conf = await buildCertConf({
+    ...common(o),
+    transactionID: Buffer.from(c.transactionID, 'hex'),
+    recipNonce: Buffer.from(c.recipNonce, 'hex'),
+    certificate,
+    rejection: { failInfo: ['badCertTemplate'], text: reason },
+  })
+  await exchanger(o)(conf.der, conf)
+}
+
+/** Both halves at once, for callers with nothing to store in between (tests, the lab). */
+export async function requestKeyUpdate(o: KeyUpdateOptions): Promise<KeyUpdateResult> {
+  const issued = await requestCertificate(o)
+  await confirmCertificate(o, issued.certificate, issued.confirmation)
+  return { certificate: issued.certificate, caPubs: issued.caPubs, extraCerts: issued.extraCerts }
 }

@@ -30,4 +30,7 @@ export { postPkiMessage, PKIXCMP, type TransferOptions } from './transfer.js'
 export { softwareSigner, spkiOf, tokenSigner, type SignatureAlgorithm, type Signer } from './signer.js'
 export { certificateFields, type CertificateFields } from './certificate-fields.js'
 export { PKI_FAILURE_BITS, PKI_STATUS, type PKIFailureName, type PKIStatusName } from './asn1.js'
-export { checkIssued, faqCodeOf, requestKeyUpdate, type KeyUpdateOptions, type KeyUpdateResult } from './client.js'
+export {
+  checkIssued, confirmCertificate, faqCodeOf, rejectCertificate, requestCertificate, requestKeyUpdate,
+  type IssuedCertificate, type KeyUpdateOptions, type KeyUpdateResult, type PendingConfirmation,
+} from './client.js'

@@ -1,0 +1,95 @@
+import type { UkeyError } from '../errors.js'
+import type { Translate } from '../i18n/index.js'
+import type { RenewalJournal, RenewalStep } from '../renewal/journal.js'
+import { describeKeySpec } from '../renewal/key-spec.js'
+import type { RenewPlan, RenewResult } from '../renewal/transaction.js'
+import { formatDateTime } from './time.js'
+
+/** What the technician confirms: which key, which certificate, its window, the new key, the bank. */
+export function planText(plan: RenewPlan, t: Translate, tz?: string): string {
+  const c = plan.certificate.summary
+  const rows: Array<[string, string]> = [
+    [t('renew.plan.certificate'), `${c.subjectCN ?? '-'}  #${c.serial}  → ${formatDateTime(c.notAfter, tz)}`],
+    [t('renew.plan.window'), t(`state.${plan.window.state}`)],
+    [t('renew.plan.newKey'), describeKeySpec(plan.newKey)],
+    [t('renew.plan.server'), plan.server],
+  ]
+  if (plan.resume) rows.push([t('renew.plan.resume'), plan.resume.after ? t(`renew.step.${plan.resume.after}`) : '-'])
+  const width = Math.max(...rows.map(([k]) => k.length))
+  return [t('renew.plan', { serial: plan.token.serial, label: plan.token.label }), ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)].join('\n') + '\n'
+}
+
+export function dryRunText(result: RenewResult, t: Translate): string {
+  const lines = result.plan.checks.map((c) => `  ${c.ok ? '✓' : '✗'} ${t(`renew.check.${c.name}`)}: ${c.detail}`)
+  lines.push(t(result.ready ? 'renew.dryRun.ok' : 'renew.dryRun.fail'))
+  return lines.join('\n') + '\n'
+}
+
+export function doneText(result: RenewResult, t: Translate, tz?: string): string {
+  const n = result.newCertificate!.summary
+  return t('renew.done', { serial: n.serial, notAfter: formatDateTime(n.notAfter, tz) }) + '\n'
+}
+
+export interface RenewJsonStep {
+  step: RenewalStep
+  ms: number
+}
+
+/** The `--json` document (docs/schema/renew.schema.json). Never a PIN: none reaches this layer. */
+export function renewRecord(
+  o: { result?: RenewResult; error?: UkeyError; steps: RenewJsonStep[]; lab: boolean; exitCode: number },
+  t: Translate,
+): object {
+  const r = o.result
+  const plan = r?.plan
+  const cert = plan?.certificate.summary
+  const n = r?.newCertificate?.summary
+  return {
+    schemaVersion: 1,
+    lab: o.lab,
+    outcome: o.error ? 'failed' : r!.outcome,
+    exitCode: o.exitCode,
+    token: plan ? { serial: plan.token.serial, label: plan.token.label, manufacturer: plan.token.manufacturer } : null,
+    certificate: cert ? {
+      id: plan!.certificate.id,
+      serial: cert.serial,
+      subjectCN: cert.subjectCN,
+      notAfter: cert.notAfter.toISOString(),
+      sha256: plan!.certificate.sha256,
+      state: plan!.window.state,
+    } : null,
+    newKey: plan ? describeKeySpec(plan.newKey) : null,
+    server: plan?.server ?? null,
+    resumed: plan?.resume ? { journal: plan.resume.journal, after: plan.resume.after } : null,
+    checks: r?.outcome === 'dry-run' ? plan!.checks : null,
+    ready: r?.outcome === 'dry-run' ? r.ready ?? false : null,
+    newCertificate: n ? { id: r!.newCertificate!.id, serial: n.serial, subjectCN: n.subjectCN, notBefore: n.notBefore.toISOString(), notAfter: n.notAfter.toISOString() } : null,
+    steps: o.steps,
+    journal: r?.journal ?? (o.error?.params['journal'] as string | undefined) ?? null,
+    error: o.error ? { code: o.error.code, message: t(o.error.key, o.error.params), actions: o.error.actions.map((a) => t(a)) } : null,
+  }
+}
+
+export function statusText(pending: RenewalJournal[], closed: number, dir: string, t: Translate): string {
+  const lines = [pending.length ? t('renew.status.header', { count: pending.length }) : t('renew.status.none')]
+  for (const j of pending) {
+    const d = j.data
+    const step = j.lastCompleted
+    lines.push('  ' + t('renew.status.row', { token: `${d.token.serial} "${d.token.label}"`, serial: d.old.certSerial, createdAt: d.createdAt, step: step ? t(`renew.step.${step}`) : '-' }))
+  }
+  if (closed) lines.push(t('renew.status.history', { count: closed, dir }))
+  return lines.join('\n') + '\n'
+}
+
+export function statusRecord(pending: RenewalJournal[], all: RenewalJournal[], dir: string): object {
+  const view = (j: RenewalJournal): object => ({
+    file: j.file,
+    state: j.data.state,
+    token: j.data.token,
+    old: { keyId: j.data.old.keyId, certSerial: j.data.old.certSerial },
+    createdAt: j.data.createdAt,
+    lastCompleted: j.lastCompleted,
+    outcome: j.data.outcome ?? null,
+  })
+  return { schemaVersion: 1, dir, pending: pending.map(view), journals: all.map(view) }
+}
