@@ -8,6 +8,7 @@ import LabStatus from './lab/status.js'
 import LabReset from './lab/reset.js'
 import LabServe from './lab/serve.js'
 import Detect from './detect.js'
+import Diagnose from './diagnose.js'
 import Renew from './renew.js'
 
 /** oclif's explicit command strategy: no directory scan at start-up. */
@@ -22,5 +23,6 @@ export const COMMANDS = {
   'lab:reset': LabReset,
   'lab:serve': LabServe,
   detect: Detect,
+  diagnose: Diagnose,
   renew: Renew,
 }

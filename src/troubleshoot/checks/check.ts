@@ -1,0 +1,15 @@
+import type { MessageParams } from '../../errors.js'
+import type { MessageKey } from '../../i18n/index.js'
+import type { Probes } from '../probes.js'
+import type { CheckOptions, CheckResult, Message } from '../types.js'
+
+/** A check: looks through the shared probes, returns pass / fail / unknown with what it saw. */
+export type Check = (probes: Probes, options: CheckOptions) => Promise<CheckResult>
+
+export function msg(text: MessageKey, params?: MessageParams): Message {
+  return params ? { text, params } : { text }
+}
+
+export function unknown(...evidence: Message[]): CheckResult {
+  return { outcome: 'unknown', evidence }
+}

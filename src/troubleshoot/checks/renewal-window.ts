@@ -1,0 +1,35 @@
+import { assessWindow, WINDOW_STATES, type WindowState } from '../../cert/window.js'
+import type { Message, Verdict } from '../types.js'
+import { msg, unknown, type Check } from './check.js'
+import { tokenCertificate } from './token-certificate.js'
+
+const DAY = 86_400_000
+
+/**
+ * FAQ 4–6, 12.1: where the certificate stands against the renewal window, and
+ * which side of it. The step says which states pass for its code (0116: the
+ * renewable ones; 403.7: any in which the certificate still authenticates).
+ */
+export const renewalWindow: Check = async (probes, options) => {
+  const cert = await tokenCertificate(probes)
+  if (!cert) return unknown(msg('diagnose.ev.noCertToAssess'))
+  const policy = probes.world.profile.window
+  const at = probes.world.now()
+  const w = assessWindow(cert.summary, at, policy)
+  const accept: readonly WindowState[] = options.acceptStates ?? WINDOW_STATES
+  const params = {
+    state: w.state,
+    notAfter: cert.summary.notAfter.toISOString().slice(0, 10),
+    opens: w.opens.toISOString().slice(0, 10),
+    closes: w.closes.toISOString().slice(0, 10),
+    days: Math.abs(w.daysLeft),
+    untilOpen: w.daysUntilOpen ?? 0,
+    grace: policy.graceAfterDays,
+    notBefore: cert.summary.notBefore.toISOString().slice(0, 10),
+  }
+  const evidence: Message[] = [msg(`diagnose.ev.window.${w.state}`, params)]
+  const data = { state: w.state, notAfter: cert.summary.notAfter.toISOString(), daysLeft: Math.floor((cert.summary.notAfter.getTime() - at.getTime()) / DAY) }
+  if (accept.includes(w.state)) return { outcome: 'pass', evidence, data }
+  const verdict: Verdict = 'action'
+  return { outcome: 'fail', evidence, data, remedy: msg(`diagnose.fix.window.${w.state}`, params), verdict }
+}

@@ -1,0 +1,51 @@
+import type { PhysicalKey } from '../../flows/physical-keys.js'
+import { describeUsb } from '../../output/detect-render.js'
+import type { Message } from '../types.js'
+import type { Vendor } from '../../hardware/vendors.js'
+import { msg, type Check } from './check.js'
+
+/** The key as its module shows it: what the bank's control reads the serial from (9002). */
+export const tokenVisible: Check = async (probes) => {
+  const { report } = await probes.tokens()
+  const loaded = report.modules.filter((m) => m.loaded)
+  const evidence: Message[] = [msg('diagnose.ev.modules', { loaded: loaded.length, total: report.modules.length })]
+  for (const t of report.tokens) evidence.push(msg('diagnose.ev.token', { serial: t.info.serial, label: t.info.label, module: t.info.module.description || t.info.module.path }))
+  const unseen = await probes.unseenUsbKeys()
+  // A bank key on the bus that no module sees is the key in question, even when a
+  // software or lab token is visible beside it.
+  if (unseen.length) {
+    const k = unseen[0]!
+    evidence.push(msg('diagnose.ev.usbUnseen', { device: describeUsb(k.usb!.key) }))
+    return { outcome: 'fail', evidence, data: { tokens: report.tokens.length, keyVerdict: k.verdict }, remedy: keyRemedy(k) }
+  }
+  const chosen = await probes.token()
+  if ('error' in chosen) {
+    if (chosen.error.code === 'TOKEN_AMBIGUOUS') return { outcome: 'unknown', evidence: [...evidence, msg(chosen.error.key, chosen.error.params)] }
+    if (report.tokens.length === 0 && report.modules.length === 0) return { outcome: 'fail', evidence, data: { tokens: 0 }, remedy: msg('diagnose.fix.installTool', vendorParams(null)) }
+    if (report.tokens.length === 0 && loaded.length === 0) return { outcome: 'fail', evidence, data: { tokens: 0 }, remedy: msg('diagnose.fix.moduleFailed', vendorParams(null)) }
+    return { outcome: 'fail', evidence: [...evidence, msg(chosen.error.key, chosen.error.params)], data: { tokens: report.tokens.length }, remedy: msg('diagnose.fix.insertKey') }
+  }
+  return { outcome: 'pass', evidence, data: { tokens: report.tokens.length, serial: chosen.token.serial } }
+}
+
+/** What to do about a key on the bus that no module sees: detect's verdict, in diagnose's words. */
+export function keyRemedy(k: PhysicalKey): Message {
+  const params = vendorParams(k.vendor)
+  switch (k.verdict) {
+    case 'no-module':
+      return msg('diagnose.fix.installTool', params)
+    case 'module-failed':
+      return msg('diagnose.fix.moduleFailed', params)
+    case 'module-outdated':
+      return msg('diagnose.fix.moduleOutdated', params)
+    case 'other-vendor-module':
+      return msg('diagnose.fix.otherVendorModule', params)
+    default:
+      return msg('diagnose.fix.notSeenByModule')
+  }
+}
+
+/** A vendor's name in both languages: a message is rendered in the user's language only at the edge. */
+export function vendorParams(v: Vendor | null): { vendorEn: string; vendorZh: string; code: string } {
+  return { vendorEn: v ? v.name.en : 'the key\'s vendor', vendorZh: v ? v.name['zh-CN'] : 'USB Key 厂商', code: v?.code ?? '?' }
+}
