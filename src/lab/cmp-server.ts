@@ -58,6 +58,11 @@ export interface LabCmpServerOptions {
   waitingCount?: number
   /** One entry per message handled: no keys, no certificates. */
   log?: (entry: LogEntry) => void
+  /**
+   * A CA gone wrong, for fault tests: issues for another key or another subject
+   * than the request's. A client must refuse such a certificate.
+   */
+  misissue?: 'other-key' | 'other-subject'
 }
 
 export interface LogEntry {
@@ -295,9 +300,10 @@ export function createLabCmpServer(options: LabCmpServerOptions): LabCmpServer {
   async function issue(tx: Transaction, now: Date): Promise<{ body: PKIBody; outcome: string }> {
     const oldX = new X509Certificate(tx.oldCert.der)
     const span = new Date(oldX.validTo).getTime() - new Date(oldX.validFrom).getTime()
+    const misissue = options.misissue
     tx.certificate ??= await issueRenewal(options.ca, {
-      spki: tx.newSpki,
-      subjectDer: tx.oldCert.subject,
+      spki: misissue === 'other-key' ? spkiOf(generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey) : tx.newSpki,
+      subjectDer: misissue === 'other-subject' ? (await responder).fields.subject : tx.oldCert.subject,
       serialHex: randomSerialHex(),
       notBefore: new Date(Math.floor(now.getTime() / 1000) * 1000),
       notAfter: new Date(now.getTime() + (span > 0 ? span : 365 * DAY)),

@@ -76,5 +76,6 @@ export function softwareSigner(privateKey: KeyObject): Signer {
 
 /** The SubjectPublicKeyInfo DER of a software key (public or private). */
 export function spkiOf(key: KeyObject): Buffer {
-  return createPublicKey(key).export({ type: 'spki', format: 'der' })
+  // createPublicKey refuses a KeyObject that is already public.
+  return (key.type === 'public' ? key : createPublicKey(key)).export({ type: 'spki', format: 'der' })
 }

@@ -1,0 +1,307 @@
+// The renewal transaction in-process, against the real lab CMP server over
+// HTTP on 127.0.0.1 and the fake token (for what SoftHSM2 cannot do: a key
+// pulled out after any call, key generation that fails). After every fault the
+// old credential must still sign, and a rerun must finish or say why not.
+
+import { createServer, type Server } from 'node:http'
+import { generateKeyPairSync, randomBytes, sign as cryptoSign, verify as cryptoVerify, X509Certificate, type KeyObject } from 'node:crypto'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { UkeyError } from '../../src/errors.js'
+import { FakeToken, FakeTokenProvider, type FakeTokenSpec } from '../../src/hardware/pkcs11/fake.js'
+import { createLabCa, issueCertificate, type LabCa } from '../../src/lab/ca.js'
+import type { CmpHttpServer } from '../../src/lab/cmp-http.js'
+import { createLabCmpServer } from '../../src/lab/cmp-server.js'
+import type { BankProfile } from '../../src/profile/types.js'
+import { RenewalJournal } from '../../src/renewal/journal.js'
+import { renew, type RenewEvent, type RenewOptions } from '../../src/renewal/transaction.js'
+import { spkiOf } from '../../src/renewal/cmp/signer.js'
+import { freePort } from '../helpers/openssl-cmp.js'
+
+const DAY = 86_400_000
+const PIN = 'Zq-4471-pin'
+
+let dir: string
+let ca: LabCa
+let caFile: string
+let serials = 0x1000
+
+interface Customer {
+  der: Buffer
+  keyPem: string
+}
+
+async function customer(notAfter: Date, key: 'rsa' | 'ec' = 'rsa', cn = '李四'): Promise<Customer> {
+  const pair: { privateKey: KeyObject } = key === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+  const der = await issueCertificate(ca, {
+    spki: spkiOf(pair.privateKey),
+    subject: `C=CN,O=ukey test,CN=${cn}`,
+    serialHex: (serials++).toString(16) + randomBytes(4).toString('hex'),
+    notBefore: new Date(notAfter.getTime() - 365 * DAY),
+    notAfter,
+  })
+  return { der, keyPem: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string }
+}
+
+function tokenWith(c: Customer, spec: Partial<FakeTokenSpec> = {}): FakeToken {
+  return new FakeToken({
+    serial: `21${randomBytes(7).toString('hex')}`,
+    label: '张三的U盾',
+    pin: PIN,
+    certificates: [{ id: 'a1b2c3', label: 'bank cert', der: c.der, privateKeyPem: c.keyPem }],
+    ...spec,
+  })
+}
+
+function profile(url: string): BankProfile {
+  return {
+    name: 'test bank', lab: false, source: 'test', window: { renewBeforeDays: 30, graceAfterDays: 90 }, vendors: [],
+    pkcs11: { modules: [], environment: {}, p11kit: false },
+    renewal: { url, caCerts: [caFile], tlsCaCerts: [] },
+  }
+}
+
+async function run(token: FakeToken, url: string, journalDir: string, more: Partial<RenewOptions> = {}): Promise<Awaited<ReturnType<typeof renew>>> {
+  const provider = new FakeTokenProvider([token])
+  return renew({
+    ctx: { profile: profile(url), modules: [], provider },
+    selector: {},
+    pin: async () => PIN,
+    journalDir,
+    transfer: { timeoutMs: 3000, connectTimeoutMs: 1000 },
+    sleep: async () => undefined,
+    ...more,
+  })
+}
+
+async function failure(p: Promise<unknown>): Promise<UkeyError> {
+  try {
+    await p
+  } catch (e) {
+    if (e instanceof UkeyError) return e
+    throw e
+  }
+  throw new Error('expected a failure')
+}
+
+/** The witness: the key signs a challenge that verifies against the certificate stored beside it. */
+function credentialWorks(token: FakeToken, id: string): boolean {
+  const cert = token.objects.find((o) => o.id === id && o.cert)?.cert
+  const key = token.objects.find((o) => o.id === id && o.privateKey)?.privateKey
+  if (!cert || !key) return false
+  const challenge = randomBytes(32)
+  const sig = cryptoSign('sha256', challenge, key)
+  return cryptoVerify('sha256', challenge, new X509Certificate(cert).publicKey, sig)
+}
+
+/** Exactly one certificate with its key pair, issued by the lab CA, not the old one. */
+function renewedOnce(token: FakeToken, old: Customer): X509Certificate {
+  const certs = token.objects.filter((o) => o.cert)
+  const keys = token.objects.filter((o) => o.privateKey)
+  expect(certs).toHaveLength(1)
+  expect(keys).toHaveLength(1)
+  expect(certs[0]!.id).toBe(keys[0]!.id)
+  expect(certs[0]!.cert!.equals(old.der)).toBe(false)
+  const x = new X509Certificate(certs[0]!.cert!)
+  expect(x.verify(new X509Certificate(ca.certPem).publicKey)).toBe(true)
+  expect(x.subject).toBe(new X509Certificate(old.der).subject)
+  expect(credentialWorks(token, certs[0]!.id)).toBe(true)
+  return x
+}
+
+function reinsert(token: FakeToken): void {
+  token.removed = false
+  delete token.spec.removeAfterCalls
+  token.calls = 0
+}
+
+let http: CmpHttpServer
+let url: string
+const log: string[] = []
+let stateFile: string
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ukey-renew-flow-'))
+  ca = await createLabCa(new Date())
+  caFile = join(dir, 'ca.crt')
+  writeFileSync(caFile, ca.certPem)
+  stateFile = join(dir, 'renewals.json')
+  const server = createLabCmpServer({ ca, policy: { renewBeforeDays: 30, graceAfterDays: 90 }, stateFile, log: (e) => log.push(`${e.kind} ${e.outcome}`) })
+  http = await server.listen('127.0.0.1', 0)
+  url = `http://127.0.0.1:${http.port}/pkix/`
+})
+
+afterAll(async () => {
+  await http?.close()
+})
+
+const inDays = (d: number): Date => new Date(Date.now() + d * DAY)
+
+describe('renew (in-process): the transaction against the lab CMP server', () => {
+  it('renews an RSA key: one key pair and the new certificate left, journalled as done, recorded by the server', async () => {
+    const old = await customer(inDays(10))
+    const token = tokenWith(old)
+    const events: RenewEvent[] = []
+    const journalDir = join(dir, 'j-rsa')
+    const r = await run(token, url, journalDir, { onEvent: (e) => events.push(e) })
+    expect(r.outcome).toBe('renewed')
+    const x = renewedOnce(token, old)
+    expect(x.publicKey.asymmetricKeyDetails?.modulusLength).toBe(2048)
+    expect(events.filter((e) => e.type === 'step' && e.phase === 'end').map((e) => (e as { step: string }).step)).toEqual([
+      'window-checked', 'logged-in', 'key-generated', 'request-sent', 'certificate-received', 'certificate-stored', 'confirmed', 'old-removed',
+    ])
+    const j = RenewalJournal.load(r.journal!)!
+    expect(j.data.state).toBe('done')
+    const record = JSON.parse(readFileSync(stateFile, 'utf8')) as { renewals: Record<string, { newSerial: string }> }
+    const oldSerial = new X509Certificate(old.der).serialNumber.toLowerCase().replace(/^0+/, '')
+    expect(record.renewals[oldSerial]?.newSerial).toBe(x.serialNumber.toLowerCase().replace(/^0+/, ''))
+    // The journal holds no secret.
+    expect(readFileSync(r.journal!, 'utf8')).not.toContain(PIN)
+  })
+
+  it('renews an EC P-256 key with an EC P-256 key', async () => {
+    const old = await customer(inDays(5), 'ec')
+    const token = tokenWith(old)
+    await run(token, url, join(dir, 'j-ec'))
+    const x = renewedOnce(token, old)
+    expect(x.publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1')
+  })
+
+  it('renews within the grace period (expired 10 days ago)', async () => {
+    const old = await customer(inDays(-10))
+    const token = tokenWith(old)
+    expect((await run(token, url, join(dir, 'j-grace'))).outcome).toBe('renewed')
+    renewedOnce(token, old)
+  })
+
+  it('refuses locally, before contacting the server: too early (0116) and lapsed (counter advice)', async () => {
+    const before = log.length
+    for (const [days, state, action] of [[60, 'valid', 'adviceShort.valid'], [-100, 'lapsed', 'action.counter']] as const) {
+      const old = await customer(inDays(days))
+      const token = tokenWith(old)
+      const e = await failure(run(token, url, join(dir, `j-out-${state}`)))
+      expect(e.code).toBe('RENEWAL_OUTSIDE_WINDOW')
+      expect(e.exitCode).toBe(30)
+      expect(e.params['state']).toBe(state)
+      expect(e.actions).toContain(action)
+      expect(e.actions).toContain('action.diagnose0116')
+      expect(token.objects).toHaveLength(1) // nothing added (the fake keeps a certificate and its key as one object)
+      expect(token.calls).toBeLessThan(3) // listed, never logged in
+    }
+    expect(log.length).toBe(before)
+  })
+
+  it('a second renewal of the same certificate is refused by the server with 0116', async () => {
+    const old = await customer(inDays(12))
+    await run(tokenWith(old), url, join(dir, 'j-dup-1'))
+    // The same certificate and key on another key (a copy, a restored backup): the bank says already renewed.
+    const copy = tokenWith(old)
+    const e = await failure(run(copy, url, join(dir, 'j-dup-2')))
+    expect(e.code).toBe('RENEWAL_REFUSED')
+    expect(e.params['faq']).toBe('0116')
+    expect(e.actions).toContain('action.diagnose0116')
+    expect(copy.objects).toHaveLength(1) // the new key was rolled back
+    expect(credentialWorks(copy, 'a1b2c3')).toBe(true)
+  })
+
+  it('key generation failing is 0124: nothing left on the key, the old credential still signs', async () => {
+    const old = await customer(inDays(3))
+    const token = tokenWith(old, { failKeyGeneration: true })
+    const journalDir = join(dir, 'j-keygen')
+    const e = await failure(run(token, url, journalDir))
+    expect(e.code).toBe('RENEWAL_KEYGEN_FAILED')
+    expect(e.exitCode).toBe(31)
+    expect(e.actions).toContain('action.diagnose0124')
+    expect(token.objects).toHaveLength(1)
+    expect(credentialWorks(token, 'a1b2c3')).toBe(true)
+    expect(RenewalJournal.pending(journalDir)).toHaveLength(0)
+  })
+})
+
+describe('renew (in-process): the server misbehaving', () => {
+  const servers: Server[] = []
+  afterAll(() => {
+    for (const s of servers) s.close()
+  })
+  async function httpServer(handler: Parameters<typeof createServer>[1]): Promise<string> {
+    const s = createServer(handler)
+    servers.push(s)
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
+    const port = (s.address() as { port: number }).port
+    return `http://127.0.0.1:${port}/pkix/`
+  }
+  async function misissuing(kind: 'other-key' | 'other-subject'): Promise<string> {
+    const s = createLabCmpServer({ ca, policy: { renewBeforeDays: 30, graceAfterDays: 90 }, stateFile: join(dir, `${kind}.json`), misissue: kind })
+    const h = await s.listen('127.0.0.1', 0)
+    servers.push({ close: () => void h.close() } as unknown as Server)
+    return `http://127.0.0.1:${h.port}/pkix/`
+  }
+
+  const cases: Array<[string, () => Promise<string>, string]> = [
+    ['down (connection refused)', async () => `http://127.0.0.1:${await freePort()}/pkix/`, 'RENEWAL_UNAVAILABLE'],
+    ['slow (never answers)', () => httpServer(() => undefined), 'RENEWAL_UNAVAILABLE'],
+    ['answering garbage', () => httpServer((_q, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/pkixcmp' })
+      res.end(randomBytes(300))
+    }), 'RENEWAL_UNAVAILABLE'],
+    ['answering HTTP 500', () => httpServer((_q, res) => {
+      res.writeHead(500)
+      res.end('oops')
+    }), 'RENEWAL_UNAVAILABLE'],
+    ['issuing for another key', () => misissuing('other-key'), 'RENEWAL_BAD_CERTIFICATE'],
+    ['issuing for another subject', () => misissuing('other-subject'), 'RENEWAL_BAD_CERTIFICATE'],
+  ]
+  for (const [name, start, code] of cases) {
+    it(`server ${name}: ${code}, rolled back, the old credential still signs, a rerun against the real server renews`, async () => {
+      const bad = await start()
+      const old = await customer(inDays(7))
+      const token = tokenWith(old)
+      const journalDir = join(dir, `j-${name.replace(/\W+/g, '-')}`)
+      const e = await failure(run(token, bad, journalDir, { transfer: { timeoutMs: 1500, connectTimeoutMs: 1000 } }))
+      expect(e.code, JSON.stringify(e.params)).toBe(code)
+      expect(token.objects).toHaveLength(1)
+      expect(credentialWorks(token, 'a1b2c3')).toBe(true)
+      expect(RenewalJournal.pending(journalDir)).toHaveLength(0)
+      expect((await run(token, url, journalDir)).outcome).toBe('renewed')
+      renewedOnce(token, old)
+    })
+  }
+})
+
+describe('renew (in-process): the key pulled out after every call', () => {
+  it('whatever call the key disappears at, the old (or the confirmed new) credential works, and a rerun finishes', async () => {
+    // How many token calls a whole renewal makes: every cut point below it is tried.
+    const probe = tokenWith(await customer(inDays(9)))
+    await run(probe, url, join(dir, 'j-count'))
+    const total = probe.calls
+    expect(total).toBeGreaterThan(8)
+    const outcomes: string[] = []
+    for (let k = 1; k < total; k++) {
+      const old = await customer(inDays(9))
+      const token = tokenWith(old, { removeAfterCalls: k })
+      const journalDir = join(dir, `j-cut-${k}`)
+      let first: string
+      try {
+        await run(token, url, journalDir)
+        first = 'renewed'
+      } catch (e) {
+        if (!(e instanceof UkeyError)) throw e
+        first = e.code
+      }
+      reinsert(token)
+      // The invariant: a working credential is on the key at every cut.
+      const oldWorks = credentialWorks(token, 'a1b2c3')
+      const newWorks = token.objects.some((o) => o.cert && o.id !== 'a1b2c3' && credentialWorks(token, o.id))
+      expect(oldWorks || newWorks, `cut after call ${k}`).toBe(true)
+      const second = await run(token, url, journalDir).then(() => 'renewed', (e: UkeyError) => e.code)
+      expect(second, `rerun after cut at call ${k} (first: ${first})`).toBe('renewed')
+      renewedOnce(token, old)
+      expect(RenewalJournal.pending(journalDir)).toHaveLength(0)
+      outcomes.push(`${k}:${first}`)
+    }
+    expect(outcomes.some((o) => o.endsWith('RENEWAL_INTERRUPTED'))).toBe(true)
+  })
+})
+
