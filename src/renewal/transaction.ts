@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, randomBytes, verify as cryptoVerify, X509Certificate } from 'node:crypto'
+import { createHash, randomBytes, verify as cryptoVerify, X509Certificate } from 'node:crypto'
 import { readCertSummary, type CertSummary } from '../cert/summary.js'
 import { assessWindow, type WindowAssessment } from '../cert/window.js'
 import { UkeyError } from '../errors.js'
