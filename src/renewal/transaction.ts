@@ -229,15 +229,14 @@ class Transaction {
 
   async run(): Promise<RenewResult> {
     const o = this.o
-    let journal = pendingJournal(o.journalDir, this.token)
+    const journal = pendingJournal(o.journalDir, this.token)
     const certs = await this.certificates()
     let cert: TokenCertificate | undefined
     if (journal) {
       cert = certs.find((c) => c.id === journal!.data.old.keyId && sha256(c.der) === journal!.data.old.certSha256)
-      if (!cert && journal.completed('confirmed')) {
-        // Only the removal of the old pair was left, and it happened: close the journal.
-        journal.close('done', 'old credential already gone')
-        journal = null
+      if (!cert && journal.completed('confirmed') && journal.data.newCertificate && journal.data.newKeyId) {
+        // Only the removal of the old pair was left, and it happened before the interruption: close the journal.
+        return this.finishRemoved(journal)
       } else if (!cert) {
         // The old certificate is gone without a confirmed renewal: not ours to guess. Keep the journal, say so.
         throw new UkeyError('RENEWAL_INTERRUPTED', {
@@ -427,6 +426,25 @@ class Transaction {
       newCertificate: { id: newId, der: issuedCert, summary: readCertSummary(issuedCert) },
       journal: j.file,
     }
+  }
+
+  /** The run that was interrupted had done everything but close its journal. */
+  private async finishRemoved(j: RenewalJournal): Promise<RenewResult> {
+    const der = Buffer.from(j.data.newCertificate!, 'base64')
+    const summary = readCertSummary(der)
+    this.emit({ type: 'resume', journal: j.file, after: j.lastCompleted })
+    j.end('old-removed', { found: 'already removed' })
+    j.close('done')
+    const plan: RenewPlan = {
+      token: this.token,
+      certificate: { id: j.data.old.keyId, label: '', summary, sha256: j.data.old.certSha256 },
+      window: assessWindow({ notBefore: summary.notBefore, notAfter: summary.notAfter }, this.now(), this.o.ctx.profile.window),
+      newKey: keySpecFor(der).spec,
+      server: this.server.url,
+      resume: { journal: j.file, after: 'old-removed' },
+      checks: [],
+    }
+    return { outcome: 'renewed', plan, newCertificate: { id: j.data.newKeyId!, der, summary }, journal: j.file }
   }
 
   private async dryRun(plan: RenewPlan): Promise<RenewResult> {

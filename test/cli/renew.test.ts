@@ -1,0 +1,281 @@
+// `ukey renew` end to end, as a user runs it: the built CLI in a child process,
+// the lab token on SoftHSM2, the lab CA as a CMP server on 127.0.0.1. The
+// witnesses are other tools: pkcs11-tool lists the token's objects and signs
+// with the old key, openssl verifies the new certificate's chain. The fault
+// matrix kills the process (SIGKILL) right after each journalled step.
+
+import { execFileSync } from 'node:child_process'
+import { randomBytes, verify as cryptoVerify, X509Certificate } from 'node:crypto'
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { CmpHttpServer } from '../../src/lab/cmp-http.js'
+import { createLabCmpServer } from '../../src/lab/cmp-server.js'
+import { readLabState, type LabState } from '../../src/lab/token-lab.js'
+import { RENEWAL_STEPS } from '../../src/renewal/journal.js'
+import { ukey, type RunResult } from '../helpers/cli.js'
+import { schemaErrors } from '../helpers/schemas.js'
+
+const PIN = 'Wx-58213-q'
+const MODULE = '/usr/lib/softhsm/libsofthsm2.so'
+
+let root: string
+let n = 0
+
+interface Lab {
+  dir: string
+  state: LabState
+  server: CmpHttpServer
+  url: string
+  log: string[]
+}
+const servers: CmpHttpServer[] = []
+
+async function makeLab(expiresIn = 20): Promise<Lab> {
+  const dir = join(root, `lab-${n++}`)
+  const r = await ukey(['lab', 'init', '--dir', dir, '--expires-in', String(expiresIn), '--pin-stdin'], { stdin: PIN + '\n' })
+  expect(r.code, r.stderr).toBe(0)
+  const state = readLabState(dir)!
+  const log: string[] = []
+  const server = await createLabCmpServer({
+    ca: { certPem: readFileSync(state.ca.cert, 'utf8'), keyPem: readFileSync(state.ca.key, 'utf8') },
+    policy: { renewBeforeDays: 30, graceAfterDays: 90 },
+    stateFile: join(dir, 'renewals.json'),
+    log: (e) => log.push(`${e.kind} → ${e.outcome}`),
+  }).listen('127.0.0.1', 0)
+  servers.push(server)
+  return { dir, state, server, url: `http://127.0.0.1:${server.port}/pkix/`, log }
+}
+
+function renew(lab: Lab, args: string[] = [], env: Record<string, string> = {}): Promise<RunResult> {
+  return ukey(['renew', '--lab', '--lab-dir', lab.dir, '--server', lab.url, ...args], { env: { UKEY_PIN: PIN, ...env } })
+}
+
+interface TokenObjects {
+  certificates: string[]
+  privateKeys: string[]
+  publicKeys: string[]
+}
+
+/** What pkcs11-tool sees on the token after login: object kinds and their CKA_IDs. */
+function objects(lab: Lab): TokenObjects {
+  const out = execFileSync('pkcs11-tool', ['--module', MODULE, '--login', '--pin', PIN, '-O'], {
+    env: { ...process.env, SOFTHSM2_CONF: lab.state.conf },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  })
+  const o: TokenObjects = { certificates: [], privateKeys: [], publicKeys: [] }
+  let kind: keyof TokenObjects | undefined
+  for (const line of out.split('\n')) {
+    if (/^Certificate Object/.test(line)) kind = 'certificates'
+    else if (/^Private Key Object/.test(line)) kind = 'privateKeys'
+    else if (/^Public Key Object/.test(line)) kind = 'publicKeys'
+    const id = /^\s+ID:\s+([0-9a-f]+)/.exec(line)
+    if (id && kind) o[kind].push(id[1]!)
+  }
+  return o
+}
+
+/** The certificate stored under `id`, read back with pkcs11-tool. */
+function certificateOn(lab: Lab, id: string): X509Certificate {
+  const file = join(root, `cert-${randomBytes(4).toString('hex')}.der`)
+  execFileSync('pkcs11-tool', ['--module', MODULE, '--read-object', '--type', 'cert', '--id', id, '-o', file], {
+    env: { ...process.env, SOFTHSM2_CONF: lab.state.conf },
+    stdio: 'ignore',
+  })
+  return new X509Certificate(readFileSync(file))
+}
+
+/** The witness: pkcs11-tool signs with the key `id`; the signature verifies with the certificate stored beside it. */
+function signs(lab: Lab, id: string): boolean {
+  const data = join(root, `data-${randomBytes(4).toString('hex')}`)
+  const sig = `${data}.sig`
+  writeFileSync(data, randomBytes(64))
+  try {
+    execFileSync('pkcs11-tool', ['--module', MODULE, '--login', '--pin', PIN, '--sign', '--id', id, '-m', 'SHA256-RSA-PKCS', '-i', data, '-o', sig], {
+      env: { ...process.env, SOFTHSM2_CONF: lab.state.conf },
+      stdio: 'ignore',
+    })
+  } catch {
+    return false
+  }
+  return cryptoVerify('sha256', readFileSync(data), certificateOn(lab, id).publicKey, readFileSync(sig))
+}
+
+/** Renewed exactly once: one key pair and one certificate, not the old ones, chaining to the lab CA. */
+function assertRenewed(lab: Lab): X509Certificate {
+  const o = objects(lab)
+  expect(o.certificates).toHaveLength(1)
+  expect(o.privateKeys).toEqual(o.certificates)
+  expect(o.publicKeys).toEqual(o.certificates)
+  expect(o.certificates[0]).not.toBe(lab.state.certificate.id)
+  const cert = certificateOn(lab, o.certificates[0]!)
+  const pem = join(root, `new-${randomBytes(4).toString('hex')}.pem`)
+  writeFileSync(pem, cert.toString())
+  expect(execFileSync('openssl', ['verify', '-CAfile', lab.state.ca.cert, pem], { encoding: 'utf8' })).toContain(': OK')
+  expect(signs(lab, o.certificates[0]!)).toBe(true)
+  const record = JSON.parse(readFileSync(join(lab.dir, 'renewals.json'), 'utf8')) as { renewals: Record<string, { newSerial: string }> }
+  expect(record.renewals[lab.state.certificate.serial.replace(/^0+/, '')]?.newSerial).toBe(cert.serialNumber.toLowerCase().replace(/^0+/, ''))
+  return cert
+}
+
+function everythingSaid(lab: Lab, results: RunResult[]): string {
+  const journals = (() => {
+    try {
+      return readdirSync(join(lab.dir, 'journal')).map((f) => readFileSync(join(lab.dir, 'journal', f), 'utf8')).join('\n')
+    } catch {
+      return ''
+    }
+  })()
+  return results.map((r) => r.stdout + r.stderr).join('\n') + journals + lab.log.join('\n')
+}
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'ukey-renew-cli-'))
+})
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()))
+})
+
+describe('ukey renew on the lab (SoftHSM2 + the lab CMP server)', () => {
+  it('renews: one key pair and the new certificate on the token, chaining to the lab CA, recorded by the server; --json as documented', async () => {
+    const lab = await makeLab(20)
+    const oldSubject = certificateOn(lab, lab.state.certificate.id).subject
+    const r = await renew(lab, ['--yes', '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const doc = JSON.parse(r.stdout) as Record<string, unknown>
+    expect(schemaErrors('renew', doc)).toEqual([])
+    expect(doc['outcome']).toBe('renewed')
+    expect((doc['steps'] as Array<{ step: string }>).map((s) => s.step)).toEqual([...RENEWAL_STEPS])
+    const cert = assertRenewed(lab)
+    expect(cert.subject).toBe(oldSubject)
+    expect((doc['newCertificate'] as { serial: string }).serial).toBe(cert.serialNumber.toLowerCase().replace(/^0+/, ''))
+    expect(lab.log).toEqual(['kur → kup accepted', 'certConf → pkiConf (renewal recorded)'])
+    // show-cert --token now shows the new certificate.
+    const shown = await ukey(['show-cert', '--lab', '--lab-dir', lab.dir, '--json'])
+    expect(JSON.parse(shown.stdout).certificates[0].serial).toBe(cert.serialNumber.toLowerCase().replace(/^0+/, ''))
+    // A second renewal: the certificate on the key is the new one, far from its window: 0116, locally.
+    const again = await renew(lab, ['--yes', '--lang', 'en'])
+    expect(again.code).toBe(30)
+    expect(again.stderr).toContain('0116')
+    expect(lab.log).toHaveLength(2)
+    expect(everythingSaid(lab, [r, shown, again])).not.toContain(PIN)
+  })
+
+  it('human output in Chinese and English: each step ticked, the result; without --yes and without a terminal: exit 2, nothing changed', async () => {
+    const lab = await makeLab(15)
+    const refused = await renew(lab, ['--lang', 'zh-CN'])
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toContain('--yes')
+    expect(objects(lab).certificates).toEqual([lab.state.certificate.id])
+    const zh = await renew(lab, ['--yes', '--lang', 'zh-CN'])
+    expect(zh.code, zh.stderr).toBe(0)
+    expect(zh.stderr).toContain('✓ 在 U 盾内生成新密钥对')
+    expect(zh.stderr).toContain('✓ 删除旧密钥对和旧证书')
+    expect(zh.stdout).toContain('更新完成')
+    const lab2 = await makeLab(15)
+    const en = await renew(lab2, ['--yes', '--lang', 'en'])
+    expect(en.code, en.stderr).toBe(0)
+    expect(en.stderr).toContain('✓ Generate the new key pair on the key')
+    expect(en.stdout).toMatch(/^Renewed\. New certificate: serial [0-9a-f]+/)
+  })
+
+  it('--dry-run changes nothing and checks the server; a server that is down fails the dry run (exit 31)', async () => {
+    const lab = await makeLab(10)
+    const ok = await renew(lab, ['--dry-run', '--json'])
+    expect(ok.code, ok.stderr).toBe(0)
+    const doc = JSON.parse(ok.stdout)
+    expect(schemaErrors('renew', doc)).toEqual([])
+    expect(doc.outcome).toBe('dry-run')
+    expect(doc.ready).toBe(true)
+    expect(doc.checks.map((c: { name: string }) => c.name)).toEqual(['token', 'window', 'pin', 'key', 'server'])
+    await lab.server.close()
+    const down = await renew(lab, ['--dry-run', '--lang', 'en'])
+    expect(down.code).toBe(31)
+    expect(down.stdout).toMatch(/✗ bank server reachable and trusted/)
+    expect(objects(lab).certificates).toEqual([lab.state.certificate.id])
+    expect(readdirSync(lab.dir)).not.toContain('journal')
+  })
+
+  it('window: grace renews; lapsed and too early are refused before contacting the server (0116, counter advice)', async () => {
+    const grace = await makeLab(-10)
+    const g = await renew(grace, ['--yes'])
+    expect(g.code, g.stderr).toBe(0)
+    assertRenewed(grace)
+    for (const [days, needle] of [[-100, 'counter'], [90, '0116']] as const) {
+      const lab = await makeLab(days)
+      const r = await renew(lab, ['--yes', '--lang', 'en'])
+      expect(r.code).toBe(30)
+      expect(r.stderr).toContain('0116')
+      expect(r.stderr).toContain(needle)
+      expect(r.stderr).toContain('ukey diagnose 0116')
+      expect(lab.log).toEqual([])
+      expect(objects(lab).certificates).toEqual([lab.state.certificate.id])
+    }
+  })
+
+  it('the server refusing (the renewal already recorded for this certificate): 30 with 0116, the key unchanged', async () => {
+    const lab = await makeLab(12)
+    writeFileSync(join(lab.dir, 'renewals.json'), JSON.stringify({
+      schemaVersion: 1, kind: 'ukey.lab-renewals', renewals: { [lab.state.certificate.serial.replace(/^0+/, '')]: { renewedAt: new Date().toISOString(), newSerial: 'ab' } },
+    }))
+    await lab.server.close()
+    const again = await createLabCmpServer({
+      ca: { certPem: readFileSync(lab.state.ca.cert, 'utf8'), keyPem: readFileSync(lab.state.ca.key, 'utf8') },
+      policy: { renewBeforeDays: 30, graceAfterDays: 90 },
+      stateFile: join(lab.dir, 'renewals.json'),
+    }).listen('127.0.0.1', 0)
+    servers.push(again)
+    const r = await ukey(['renew', '--lab', '--lab-dir', lab.dir, '--server', `http://127.0.0.1:${again.port}/pkix/`, '--yes', '--lang', 'zh-CN'], { env: { UKEY_PIN: PIN } })
+    expect(r.code).toBe(30)
+    expect(r.stderr).toContain('0116')
+    expect(r.stderr).toContain('ukey diagnose 0116')
+    const o = objects(lab)
+    expect(o.certificates).toEqual([lab.state.certificate.id])
+    expect(o.privateKeys).toEqual([lab.state.certificate.id])
+    expect(signs(lab, lab.state.certificate.id)).toBe(true)
+  })
+
+  it('a wrong PIN is refused by the token: exit 3, nothing generated, the PIN nowhere', async () => {
+    const lab = await makeLab(12)
+    const r = await renew(lab, ['--yes', '--pin-stdin'], { UKEY_PIN: '' })
+    expect(r.code).toBe(3)
+    const wrong = await ukey(['renew', '--lab', '--lab-dir', lab.dir, '--server', lab.url, '--yes', '--pin-stdin'], { stdin: 'Bad-PIN-7781\n' })
+    expect(wrong.code).toBe(3)
+    expect(wrong.stderr + wrong.stdout).not.toContain('Bad-PIN-7781')
+    expect(objects(lab).privateKeys).toEqual([lab.state.certificate.id])
+    const status = await ukey(['renew', '--status', '--lab', '--lab-dir', lab.dir])
+    expect(status.code).toBe(0)
+  })
+})
+
+describe('ukey renew: killed (SIGKILL) right after each journalled step', () => {
+  for (const step of RENEWAL_STEPS) {
+    it(`after "${step}": a working credential stays, --status shows the renewal, a rerun completes it`, async () => {
+      const lab = await makeLab(20)
+      const killed = await renew(lab, ['--yes'], { UKEY_TEST_CRASH_AFTER: step })
+      expect(killed.code).toBe(-1) // killed by a signal
+      const o = objects(lab)
+      if (step === 'old-removed') {
+        expect(o.certificates).toHaveLength(1)
+        expect(signs(lab, o.certificates[0]!)).toBe(true)
+      } else {
+        expect(o.certificates).toContain(lab.state.certificate.id)
+        expect(signs(lab, lab.state.certificate.id)).toBe(true)
+      }
+      const status = await ukey(['renew', '--status', '--lab', '--lab-dir', lab.dir, '--json'])
+      expect(status.code).toBe(31)
+      const pending = JSON.parse(status.stdout).pending
+      expect(pending).toHaveLength(1)
+      expect(pending[0].lastCompleted).toBe(step)
+      const rerun = await renew(lab, ['--yes', '--lang', 'en'])
+      expect(rerun.code, rerun.stderr).toBe(0)
+      expect(rerun.stderr).toContain('interrupted renewal')
+      assertRenewed(lab)
+      const after = await ukey(['renew', '--status', '--lab', '--lab-dir', lab.dir])
+      expect(after.code).toBe(0)
+      expect(everythingSaid(lab, [killed, status, rerun, after])).not.toContain(PIN)
+    })
+  }
+})
