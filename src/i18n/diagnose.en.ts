@@ -12,7 +12,7 @@ export const diagnoseEn = {
   'diagnose.action.list': 'See `ukey diagnose --list`, or run `ukey diagnose` without a code for a health check.',
   'diagnose.skipped': '{n} further step(s) not needed.',
   'diagnose.label.faq': 'FAQ {faq}',
-  'diagnose.label.legacy': '[old web page only, Windows/IE]',
+  'diagnose.label.legacy': '[old web page only, Windows/IE] {text}',
   'diagnose.answer.yes': 'answered yes',
   'diagnose.answer.no': 'answered no',
   'diagnose.answer.unknown': 'not asked (no one to answer): unknown',

@@ -13,7 +13,7 @@ export const diagnoseZhCN: Record<keyof typeof diagnoseEn, string> = {
   'diagnose.action.list': '请查看 `ukey diagnose --list`，或不带错误码运行 `ukey diagnose` 做健康检查。',
   'diagnose.skipped': '其余 {n} 个步骤无需进行。',
   'diagnose.label.faq': '常见问题 {faq}',
-  'diagnose.label.legacy': '【仅适用于旧版网页，Windows/IE】',
+  'diagnose.label.legacy': '【仅适用于旧版网页，Windows/IE】{text}',
   'diagnose.answer.yes': '回答：是',
   'diagnose.answer.no': '回答：否',
   'diagnose.answer.unknown': '未询问（无人可答）：未知',

@@ -26,7 +26,7 @@ export type Paint = (outcome: StepOutcome | Verdict, text: string) => string
 /** One step as the technician reads it: mark, FAQ step, what was checked or asked; then what was seen and what to do. */
 export function stepText(r: StepReport, s: Say, paint: Paint): string {
   const step = r.step
-  const head = step.kind === 'instruction' && step.legacy ? `${s('diagnose.label.legacy')} ${s(step.text)}` : s(step.text)
+  const head = step.kind === 'instruction' && step.legacy ? s('diagnose.label.legacy', { text: s(step.text) }) : s(step.text)
   const answer = step.kind === 'question' ? ` — ${s(`diagnose.answer.${r.outcome === 'yes' ? 'yes' : r.outcome === 'no' ? 'no' : 'unknown'}`)}` : ''
   const lines = [`${paint(r.outcome, MARK[r.outcome])} ${s('diagnose.label.faq', { faq: step.faq })}  ${head}${answer}`]
   for (const e of r.evidence) lines.push(`      ${say(s, e)}`)
@@ -77,6 +77,7 @@ export function diagnosisRecord(report: DiagnosisReport, s: Say, opts: { lab: bo
       legacy: r.step.kind === 'instruction' ? Boolean(r.step.legacy) : false,
       question: r.step.kind === 'question' ? r.step.id : null,
       outcome: r.outcome,
+      checkIds: r.step.kind === 'check' ? [r.step.check].flat() : [],
       checks: r.checks.map((c) => ({ id: c.id, outcome: c.result.outcome, data: c.result.data ?? {} })),
       evidence: r.evidence.map((e) => say(s, e)),
       remedy: r.remedy ? say(s, r.remedy) : null,
