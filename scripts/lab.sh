@@ -2,7 +2,9 @@
 # The main job on the embedded lab (no hardware, no bank): sets up, makes a lab
 # "USB key" (SoftHSM2) holding a certificate inside its renewal window, then does
 # what a technician does at the counter: detect the key, show its certificate,
-# check the window. Also checks a set of sample files, one per window state.
+# check the window, and renew it against the lab's CMP server (started in the
+# background, stopped at the end), then show the new certificate. Also checks a
+# set of sample files, one per window state.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -21,6 +23,30 @@ ukey show-cert --lab --lab-dir "$dir" --lang "$lang"
 # Exit codes 10–13 say "this certificate needs attention": that is the point of the lab.
 step check-window --lab
 ukey check-window --lab --lab-dir "$dir" --lang "$lang" || true
+# The renewal: the lab CA as the bank's CMP server, in the background for the length of this script.
+port="${UKEY_LAB_PORT:-18080}"
+server=(--server "http://127.0.0.1:$port/pkix/")
+log="$dir/serve.log"
+step "lab serve --port $port &"
+ukey lab serve --dir "$dir" --port "$port" --lang "$lang" 2>"$log" &
+serve_pid=$!
+trap 'kill "$serve_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do grep -q 'CMP server on' "$log" 2>/dev/null && break; kill -0 "$serve_pid" 2>/dev/null || { cat "$log"; exit 1; }; sleep 0.1; done
+cat "$log"
+# The lab token's PIN is documented (README); a real key's PIN comes from a masked prompt.
+export UKEY_PIN="${UKEY_PIN:-123456}"
+step renew --lab --dry-run
+ukey renew --lab --lab-dir "$dir" "${server[@]}" --dry-run --lang "$lang"
+step renew --lab --yes
+ukey renew --lab --lab-dir "$dir" "${server[@]}" --yes --lang "$lang"
+step show-cert --lab
+ukey show-cert --lab --lab-dir "$dir" --lang "$lang"
+step renew --status --lab
+ukey renew --status --lab --lab-dir "$dir" --lang "$lang"
+kill "$serve_pid" 2>/dev/null || true
+wait "$serve_pid" 2>/dev/null || true
+printf '\n[LAB] CMP server log:\n'; cat "$log"
+
 step lab samples
 ukey lab samples --dir "$dir/samples" --lang "$lang"
 step check-window "$dir/samples"

@@ -2,8 +2,11 @@ import type { UkeyError } from '../errors.js'
 import type { Translate } from '../i18n/index.js'
 import type { RenewalJournal, RenewalStep } from '../renewal/journal.js'
 import { describeKeySpec } from '../renewal/key-spec.js'
-import type { RenewPlan, RenewResult } from '../renewal/transaction.js'
+import type { PlanCheck, RenewPlan, RenewResult } from '../renewal/transaction.js'
+import type { WindowState } from '../cert/window.js'
+import type { PinState } from '../hardware/pkcs11/types.js'
 import { formatDateTime } from './time.js'
+import { displayWidth } from './width.js'
 
 /** What the technician confirms: which key, which certificate, its window, the new key, the bank. */
 export function planText(plan: RenewPlan, t: Translate, tz?: string): string {
@@ -15,12 +18,23 @@ export function planText(plan: RenewPlan, t: Translate, tz?: string): string {
     [t('renew.plan.server'), plan.server],
   ]
   if (plan.resume) rows.push([t('renew.plan.resume'), plan.resume.after ? t(`renew.step.${plan.resume.after}`) : '-'])
-  const width = Math.max(...rows.map(([k]) => k.length))
-  return [t('renew.plan', { serial: plan.token.serial, label: plan.token.label }), ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)].join('\n') + '\n'
+  const width = Math.max(...rows.map(([k]) => displayWidth(k)))
+  const pad = (k: string): string => k + ' '.repeat(width - displayWidth(k))
+  return [t('renew.plan', { serial: plan.token.serial, label: plan.token.label }), ...rows.map(([k, v]) => `  ${pad(k)}  ${v}`)].join('\n') + '\n'
+}
+
+/** A check's evidence as a person reads it: states and PIN states in their words. */
+function checkDetail(c: PlanCheck, t: Translate): string {
+  if (c.name === 'window') return t(`state.${c.detail as WindowState}`)
+  if (c.name === 'pin') {
+    const [state, tries] = c.detail.split(' ')
+    return t(`pin.${state as PinState}`) + (tries ? ` ${tries}` : '')
+  }
+  return c.detail
 }
 
 export function dryRunText(result: RenewResult, t: Translate): string {
-  const lines = result.plan.checks.map((c) => `  ${c.ok ? '✓' : '✗'} ${t(`renew.check.${c.name}`)}: ${c.detail}`)
+  const lines = result.plan.checks.map((c) => `  ${c.ok ? '✓' : '✗'} ${t(`renew.check.${c.name}`)}: ${checkDetail(c, t)}`)
   lines.push(t(result.ready ? 'renew.dryRun.ok' : 'renew.dryRun.fail'))
   return lines.join('\n') + '\n'
 }
