@@ -128,12 +128,15 @@ class StepProgress {
   private current: RenewalStep | undefined
   private countdown: NodeJS.Timeout | undefined
   private readonly tty: boolean
+  private ora: Promise<typeof import('ora')> | undefined
 
   constructor(
     private readonly ui: Ui,
     private readonly describe: (plan: RenewPlan) => string,
   ) {
     this.tty = ui.stderrIsTTY && process.stderr.columns > 0
+    // Loaded while the plan is read and the PIN typed: the first step's spinner then starts at once.
+    if (this.tty) this.ora = import('ora')
   }
 
   on(e: RenewEvent): void {
@@ -178,8 +181,10 @@ class StepProgress {
   }
 
   private async spin(text: string): Promise<void> {
-    const { default: ora } = await import('ora')
-    if (this.spinner) return
+    const step = this.current
+    const { default: ora } = await (this.ora ??= import('ora'))
+    // The step may have ended while the spinner library loaded: its tick is already printed.
+    if (this.spinner || this.current !== step) return
     this.spinner = ora({ text, stream: process.stderr })
     this.spinner.start()
     this.ui.activity = { pause: () => this.spinner?.stop(), resume: () => this.spinner?.start() }

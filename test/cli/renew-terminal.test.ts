@@ -1,0 +1,75 @@
+// `ukey renew` at a real terminal, as a technician runs it: the plan, one
+// question before the key is changed, the masked PIN prompt, progress; in
+// Chinese and English. Driven through a pseudo-terminal (test/helpers/pty-run.py).
+
+import { execFile } from 'node:child_process'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { CmpHttpServer } from '../../src/lab/cmp-http.js'
+import { createLabCmpServer } from '../../src/lab/cmp-server.js'
+import { readLabState } from '../../src/lab/token-lab.js'
+import { isolatedEnv, ROOT, ukey } from '../helpers/cli.js'
+
+const PIN = 'Tq-90417-z'
+let root: string
+const servers: CmpHttpServer[] = []
+
+async function lab(name: string): Promise<{ dir: string; url: string; log: string[] }> {
+  const dir = join(root, name)
+  expect((await ukey(['lab', 'init', '--dir', dir], { env: { UKEY_PIN: PIN } })).code).toBe(0)
+  const state = readLabState(dir)!
+  const log: string[] = []
+  const server = await createLabCmpServer({
+    ca: { certPem: readFileSync(state.ca.cert, 'utf8'), keyPem: readFileSync(state.ca.key, 'utf8') },
+    policy: { renewBeforeDays: 30, graceAfterDays: 90 },
+    stateFile: join(dir, 'renewals.json'),
+    log: (e) => log.push(e.kind),
+  }).listen('127.0.0.1', 0)
+  servers.push(server)
+  return { dir, url: `http://127.0.0.1:${server.port}/pkix/`, log }
+}
+
+/** Asynchronous: the lab server in this process must keep answering while the terminal runs. */
+function pty(pairs: string[], args: string[], lang: string): Promise<{ status: number; screen: string }> {
+  const env = isolatedEnv({ CI: undefined, TERM: 'xterm', LANG: lang, UKEY_PROGRESS_AFTER_MS: '0' })
+  return new Promise((resolve) => {
+    execFile('python3', [join(ROOT, 'test/helpers/pty-run.py'), '40', ...pairs, '--', process.execPath, join(ROOT, 'bin/run.js'), ...args], { env, encoding: 'utf8' }, (err, stdout) => {
+      resolve({ status: err ? (typeof err.code === 'number' ? err.code : -1) : 0, screen: stdout })
+    })
+  })
+}
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'ukey-renew-tty-'))
+})
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()))
+})
+
+describe('ukey renew in a terminal', () => {
+  it('English: the plan and the question; "n" cancels before anything is asked of the key or the bank', async () => {
+    const l = await lab('en-no')
+    const r = await pty(['Renew now?', 'n'], ['renew', '--lab', '--lab-dir', l.dir, '--server', l.url], 'en_US.UTF-8')
+    expect(r.status).toBe(0)
+    expect(r.screen).toContain('Renew the certificate on USB key')
+    expect(r.screen).toContain('RSA 2048')
+    expect(r.screen).toContain('Cancelled: nothing was changed.')
+    expect(r.screen).not.toContain('PIN for USB key')
+    expect(l.log).toEqual([])
+    const status = await ukey(['renew', '--status', '--lab', '--lab-dir', l.dir])
+    expect(status.code).toBe(0)
+  })
+
+  it('Chinese: "y", then the masked PIN prompt; renewed, the PIN never on screen', async () => {
+    const l = await lab('zh-yes')
+    const r = await pty(['现在更新吗', 'y', 'PIN 码', PIN], ['renew', '--lab', '--lab-dir', l.dir, '--server', l.url], 'zh_CN.UTF-8')
+    expect(r.status, r.screen).toBe(0)
+    expect(r.screen).toContain('更新 U 盾')
+    expect(r.screen).toContain('在 U 盾内生成新密钥对')
+    expect(r.screen).toContain('更新完成')
+    expect(r.screen).not.toContain(PIN)
+    expect(l.log).toEqual(['kur', 'certConf'])
+  })
+})
