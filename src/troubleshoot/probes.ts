@@ -44,7 +44,9 @@ export class Probes {
     this.tokensP ??= (async () => {
       try {
         const ctx = await openTokens(this.world.profile, this.world.providerFactory, { module: this.world.module })
-        return { ctx, report: await detect(ctx, { printed: this.world.printedNumber }) }
+        // The printed number is weighed by the vendor check alone: given to detect, it would
+        // become each token's vendor and unpair a key from its own token.
+        return { ctx, report: await detect(ctx) }
       } catch (e) {
         if (!(isUkeyError(e) && e.code === 'PKCS11_NO_MODULE')) throw e
         return { ctx: null, report: { modules: [], tokens: [], printed: null, verdict: 'no-module' } }
