@@ -87,7 +87,7 @@ export const diagnoseZhCN: Record<keyof typeof diagnoseEn, string> = {
   'diagnose.ev.refused': '银行服务器于 {date} 拒绝了换证（{code}，在 {step} 步骤）',
   'diagnose.ev.keygenNeedsPin': '生成密钥对需要 PIN 码（--pin-stdin、UKEY_PIN 或在终端中输入）',
   'diagnose.ev.keygenFailed': '生成 {what} 测试密钥对失败',
-  'diagnose.ev.keygenOk': '已生成 {what} 测试密钥对并删除（{removed} 个对象）',
+  'diagnose.ev.keygenOk': '已生成测试密钥对（{what}）并删除（{removed} 个对象）',
   'diagnose.ev.keygenNotRemoved': '无法删除测试密钥对 {id}',
   'diagnose.ev.noDeviceNode': '没有可查看的 USB 设备节点',
   'diagnose.ev.holdersUnknown': '此系统无法得知哪些程序占用设备',
