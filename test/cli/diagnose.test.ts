@@ -3,7 +3,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ukey } from '../helpers/cli.js'
+import { fixture, ukey } from '../helpers/cli.js'
 import { diagnoseSchemaErrors } from '../helpers/diagnose-schema.js'
 import { SoftHsmStore, SOFTHSM_MODULE, USER_PIN } from '../helpers/softhsm.js'
 
@@ -40,7 +40,7 @@ const PIN_ENV = { UKEY_PIN: '123456' }
 // The steps every walk shares on the lab token (no USB device: the token shows the key is there).
 const KEY_IN = (faq: string) => `pass ${faq} usb-key|token-visible|soft-certificate`
 const IE = (faq: string) => [`unknown ${faq} device-busy`, `shown ${faq} instruction`]
-const TOOL = (faq: string) => [`pass ${faq} vendor-module`, `unknown ${faq} module-vendor-match`, `pass ${faq} token-visible`]
+const TOOL = (faq: string) => [`pass ${faq} vendor-module`, `unknown ${faq} module-vendor-match`, `pass ${faq} token-visible|soft-certificate`]
 
 function expectedHealthyWalk(code: Code, keygen: 'pass' | 'unknown'): string[] {
   switch (code) {
@@ -147,6 +147,25 @@ describe('ukey diagnose on the lab (SoftHSM2), every code per scenario', () => {
     } finally {
       store.remove()
     }
+  })
+
+  it('a customer without a key: a software certificate on this computer (--soft-store) satisfies FAQ 10.1', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'ukey-diag-nokey-'))
+    writeFileSync(join(empty, 'softhsm2.conf'), `directories.tokendir = ${empty}\nobjectstore.backend = file\n`)
+    const env = { SOFTHSM2_CONF: join(empty, 'softhsm2.conf') }
+    const store = mkdtempSync(join(tmpdir(), 'ukey-diag-soft-'))
+    writeFileSync(join(store, 'customer.pem'), readFileSync(fixture('rsa.pem')))
+    const r = await diagnoseJson(['0124', '--module', SOFTHSM_MODULE, '--soft-store', store], env)
+    expect(walk(r.doc)).toEqual([
+      'pass 10.1 usb-key|token-visible|soft-certificate', ...IE('10.2'), 'unknown 10.3 vendor-module', 'unknown 10.3 module-vendor-match',
+      'pass 10.3 token-visible|soft-certificate', 'unknown 10 test-keygen', 'shown 10.3 instruction',
+    ])
+    expect(r.doc.steps[0]!.evidence.some((e) => e.startsWith('certificate "') && e.endsWith('customer.pem'))).toBe(true)
+    expect(r.code).toBe(0)
+    // A store without a certificate: neither a key nor a software certificate, FAQ 10.1.
+    const none = await diagnoseJson(['0124', '--module', SOFTHSM_MODULE, '--soft-store', mkdtempSync(join(tmpdir(), 'ukey-diag-soft-'))], env)
+    expect(walk(none.doc)[0]).toBe('fail 10.1 usb-key|token-visible|soft-certificate')
+    expect(none.code).toBe(20)
   })
 
   it('health check: every check; a renewal server on a closed port is the finding (exit 20)', async () => {

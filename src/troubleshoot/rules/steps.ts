@@ -25,7 +25,8 @@ export const closeBrowser = (faq: string): Step[] => [
 export const managementTool = (faq: string): Step[] => [
   { kind: 'check', faq, text: 'diagnose.step.vendorModule', check: 'vendor-module' },
   { kind: 'check', faq, text: 'diagnose.step.vendorMatch', check: 'module-vendor-match' },
-  { kind: 'check', faq, text: 'diagnose.step.tokenVisible', check: 'token-visible' },
+  // A customer without a key (software certificate) has no token for a module to show.
+  { kind: 'check', faq, text: 'diagnose.step.tokenVisible', check: ['token-visible', 'soft-certificate'] },
 ]
 
 /** 12(4), 13(4): the error persists after all this: the key may be faulty, a new one at the counter (FAQ 3). */
