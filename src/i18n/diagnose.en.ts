@@ -50,6 +50,7 @@ export const diagnoseEn = {
   // What the checks saw.
   'diagnose.ev.usbKey': 'on USB: {device}, vendor {vendor}',
   'diagnose.ev.usbNone': 'no bank USB key on the USB bus',
+  'diagnose.ev.usbNoneButToken': 'no bank USB key on the USB bus, but a token is visible through a module (a software or lab token, or a key the bus does not show)',
   'diagnose.ev.usbUnlisted': 'the USB bus cannot be listed here ({detail})',
   'diagnose.ev.usbUnseen': 'on USB but not seen by any module: {device}',
   'diagnose.ev.modules': '{loaded} of {total} PKCS#11 module(s) loaded',

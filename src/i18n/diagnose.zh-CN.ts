@@ -48,6 +48,7 @@ export const diagnoseZhCN: Record<keyof typeof diagnoseEn, string> = {
 
   'diagnose.ev.usbKey': 'USB 上：{device}，厂商 {vendor}',
   'diagnose.ev.usbNone': 'USB 总线上没有银行的 USB Key',
+  'diagnose.ev.usbNoneButToken': 'USB 总线上没有银行的 USB Key，但模块能看到一个令牌（软件令牌、实验环境令牌，或总线未显示的 USB Key）',
   'diagnose.ev.usbUnlisted': '此处无法列出 USB 设备（{detail}）',
   'diagnose.ev.usbUnseen': '已插入 USB，但没有模块能识别：{device}',
   'diagnose.ev.modules': '已加载 {loaded}/{total} 个 PKCS#11 模块',

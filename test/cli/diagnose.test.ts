@@ -178,7 +178,7 @@ describe('ukey diagnose on the lab (SoftHSM2), every code per scenario', () => {
     const r = await diagnoseJson(['--lab', '--lab-dir', l.dir, '--profile', join(l.dir, 'profile-closed.json'), '--allow-keygen'], PIN_ENV)
     const ran = r.doc.steps.flatMap((s) => s.checks.map((c) => `${c.outcome} ${c.id}`))
     expect(ran).toEqual([
-      'fail usb-key', 'pass token-visible', 'unknown soft-certificate',
+      'unknown usb-key', 'pass token-visible', 'unknown soft-certificate',
       'pass token-visible', 'pass vendor-module', 'unknown module-vendor-match', 'pass certificate-with-key', 'pass key-signs', 'pass renewal-window',
       'pass chains-to-bank-ca', 'pass renewal-journal', 'pass renewal-refused', 'pass test-keygen', 'unknown device-busy', 'fail renewal-server',
     ])

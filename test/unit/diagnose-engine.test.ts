@@ -252,3 +252,15 @@ describe('the PIN', () => {
     expect(SERIAL).not.toContain(PIN)
   })
 })
+
+describe('two keys plugged in', () => {
+  it('no guess: the walk stops asking for --serial or --label; a selector picks one', async () => {
+    const cert = await customerCert(20)
+    const second = new FakeToken({ serial: '3100000000000002', label: 'other', pin: PIN })
+    const { report } = await run('403.7', [fakeKey(cert), second])
+    expect(report).toMatchObject({ verdict: 'action', next: { text: 'error.TOKEN_AMBIGUOUS', params: { count: 2 } } })
+    const picked = await run('403.7', [fakeKey(cert), second], { selector: { serial: SERIAL } })
+    expect(picked.report.verdict).toBe('ok')
+    expect(walk(picked.report)).toContain('pass 13 key-signs')
+  })
+})

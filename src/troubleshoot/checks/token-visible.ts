@@ -20,7 +20,8 @@ export const tokenVisible: Check = async (probes) => {
   }
   const chosen = await probes.token()
   if ('error' in chosen) {
-    if (chosen.error.code === 'TOKEN_AMBIGUOUS') return { outcome: 'unknown', evidence: [...evidence, msg(chosen.error.key, chosen.error.params)] }
+    // Two customers' keys plugged in: diagnosing either would be a guess. The technician picks one.
+    if (chosen.error.code === 'TOKEN_AMBIGUOUS') return { outcome: 'fail', evidence, data: { tokens: report.tokens.length }, remedy: msg(chosen.error.key, chosen.error.params) }
     if (report.tokens.length === 0 && report.modules.length === 0) return { outcome: 'fail', evidence, data: { tokens: 0 }, remedy: msg('diagnose.fix.installTool', vendorParams(null)) }
     if (report.tokens.length === 0 && loaded.length === 0) return { outcome: 'fail', evidence, data: { tokens: 0 }, remedy: msg('diagnose.fix.moduleFailed', vendorParams(null)) }
     return { outcome: 'fail', evidence: [...evidence, msg(chosen.error.key, chosen.error.params)], data: { tokens: report.tokens.length }, remedy: msg('diagnose.fix.insertKey') }

@@ -12,5 +12,8 @@ export const usbKey: Check = async (probes) => {
   if (!listed || listing.errors.length) {
     return { outcome: 'unknown', evidence: [msg('diagnose.ev.usbUnlisted', { detail: listing.errors.map((e) => e.transport).join(', ') || '-' })] }
   }
+  // A token is there without a USB device: a software or lab token, or a key whose device the bus does not show.
+  const { report } = await probes.tokens()
+  if (report.tokens.length) return { outcome: 'unknown', evidence: [msg('diagnose.ev.usbNoneButToken')], data: { usbKeys: 0 } }
   return { outcome: 'fail', evidence: [msg('diagnose.ev.usbNone')], data: { usbKeys: 0 }, remedy: msg('diagnose.fix.insertKey') }
 }
