@@ -147,13 +147,32 @@ export async function renew(o: RenewOptions): Promise<RenewResult> {
   if (tokens.length === 0 && !o.selector.serial && !o.selector.label) {
     throw new UkeyError('TOKEN_NOT_FOUND', { params: { detail: '' }, actions: ['action.diagnose9002'] })
   }
-  const token = selectToken(tokens, o.selector)
-  const session = await o.ctx.provider.open(token)
   try {
-    return await new Transaction(o, session, server, transfer, now, emit).run()
-  } finally {
-    await session.close().catch(() => undefined)
+    const token = selectToken(tokens, o.selector)
+    const session = await o.ctx.provider.open(token)
+    try {
+      return await new Transaction(o, session, server, transfer, now, emit).run()
+    } finally {
+      await session.close().catch(() => undefined)
+    }
+  } catch (e) {
+    throw withKeyHints(e)
   }
+}
+
+/** The FAQ code a local failure stands for (issue 6: key missing → 9002; certificate without its key → 403.7). */
+const KEY_HINTS: Partial<Record<string, MessageKey>> = {
+  TOKEN_NOT_FOUND: 'action.diagnose9002',
+  TOKEN_REMOVED: 'action.diagnose9002',
+  TOKEN_NO_CERTIFICATE: 'action.diagnose9002',
+  CERT_WITHOUT_KEY: 'action.diagnose4037',
+}
+
+function withKeyHints(e: unknown): unknown {
+  if (!(e instanceof UkeyError)) return e
+  const hint = KEY_HINTS[e.code]
+  if (!hint || e.actions.includes(hint)) return e
+  return new UkeyError(e.code, { key: e.key, params: e.params, actions: [...e.actions, hint], cause: e.cause })
 }
 
 class Transaction {
@@ -313,6 +332,11 @@ class Transaction {
       if (!pairs.some((p) => p.id === j.data.newKeyId && p.hasPrivateKey)) newSpki = undefined
     } else newSpki = undefined
     if (!newSpki) {
+      // The old key must be there to sign the request: without it the bank cannot know the customer (403.7).
+      if (!(await s.listKeyPairs()).some((p) => p.id === cert.id && p.hasPrivateKey)) {
+        await this.rollBack('CERT_WITHOUT_KEY').catch(() => undefined)
+        throw new UkeyError('CERT_WITHOUT_KEY', { params: { id: cert.id }, actions: ['action.diagnose4037'] })
+      }
       // A generation cut short may have left half a pair: remove whatever is under the planned id.
       if (j.data.newKeyId && j.data.newKeyId !== cert.id) await s.deleteObjects(j.data.newKeyId)
       const newKeyId = randomBytes(20).toString('hex')

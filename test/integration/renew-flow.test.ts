@@ -220,6 +220,54 @@ describe('renew (in-process): the transaction against the lab CMP server', () =>
   })
 })
 
+describe('renew (in-process): the key and the customer', () => {
+  it('no key plugged in, or not the one asked for: TOKEN_NOT_FOUND pointing to 9002', async () => {
+    const provider = new FakeTokenProvider([])
+    const base = { ctx: { profile: profile(url), modules: [], provider }, pin: async () => PIN, journalDir: join(dir, 'j-none') }
+    const none = await failure(renew({ ...base, selector: {} }))
+    expect(none.code).toBe('TOKEN_NOT_FOUND')
+    expect(none.actions).toContain('action.diagnose9002')
+    const other = tokenWith(await customer(inDays(5)))
+    const wrong = await failure(run(other, url, join(dir, 'j-none'), { selector: { serial: '4100000000000000' } }))
+    expect(wrong.code).toBe('TOKEN_NOT_FOUND')
+    expect(wrong.actions).toContain('action.diagnose9002')
+  })
+
+  it('a certificate whose private key is gone: CERT_WITHOUT_KEY pointing to 403.7, before any key is generated', async () => {
+    const old = await customer(inDays(5))
+    const token = new FakeToken({ serial: '2100000000000077', pin: PIN, certificates: [{ id: 'a1b2c3', label: 'bank cert', der: old.der }] })
+    const before = log.length
+    const e = await failure(run(token, url, join(dir, 'j-nokey')))
+    expect(e.code).toBe('CERT_WITHOUT_KEY')
+    expect(e.actions).toContain('action.diagnose4037')
+    expect(token.objects).toHaveLength(1)
+    expect(log.length).toBe(before)
+  })
+
+  it('a certificate the bank did not issue: the server refuses with 403.7, the key unchanged', async () => {
+    const realCa = ca
+    ca = await createLabCa(new Date())
+    const stranger = await customer(inDays(5))
+    ca = realCa
+    const token = tokenWith(stranger)
+    const e = await failure(run(token, url, join(dir, 'j-stranger')))
+    expect(e.code).toBe('RENEWAL_REFUSED')
+    expect(e.params['faq']).toBe('403.7')
+    expect(e.actions).toContain('action.diagnose4037')
+    expect(token.objects).toHaveLength(1)
+    expect(credentialWorks(token, 'a1b2c3')).toBe(true)
+  })
+
+  it('the final PIN try is refused unless forced (a wrong PIN would lock the customer\'s key)', async () => {
+    const old = await customer(inDays(5))
+    const token = tokenWith(old, { triesLeft: 1, maxTries: 3 })
+    const e = await failure(run(token, url, join(dir, 'j-final')))
+    expect(e.code).toBe('PIN_FINAL_TRY')
+    expect(token.objects).toHaveLength(1)
+    expect((await run(token, url, join(dir, 'j-final'), { force: true })).outcome).toBe('renewed')
+  })
+})
+
 describe('renew (in-process): the server misbehaving', () => {
   const servers: Server[] = []
   afterAll(() => {
