@@ -9,6 +9,8 @@ export const renewEn = {
   'error.RENEWAL_CERT_AMBIGUOUS': 'the key holds {count} certificates ({list}): choose one with --id',
   'error.RENEWAL_NEW_KEY_UNUSABLE': 'the new certificate was stored but the new key does not sign for it ({detail}); it was removed, the old certificate still works',
 
+  'error.RENEWAL_BUSY': 'another ukey renew (process {pid}) is renewing key {serial}: wait for it to finish',
+
   'action.renewLater': 'Check the network and the renewal server, then run `ukey renew` again.',
   'action.diagnose0116': 'The bank\'s remedies for 0116: `ukey diagnose 0116`.',
   'action.diagnose0124': 'The bank\'s remedies for 0124: `ukey diagnose 0124`.',

@@ -11,6 +11,8 @@ export const renewZhCN: Record<keyof typeof renewEn, string> = {
   'error.RENEWAL_CERT_AMBIGUOUS': 'U 盾中有 {count} 张证书（{list}）：请用 --id 指定一张',
   'error.RENEWAL_NEW_KEY_UNUSABLE': '新证书已写入，但新密钥无法为其签名（{detail}）；已将其删除，旧证书仍可使用',
 
+  'error.RENEWAL_BUSY': '另一个 ukey renew（进程 {pid}）正在更新 U 盾 {serial}：请等待其完成',
+
   'action.renewLater': '请检查网络和证书更新服务器，然后再次运行 `ukey renew`。',
   'action.diagnose0116': '银行针对 0116 的处理步骤：`ukey diagnose 0116`。',
   'action.diagnose0124': '银行针对 0124 的处理步骤：`ukey diagnose 0124`。',

@@ -11,6 +11,7 @@ import { tokenSigner } from './cmp/signer.js'
 import type { TransferOptions } from './cmp/transfer.js'
 import { RenewalJournal, type JournalRecord, type RenewalStep } from './journal.js'
 import { keySpecFor } from './key-spec.js'
+import { lockKey } from './lock.js'
 import { probeServer, type ServerProbe } from './probe.js'
 import { renewalServer, type RenewalServer } from './trust.js'
 
@@ -149,11 +150,17 @@ export async function renew(o: RenewOptions): Promise<RenewResult> {
   }
   try {
     const token = selectToken(tokens, o.selector)
-    const session = await o.ctx.provider.open(token)
+    // A dry run changes nothing: it neither takes nor waits for the lock.
+    const unlock = o.dryRun ? (): void => undefined : lockKey(o.journalDir, token.serial)
     try {
-      return await new Transaction(o, session, server, transfer, now, emit).run()
+      const session = await o.ctx.provider.open(token)
+      try {
+        return await new Transaction(o, session, server, transfer, now, emit).run()
+      } finally {
+        await session.close().catch(() => undefined)
+      }
     } finally {
-      await session.close().catch(() => undefined)
+      unlock()
     }
   } catch (e) {
     throw withKeyHints(e)
