@@ -38,7 +38,8 @@ export interface JournalRecord {
   id: string
   createdAt: string
   token: { serial: string; label: string; module: string }
-  old: { keyId: string; certSerial: string; certSha256: string }
+  /** The credential being renewed: its key's CKA_ID, its certificate's serial, SHA-256 and DER (base64, public). */
+  old: { keyId: string; certSerial: string; certSha256: string; certificate?: string }
   /** The server the request went to. */
   server?: string
   /** Set before the new key pair is generated (a rollback deletes whatever exists under it). */

@@ -84,7 +84,7 @@ const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest(
 function journalInit(token: TokenInfo, cert: TokenCertificate, summary: CertSummary): Pick<JournalRecord, 'token' | 'old'> {
   return {
     token: { serial: token.serial, label: token.label, module: token.module.path },
-    old: { keyId: cert.id, certSerial: summary.serial, certSha256: sha256(cert.der) },
+    old: { keyId: cert.id, certSerial: summary.serial, certSha256: sha256(cert.der), certificate: cert.der.toString('base64') },
   }
 }
 
@@ -463,13 +463,16 @@ class Transaction {
   private async finishRemoved(j: RenewalJournal): Promise<RenewResult> {
     const der = Buffer.from(j.data.newCertificate!, 'base64')
     const summary = readCertSummary(der)
+    // Journals from before the old certificate was kept in them name the new one here.
+    const oldDer = j.data.old.certificate ? Buffer.from(j.data.old.certificate, 'base64') : der
+    const oldSummary = readCertSummary(oldDer)
     this.emit({ type: 'resume', journal: j.file, after: j.lastCompleted })
     j.end('old-removed', { found: 'already removed' })
     j.close('done')
     const plan: RenewPlan = {
       token: this.token,
-      certificate: { id: j.data.old.keyId, label: '', summary, sha256: j.data.old.certSha256 },
-      window: assessWindow({ notBefore: summary.notBefore, notAfter: summary.notAfter }, this.now(), this.o.ctx.profile.window),
+      certificate: { id: j.data.old.keyId, label: '', summary: oldSummary, sha256: j.data.old.certSha256 },
+      window: assessWindow({ notBefore: oldSummary.notBefore, notAfter: oldSummary.notAfter }, this.now(), this.o.ctx.profile.window),
       newKey: keySpecFor(der).spec,
       server: this.server.url,
       resume: { journal: j.file, after: 'old-removed' },
