@@ -161,6 +161,24 @@ describe('renew (in-process): the transaction against the lab CMP server', () =>
     expect(readFileSync(r.journal!, 'utf8')).not.toContain(PIN)
   })
 
+  it('polls while the bank says "waiting", telling each wait, then renews', async () => {
+    const waiting = createLabCmpServer({ ca, policy: { renewBeforeDays: 30, graceAfterDays: 90 }, stateFile: join(dir, 'waiting.json'), waitingCount: 3 })
+    const h = await waiting.listen('127.0.0.1', 0)
+    try {
+      const old = await customer(inDays(8))
+      const token = tokenWith(old)
+      const events: RenewEvent[] = []
+      const slept: number[] = []
+      const r = await run(token, `http://127.0.0.1:${h.port}/pkix/`, join(dir, 'j-wait'), { onEvent: (e) => events.push(e), sleep: async (ms) => void slept.push(ms) })
+      expect(r.outcome).toBe('renewed')
+      expect(events.filter((e) => e.type === 'waiting').map((e) => (e as { poll: number }).poll)).toEqual([1, 2, 3])
+      expect(slept.length).toBeGreaterThanOrEqual(2)
+      renewedOnce(token, old)
+    } finally {
+      await h.close()
+    }
+  })
+
   it('renews an EC P-256 key with an EC P-256 key', async () => {
     const old = await customer(inDays(5), 'ec')
     const token = tokenWith(old)
