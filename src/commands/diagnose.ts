@@ -39,7 +39,7 @@ Exit codes: 0 nothing wrong found (or already renewed); 20 action needed (the bo
     'no-input': Flags.boolean({ description: 'ask nothing: questions count as unknown (implied without a terminal)' }),
     'allow-keygen': Flags.boolean({ description: 'allow the test key generation (0124) without asking: it needs the PIN; the test key is deleted at once' }),
     'key-number': Flags.string({ description: 'the number printed on the key: its vendor is checked against the module (FAQ 1)' }),
-    'soft-store': Flags.string({ description: 'a folder holding the customer\'s software certificate (customers without a key, FAQ 10.1)', multiple: true }),
+    'soft-store': Flags.string({ description: 'a folder holding the customer\'s software certificate (customers without a key, FAQ 10.1); repeat for more', multiple: true, multipleNonGreedy: true }),
     at: Flags.string({ description: 'evaluate the renewal window at this instant (ISO 8601 or +30d)' }),
     ...selectFlags,
     ...moduleFlags,

@@ -60,7 +60,7 @@ export const diagnoseEn = {
   'diagnose.ev.moduleOfKey': 'the key\'s module: version {version} (minimum {minimum})',
   'diagnose.ev.noModules': 'no PKCS#11 module is installed',
   'diagnose.ev.noKeyToMatch': 'no key to match a module to',
-  'diagnose.ev.otherVendorOnly': 'only another vendor\'s management tool is installed for this {vendorEn} key',
+  'diagnose.ev.otherVendorOnly': 'only another vendor\'s management tool is installed for this {vendor} key',
   'diagnose.ev.vendorSignal': '{evidence} {value} → vendor {code}',
   'diagnose.ev.vendorOneSignal': 'only one signal names a vendor: nothing to compare (give --key-number, the number printed on the key)',
   'diagnose.ev.noKey': 'no key to check',
@@ -110,10 +110,10 @@ export const diagnoseEn = {
 
   // What to do.
   'diagnose.fix.insertKey': 'Insert the USB key (FAQ 10.1). Customers without a key: use the computer where the certificate is installed.',
-  'diagnose.fix.installTool': 'Install the {vendorEn} management tool from the bank\'s site (Online banking → Download), then retry (FAQ 2, 10.3).',
-  'diagnose.fix.moduleFailed': 'The {vendorEn} management tool is installed but its module does not load: reinstall the latest one from the bank\'s site (FAQ 2).',
-  'diagnose.fix.moduleOutdated': 'The {vendorEn} management tool is older than the bank supports: install the latest one from the bank\'s site (FAQ 2).',
-  'diagnose.fix.otherVendorModule': 'Only another vendor\'s tool is installed: install the {vendorEn} management tool, the key\'s own vendor (FAQ 1, 10.3).',
+  'diagnose.fix.installTool': 'Install the {vendor} management tool from the bank\'s site (Online banking → Download), then retry (FAQ 2, 10.3).',
+  'diagnose.fix.moduleFailed': 'The {vendor} management tool is installed but its module does not load: reinstall the latest one from the bank\'s site (FAQ 2).',
+  'diagnose.fix.moduleOutdated': 'The {vendor} management tool is older than the bank supports: install the latest one from the bank\'s site (FAQ 2).',
+  'diagnose.fix.otherVendorModule': 'Only another vendor\'s tool is installed: install the {vendor} management tool, the key\'s own vendor (FAQ 1, 10.3).',
   'diagnose.fix.notSeenByModule': 'The module does not see the key: replug it and close other programs using it; if it persists the key may be faulty (FAQ 12.4).',
   'diagnose.fix.noCertificate': 'The key holds no certificate: check this is the customer\'s key (--serial); otherwise only a new key at the counter helps (FAQ 3).',
   'diagnose.fix.replaceKey': 'The key cannot use its certificate: replace the USB key at the counter; the online-banking contract stays (FAQ 3).',

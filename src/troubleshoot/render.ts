@@ -10,7 +10,8 @@ import { verdictExit } from './verdict-exit.js'
 export type Say = (text: LocalText, params?: Message['params']) => string
 
 export function sayer(t: Translate, lang: Lang): Say {
-  return (text, params) => {
+  return (text, localParams) => {
+    const params = localParams && Object.fromEntries(Object.entries(localParams).map(([k, v]) => [k, typeof v === 'object' ? v[lang] : v]))
     if (typeof text === 'string') return t(text, params)
     const raw = text[lang]
     return params ? raw.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : raw

@@ -11,10 +11,13 @@ import type { MessageKey } from '../i18n/index.js'
 /** A text in the catalogue, or (for rules a bank adds as data) both languages inline. */
 export type LocalText = MessageKey | { 'zh-CN': string; en: string }
 
+/** A parameter value: plain, or in both languages (a vendor's name), chosen at the edge. */
+export type LocalValue = MessageParams[string] | { 'zh-CN': string; en: string }
+
 /** A text with its parameters, rendered in the user's language at the edge. */
 export interface Message {
   text: LocalText
-  params?: MessageParams
+  params?: Record<string, LocalValue>
 }
 
 export type Verdict = 'ok' | 'action' | 'faulty'

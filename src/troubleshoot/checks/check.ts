@@ -1,12 +1,11 @@
-import type { MessageParams } from '../../errors.js'
 import type { MessageKey } from '../../i18n/index.js'
 import type { Probes } from '../probes.js'
-import type { CheckOptions, CheckResult, Message } from '../types.js'
+import type { CheckOptions, CheckResult, LocalValue, Message } from '../types.js'
 
 /** A check: looks through the shared probes, returns pass / fail / unknown with what it saw. */
 export type Check = (probes: Probes, options: CheckOptions) => Promise<CheckResult>
 
-export function msg(text: MessageKey, params?: MessageParams): Message {
+export function msg(text: MessageKey, params?: Record<string, LocalValue>): Message {
   return params ? { text, params } : { text }
 }
 

@@ -1,6 +1,6 @@
 import type { PhysicalKey } from '../../flows/physical-keys.js'
 import { describeUsb } from '../../output/detect-render.js'
-import type { Message } from '../types.js'
+import type { LocalValue, Message } from '../types.js'
 import type { Vendor } from '../../hardware/vendors.js'
 import { msg, type Check } from './check.js'
 
@@ -47,6 +47,7 @@ export function keyRemedy(k: PhysicalKey): Message {
 }
 
 /** A vendor's name in both languages: a message is rendered in the user's language only at the edge. */
-export function vendorParams(v: Vendor | null): { vendorEn: string; vendorZh: string; code: string } {
-  return { vendorEn: v ? v.name.en : 'the key\'s vendor', vendorZh: v ? v.name['zh-CN'] : 'USB Key 厂商', code: v?.code ?? '?' }
+export function vendorParams(v: Vendor | null): { vendor: LocalValue; code: string } {
+  // A vendor the key does not name (no module, no signal): said generically, in both languages.
+  return { vendor: v ? v.name : { 'zh-CN': 'USB Key 所属厂商', en: 'the key\'s vendor' }, code: v?.code ?? '?' }
 }
