@@ -155,8 +155,8 @@ describe('renew (in-process): the transaction against the lab CMP server', () =>
     const j = RenewalJournal.load(r.journal!)!
     expect(j.data.state).toBe('done')
     const record = JSON.parse(readFileSync(stateFile, 'utf8')) as { renewals: Record<string, { newSerial: string }> }
-    const oldSerial = new X509Certificate(old.der).serialNumber.toLowerCase().replace(/^0+/, '')
-    expect(record.renewals[oldSerial]?.newSerial).toBe(x.serialNumber.toLowerCase().replace(/^0+/, ''))
+    const oldSerial = new X509Certificate(old.der).serialNumber.toLowerCase().replace(/^(00)+(?=.)/, '')
+    expect(record.renewals[oldSerial]?.newSerial).toBe(x.serialNumber.toLowerCase().replace(/^(00)+(?=.)/, ''))
     // The journal holds no secret.
     expect(readFileSync(r.journal!, 'utf8')).not.toContain(PIN)
   })
