@@ -12,7 +12,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/cert/**/*.ts', 'src/flows/**/*.ts', 'src/hardware/**/*.ts', 'src/profile/**/*.ts', 'src/i18n/**/*.ts'],
+    files: ['src/cert/**/*.ts', 'src/flows/**/*.ts', 'src/hardware/**/*.ts', 'src/profile/**/*.ts', 'src/i18n/**/*.ts', 'src/renewal/**/*.ts', 'src/troubleshoot/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['@oclif/*', '**/commands/*', '**/cli/*', '@inquirer/*', 'ora', 'chalk'], message: 'Lower layers never import the CLI, prompt or print (STYLE.md 1).' }] }],
       'no-restricted-properties': ['error', { object: 'process', property: 'stdout' }, { object: 'process', property: 'stderr' }],
