@@ -25,8 +25,10 @@ export interface PhysicalKey {
   verdict: KeyVerdict
 }
 
+// The token's own identity (its serial, its manufacturer) pairs it with a USB device: a printed
+// number given with `detect --serial` is checked against the key, it must not re-label it.
 function tokenVendor(t: DetectedToken, vendors: Vendor[]): Vendor | null {
-  return t.vendor.vendor ?? vendorByNumber(vendors, t.info.serial) ?? vendorByManufacturer(vendors, t.info.manufacturer)
+  return vendorByNumber(vendors, t.info.serial) ?? vendorByManufacturer(vendors, t.info.manufacturer) ?? t.vendor.vendor
 }
 
 const norm = (s: string | null | undefined): string => (s ?? '').trim().toLowerCase()

@@ -43,6 +43,14 @@ describe('detect: the USB view and the PKCS#11 view, per physical key', () => {
     ])
   })
 
+  it('a printed number of another vendor (--serial 31…) is checked against the key, it does not unpair it', async () => {
+    const { doc } = await detect(['watchdata-hid'], ['--lab', '--lab-dir', labDir, '--json', '--serial', '3100012345'])
+    expect(schemaErrors('detect', doc)).toEqual([])
+    expect(doc.keys).toHaveLength(1)
+    expect(doc.keys[0]).toMatchObject({ token: doc.tokens[0].serial, vendor: { code: '21' }, verdict: 'ok' })
+    expect(doc.printed).toMatchObject({ number: '3100012345' })
+  })
+
   it('a Huada CCID key while only another vendor\'s module is installed: FAQ 10.3, and the lab token stands alone', async () => {
     const { doc } = await detect(['huada-ccid'], ['--lab', '--lab-dir', labDir, '--json', '--lang', 'en'])
     expect(schemaErrors('detect', doc)).toEqual([])
