@@ -24,8 +24,8 @@ ukey show-cert --lab --lab-dir "$dir" --lang "$lang"
 step check-window --lab
 ukey check-window --lab --lab-dir "$dir" --lang "$lang" || true
 # The renewal: the lab CA as the bank's CMP server, in the background for the length of this script.
-port="${UKEY_LAB_PORT:-18080}"
-server=(--server "http://127.0.0.1:$port/pkix/")
+# Port 0: any free port (another lab, a bench, may hold 18080); UKEY_LAB_PORT to choose one.
+port="${UKEY_LAB_PORT:-0}"
 log="$dir/serve.log"
 step "lab serve --port $port &"
 ukey lab serve --dir "$dir" --port "$port" --lang "$lang" 2>"$log" &
@@ -33,6 +33,9 @@ serve_pid=$!
 trap 'kill "$serve_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do grep -q 'CMP server on' "$log" 2>/dev/null && break; kill -0 "$serve_pid" 2>/dev/null || { cat "$log"; exit 1; }; sleep 0.1; done
 cat "$log"
+url="$(grep -o 'http://127.0.0.1:[0-9]*/pkix/' "$log" | head -1)"
+[ -n "$url" ] || { echo "lab serve did not start" >&2; exit 1; }
+server=(--server "$url")
 # The lab token's PIN is documented (README); a real key's PIN comes from a masked prompt.
 export UKEY_PIN="${UKEY_PIN:-123456}"
 step renew --lab --dry-run
@@ -43,6 +46,9 @@ step show-cert --lab
 ukey show-cert --lab --lab-dir "$dir" --lang "$lang"
 step renew --status --lab
 ukey renew --status --lab --lab-dir "$dir" --lang "$lang"
+# The customer comes back with "0116": the walk finds the renewal already done (exit 0) — or says what to do.
+step diagnose 0116 --lab --no-input
+ukey diagnose 0116 --lab --lab-dir "$dir" --no-input --lang "$lang" || true
 kill "$serve_pid" 2>/dev/null || true
 wait "$serve_pid" 2>/dev/null || true
 printf '\n[LAB] CMP server log:\n'; cat "$log"
