@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto'
+import { readCertSummary } from '../cert/summary.js'
 import { UkeyError } from '../errors.js'
 import type { KeyAlgorithmSpec, SignMechanism } from '../hardware/pkcs11/types.js'
 
@@ -9,6 +10,12 @@ import type { KeyAlgorithmSpec, SignMechanism } from '../hardware/pkcs11/types.j
  * SM2 renewal stops with 0124 before anything changes — said plainly.
  */
 export function keySpecFor(certificate: Buffer): { spec: KeyAlgorithmSpec; mechanism: SignMechanism } {
+  // Node's X509Certificate does not name SM2 keys (no key type): ukey's own reader does.
+  try {
+    if (readCertSummary(certificate).keyAlgorithm === 'SM2') throw keygenUnsupported('SM2 (国密) key generation is not offered by this module')
+  } catch (e) {
+    if (e instanceof UkeyError) throw e
+  }
   let x: X509Certificate
   try {
     x = new X509Certificate(certificate)
@@ -24,7 +31,6 @@ export function keySpecFor(certificate: Buffer): { spec: KeyAlgorithmSpec; mecha
   if (key.asymmetricKeyType === 'ec') {
     if (d.namedCurve === 'prime256v1') return { spec: { algorithm: 'EC', curve: 'P-256' }, mechanism: 'ECDSA-SHA256' }
     if (d.namedCurve === 'secp384r1') return { spec: { algorithm: 'EC', curve: 'P-384' }, mechanism: 'ECDSA-SHA256' }
-    if (d.namedCurve === 'SM2') throw keygenUnsupported('SM2 (国密) key generation is not offered by this module')
   }
   throw keygenUnsupported(`no key generation for a ${key.asymmetricKeyType ?? 'unknown'} ${d.namedCurve ?? ''} key`.trim())
 }

@@ -5,7 +5,7 @@
 
 import { createServer, type Server } from 'node:http'
 import { generateKeyPairSync, randomBytes, sign as cryptoSign, verify as cryptoVerify, X509Certificate, type KeyObject } from 'node:crypto'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -276,6 +276,21 @@ describe('renew (in-process): the key and the customer', () => {
     expect(credentialWorks(token, 'a1b2c3')).toBe(true)
   })
 
+  it('an SM2 (国密) certificate: the module offers no SM2 key generation, so 0124 before anything changes (the gap, said plainly)', async () => {
+    const pem = readFileSync(join(import.meta.dirname, '../fixtures/certs/sm2.pem'), 'utf8')
+    const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64')
+    const token = new FakeToken({ serial: '2100000000000088', pin: PIN, certificates: [{ id: 'c0ffee', label: 'sm2 cert', der }] })
+    const before = log.length
+    // Inside the fixture's renewal window (it expires 2027-01-01).
+    const e = await failure(run(token, url, join(dir, 'j-sm2'), { now: () => new Date('2026-12-20T00:00:00Z') }))
+    expect(e.code).toBe('RENEWAL_KEYGEN_FAILED')
+    expect(String(e.params['detail'])).toContain('SM2')
+    expect(e.actions).toContain('action.diagnose0124')
+    expect(token.objects).toHaveLength(1)
+    expect(token.calls).toBeLessThan(3)
+    expect(log.length).toBe(before)
+  })
+
   it('the final PIN try is refused unless forced (a wrong PIN would lock the customer\'s key)', async () => {
     const old = await customer(inDays(5))
     const token = tokenWith(old, { triesLeft: 1, maxTries: 3 })
@@ -330,7 +345,9 @@ describe('renew (in-process): the server misbehaving', () => {
       expect(token.objects).toHaveLength(1)
       expect(credentialWorks(token, 'a1b2c3')).toBe(true)
       expect(RenewalJournal.pending(journalDir)).toHaveLength(0)
+      expect(JSON.stringify(e)).not.toContain(PIN)
       expect((await run(token, url, journalDir)).outcome).toBe('renewed')
+      for (const f of readdirSync(journalDir)) expect(readFileSync(join(journalDir, f), 'utf8')).not.toContain(PIN)
       renewedOnce(token, old)
     })
   }
@@ -365,6 +382,7 @@ describe('renew (in-process): the key pulled out after every call', () => {
       expect(second, `rerun after cut at call ${k} (first: ${first})`).toBe('renewed')
       renewedOnce(token, old)
       expect(RenewalJournal.pending(journalDir)).toHaveLength(0)
+      for (const f of readdirSync(journalDir)) expect(readFileSync(join(journalDir, f), 'utf8')).not.toContain(PIN)
       outcomes.push(`${k}:${first}`)
     }
     expect(outcomes.some((o) => o.endsWith('RENEWAL_INTERRUPTED'))).toBe(true)
