@@ -14,6 +14,8 @@ export const EXIT = {
   DIAGNOSIS_FAULTY: 21,
   RENEWAL_REFUSED: 30,
   RENEWAL_INTERRUPTED: 31,
+  /** Ctrl-C at a prompt: the shell's convention for SIGINT (128 + 2). */
+  CANCELLED: 130,
 } as const
 
 export const STATE_EXIT: Record<WindowState, number> = {

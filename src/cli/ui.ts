@@ -1,3 +1,4 @@
+import { UkeyError } from '../errors.js'
 import { resolveLang, translator, type Lang, type Translate } from '../i18n/index.js'
 
 /**
@@ -23,6 +24,10 @@ export async function withTerminal<T>(ui: Ui, ask: () => Promise<T>): Promise<T>
   ui.activity?.pause()
   try {
     return await ask()
+  } catch (e) {
+    // Ctrl-C at a prompt is a person saying no, not a failure of ukey's.
+    if (e instanceof Error && e.name === 'ExitPromptError') throw new UkeyError('CANCELLED', { cause: e })
+    throw e
   } finally {
     ui.activity?.resume()
   }

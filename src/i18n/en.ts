@@ -54,6 +54,7 @@ export const en = {
   'error.LAB_EXISTS': 'a lab already exists in {dir}: `ukey lab reset` first, or `ukey lab init --force`',
   'error.LAB_NO_SOFTHSM': 'SoftHSM2 is not installed (Debian package softhsm2): the lab needs it for its token',
   'error.LAB_MISSING': 'no lab in {dir}: make one with `ukey lab init`',
+  'error.CANCELLED': 'cancelled: nothing was changed',
   'error.RENEWAL_REFUSED': 'the renewal server refused: {text}',
   'error.RENEWAL_REFUSED_0116': 'renewal refused (0116: the certificate does not meet the renewal conditions, or renewal was already applied for): {text}',
   'error.RENEWAL_REFUSED_4037': 'renewal refused (403.7: the request was not signed by a valid client certificate): {text}',

@@ -52,6 +52,7 @@ export const zhCN: Record<MessageKey, string> = {
   'error.LAB_EXISTS': '{dir} 中已有实验环境：请先运行 `ukey lab reset`，或使用 `ukey lab init --force`',
   'error.LAB_NO_SOFTHSM': '未安装 SoftHSM2（Debian 软件包 softhsm2）：实验环境需要它来模拟 USB Key',
   'error.LAB_MISSING': '{dir} 中没有实验环境：请先运行 `ukey lab init`',
+  'error.CANCELLED': '已取消：未做任何改动',
   'error.RENEWAL_REFUSED': '换证服务器拒绝：{text}',
   'error.RENEWAL_REFUSED_0116': '换证被拒绝（0116：此证书换证条件不满足或是已进行过换证申请）：{text}',
   'error.RENEWAL_REFUSED_4037': '换证被拒绝（403.7：请求未由有效的客户端证书签名）：{text}',

@@ -62,6 +62,19 @@ describe('ukey renew in a terminal', () => {
     expect(status.code).toBe(0)
   })
 
+  it('Ctrl-C at the question or at the PIN prompt: cancelled (exit 130), nothing changed, no journal left open', async () => {
+    const l = await lab('ctrl-c')
+    const atQuestion = await pty(['Renew now?', '\x03'], ['renew', '--lab', '--lab-dir', l.dir, '--server', l.url], 'en_US.UTF-8')
+    expect(atQuestion.status).toBe(130)
+    expect(atQuestion.screen).toContain('cancelled: nothing was changed')
+    expect(atQuestion.screen).not.toContain('unexpected failure')
+    const atPin = await pty(['Renew now?', 'y', 'PIN for USB key', '\x03'], ['renew', '--lab', '--lab-dir', l.dir, '--server', l.url], 'en_US.UTF-8')
+    expect(atPin.status).toBe(130)
+    expect(l.log).toEqual([])
+    const status = await ukey(['renew', '--status', '--lab', '--lab-dir', l.dir])
+    expect(status.code).toBe(0)
+  })
+
   it('Chinese: "y", then the masked PIN prompt; renewed, the PIN never on screen', async () => {
     const l = await lab('zh-yes')
     const r = await pty(['现在更新吗', 'y', 'PIN 码', PIN], ['renew', '--lab', '--lab-dir', l.dir, '--server', l.url], 'zh_CN.UTF-8')
