@@ -94,17 +94,17 @@ describe('help and exit codes', () => {
   it('`ukey help exit-codes` documents the contract', async () => {
     const r = await ukey(['help', 'exit-codes'])
     expect(r.code).toBe(0)
-    for (const code of ['0', '1', '2', '3', '10', '11', '12', '13', '20', '21', '30', '31']) expect(r.stdout).toMatch(new RegExp(`^\\s*${code}  `, 'm'))
+    for (const code of ['0', '1', '2', '3', '10', '11', '12', '13', '20', '21', '30', '31', '130']) expect(r.stdout).toMatch(new RegExp(`^\\s*${code}  `, 'm'))
     expect(r.stdout).toContain('12 > 11 > 10 > 13 > 3 > 0')
   })
 
   it('`ukey exit-codes --json` lists every code', async () => {
     const codes = JSON.parse((await ukey(['exit-codes', '--json'])).stdout).map((x: { code: number }) => x.code)
-    expect(codes).toEqual([0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 30, 31])
+    expect(codes).toEqual([0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 30, 31, 130])
   })
 
   it('every command has examples in its help', async () => {
-    for (const cmd of ['check-window', 'show-cert', 'lab samples']) {
+    for (const cmd of ['check-window', 'show-cert', 'lab samples', 'renew', 'diagnose', 'detect']) {
       const r = await ukey([...cmd.split(' '), '--help'])
       expect(r.code, cmd).toBe(0)
       expect(r.stdout, cmd).toContain('EXAMPLES')
