@@ -1,7 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { emptySoftHsmEnv } from '../helpers/softhsm.js'
 import { ROOT, isolatedEnv, ukey } from '../helpers/cli.js'
 import { requireUmockdev, underUmockdev, type UsbFixture } from '../helpers/umockdev.js'
 import { schemaErrors } from '../helpers/schemas.js'
@@ -16,12 +17,7 @@ beforeAll(async () => {
   expect(r.code).toBe(0)
 })
 
-/** A SoftHSM2 store with no token: a module that loads and sees no key. */
-function emptyStore(): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'ukey-empty-'))
-  writeFileSync(join(dir, 'softhsm2.conf'), `directories.tokendir = ${dir}\nobjectstore.backend = file\n`)
-  return { SOFTHSM2_CONF: join(dir, 'softhsm2.conf') }
-}
+const emptyStore = emptySoftHsmEnv
 
 async function detect(fixtures: UsbFixture[], args: string[], env: Record<string, string> = {}) {
   const r = await underUmockdev(fixtures, [process.execPath, join(ROOT, 'bin/run.js'), 'detect', ...args], { env: isolatedEnv(env) })

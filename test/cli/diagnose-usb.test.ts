@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { ROOT, isolatedEnv, ukey } from '../helpers/cli.js'
 import { diagnoseSchemaErrors } from '../helpers/diagnose-schema.js'
-import { SOFTHSM_MODULE } from '../helpers/softhsm.js'
+import { emptySoftHsmEnv, SOFTHSM_MODULE } from '../helpers/softhsm.js'
 import { requireUmockdev, underUmockdev, type UsbFixture } from '../helpers/umockdev.js'
 
 // The built CLI under umockdev, as a technician runs it: USB devices from the fixtures,
@@ -17,12 +17,7 @@ beforeAll(async () => {
   expect(r.code).toBe(0)
 })
 
-/** A SoftHSM2 store with no token: a module that loads and sees no key. */
-function emptyStore(): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'ukey-empty-'))
-  writeFileSync(join(dir, 'softhsm2.conf'), `directories.tokendir = ${dir}\nobjectstore.backend = file\n`)
-  return { SOFTHSM2_CONF: join(dir, 'softhsm2.conf') }
-}
+const emptyStore = emptySoftHsmEnv
 
 interface Doc { verdict: string; exitCode: number; concludedAt: number | null; next: string; steps: Array<{ faq: string; kind: string; outcome: string; checkIds: string[]; evidence: string[] }> }
 

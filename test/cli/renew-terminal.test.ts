@@ -3,32 +3,19 @@
 // Chinese and English. Driven through a pseudo-terminal (test/helpers/pty-run.py).
 
 import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { CmpHttpServer } from '../../src/lab/cmp-http.js'
-import { createLabCmpServer } from '../../src/lab/cmp-server.js'
-import { readLabState } from '../../src/lab/token-lab.js'
 import { isolatedEnv, ROOT, ukey } from '../helpers/cli.js'
+import { labWithServer, stopLabServers, type LabWithServer } from '../helpers/lab-server.js'
 
 const PIN = 'Tq-90417-z'
 let root: string
-const servers: CmpHttpServer[] = []
+let n = 0
 
-async function lab(name: string): Promise<{ dir: string; url: string; log: string[] }> {
-  const dir = join(root, name)
-  expect((await ukey(['lab', 'init', '--dir', dir], { env: { UKEY_PIN: PIN } })).code).toBe(0)
-  const state = readLabState(dir)!
-  const log: string[] = []
-  const server = await createLabCmpServer({
-    ca: { certPem: readFileSync(state.ca.cert, 'utf8'), keyPem: readFileSync(state.ca.key, 'utf8') },
-    policy: { renewBeforeDays: 30, graceAfterDays: 90 },
-    stateFile: join(dir, 'renewals.json'),
-    log: (e) => log.push(e.kind),
-  }).listen('127.0.0.1', 0)
-  servers.push(server)
-  return { dir, url: `http://127.0.0.1:${server.port}/pkix/`, log }
+function lab(name: string): Promise<LabWithServer> {
+  return labWithServer(join(root, `${name}-${n++}`), { pin: PIN })
 }
 
 /** Asynchronous: the lab server in this process must keep answering while the terminal runs. */
@@ -44,9 +31,7 @@ function pty(pairs: string[], args: string[], lang: string): Promise<{ status: n
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'ukey-renew-tty-'))
 })
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.close()))
-})
+afterAll(stopLabServers)
 
 describe('ukey renew in a terminal', () => {
   it('English: the plan and the question; "n" cancels before anything is asked of the key or the bank', async () => {
@@ -83,6 +68,6 @@ describe('ukey renew in a terminal', () => {
     expect(r.screen).toContain('在 U 盾内生成新密钥对')
     expect(r.screen).toContain('更新完成')
     expect(r.screen).not.toContain(PIN)
-    expect(l.log).toEqual(['kur', 'certConf'])
+    expect(l.log).toEqual(['kur → kup accepted', 'certConf → pkiConf (renewal recorded)'])
   })
 })

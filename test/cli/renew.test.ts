@@ -10,12 +10,11 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { CmpHttpServer } from '../../src/lab/cmp-http.js'
 import { createLabCmpServer } from '../../src/lab/cmp-server.js'
-import { readLabState, type LabState } from '../../src/lab/token-lab.js'
 import { RENEWAL_STEPS } from '../../src/renewal/journal.js'
 import { ukey, type RunResult } from '../helpers/cli.js'
 import { schemaErrors } from '../helpers/schemas.js'
+import { labWithServer, stopLabServers, type LabWithServer } from '../helpers/lab-server.js'
 
 const PIN = 'Wx-58213-q'
 const MODULE = '/usr/lib/softhsm/libsofthsm2.so'
@@ -23,29 +22,10 @@ const MODULE = '/usr/lib/softhsm/libsofthsm2.so'
 let root: string
 let n = 0
 
-interface Lab {
-  dir: string
-  state: LabState
-  server: CmpHttpServer
-  url: string
-  log: string[]
-}
-const servers: CmpHttpServer[] = []
+type Lab = LabWithServer
 
-async function makeLab(expiresIn = 20): Promise<Lab> {
-  const dir = join(root, `lab-${n++}`)
-  const r = await ukey(['lab', 'init', '--dir', dir, '--expires-in', String(expiresIn), '--pin-stdin'], { stdin: PIN + '\n' })
-  expect(r.code, r.stderr).toBe(0)
-  const state = readLabState(dir)!
-  const log: string[] = []
-  const server = await createLabCmpServer({
-    ca: { certPem: readFileSync(state.ca.cert, 'utf8'), keyPem: readFileSync(state.ca.key, 'utf8') },
-    policy: { renewBeforeDays: 30, graceAfterDays: 90 },
-    stateFile: join(dir, 'renewals.json'),
-    log: (e) => log.push(`${e.kind} → ${e.outcome}`),
-  }).listen('127.0.0.1', 0)
-  servers.push(server)
-  return { dir, state, server, url: `http://127.0.0.1:${server.port}/pkix/`, log }
+function makeLab(expiresIn = 20): Promise<Lab> {
+  return labWithServer(join(root, `lab-${n++}`), { pin: PIN, expiresIn })
 }
 
 function renew(lab: Lab, args: string[] = [], env: Record<string, string> = {}): Promise<RunResult> {
@@ -134,9 +114,7 @@ function everythingSaid(lab: Lab, results: RunResult[]): string {
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'ukey-renew-cli-'))
 })
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.close()))
-})
+afterAll(stopLabServers)
 
 describe('ukey renew on the lab (SoftHSM2 + the lab CMP server)', () => {
   it('renews: one key pair and the new certificate on the token, chaining to the lab CA, recorded by the server; --json as documented', async () => {
@@ -226,8 +204,8 @@ describe('ukey renew on the lab (SoftHSM2 + the lab CMP server)', () => {
       policy: { renewBeforeDays: 30, graceAfterDays: 90 },
       stateFile: join(lab.dir, 'renewals.json'),
     }).listen('127.0.0.1', 0)
-    servers.push(again)
     const r = await ukey(['renew', '--lab', '--lab-dir', lab.dir, '--server', `http://127.0.0.1:${again.port}/pkix/`, '--yes', '--lang', 'zh-CN'], { env: { UKEY_PIN: PIN } })
+    await again.close()
     expect(r.code).toBe(30)
     expect(r.stderr).toContain('0116')
     expect(r.stderr).toContain('ukey diagnose 0116')

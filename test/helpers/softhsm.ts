@@ -155,3 +155,10 @@ export function readCertAttributes(store: SoftHsmStore, idHex: string): Promise<
     })
   })
 }
+
+/** The environment of a SoftHSM2 with no token at all: a module that loads and sees no key. */
+export function emptySoftHsmEnv(): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'ukey-empty-'))
+  writeFileSync(join(dir, 'softhsm2.conf'), `directories.tokendir = ${dir}\nobjectstore.backend = file\n`)
+  return { SOFTHSM2_CONF: join(dir, 'softhsm2.conf') }
+}
