@@ -190,6 +190,13 @@ describe('ukey renew on the lab (SoftHSM2 + the lab CMP server)', () => {
       expect(r.stderr).toContain('ukey diagnose 0116')
       expect(lab.log).toEqual([])
       expect(objects(lab).certificates).toEqual([lab.state.certificate.id])
+      // Scripts get the refusal as a document too.
+      const j = await renew(lab, ['--yes', '--json'])
+      expect(j.code).toBe(30)
+      const doc = JSON.parse(j.stdout)
+      expect(schemaErrors('renew', doc)).toEqual([])
+      expect(doc).toMatchObject({ outcome: 'failed', exitCode: 30, error: { code: 'RENEWAL_OUTSIDE_WINDOW' } })
+      expect(doc.error.actions.join(' ')).toContain('ukey diagnose 0116')
     }
   })
 
