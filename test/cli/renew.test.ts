@@ -222,6 +222,21 @@ describe('ukey renew on the lab (SoftHSM2 + the lab CMP server)', () => {
     expect(signs(lab, lab.state.certificate.id)).toBe(true)
   })
 
+  it('a bank profile without a renewal server: RENEWAL_NOT_CONFIGURED (exit 3), named in both languages', async () => {
+    const lab = await makeLab(12)
+    const profile = JSON.parse(readFileSync(join(lab.dir, 'profile.json'), 'utf8')) as Record<string, unknown>
+    delete profile['renewal']
+    const file = join(lab.dir, 'no-renewal.json')
+    writeFileSync(file, JSON.stringify(profile))
+    const en = await ukey(['renew', '--profile', file, '--yes', '--lang', 'en'], { env: { UKEY_PIN: PIN } })
+    expect(en.code).toBe(3)
+    expect(en.stderr).toContain('no renewal server in the bank profile')
+    expect(en.stderr).toContain(file)
+    const zh = await ukey(['renew', '--profile', file, '--yes', '--lang', 'zh-CN'], { env: { UKEY_PIN: PIN } })
+    expect(zh.stderr).toContain('没有证书更新服务器')
+    expect(objects(lab).certificates).toEqual([lab.state.certificate.id])
+  })
+
   it('a wrong PIN is refused by the token: exit 3, nothing generated, the PIN nowhere', async () => {
     const lab = await makeLab(12)
     const r = await renew(lab, ['--yes', '--pin-stdin'], { UKEY_PIN: '' })
