@@ -1,12 +1,12 @@
 import { Command, Flags, Errors } from '@oclif/core'
-import { UkeyError, isUkeyError } from '../errors.js'
-import { EXIT } from '../exit-codes.js'
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
-import { defaultLabDir } from '../lab/paths.js'
-import { loadProfile } from '../profile/load.js'
+import type { UkeyError } from '../errors.js'
 import type { BankProfile } from '../profile/types.js'
-import { makeUi, rawFlag, type Ui } from './ui.js'
+import { reportFailure, reportInput, say } from './failure.js'
+import { uiOfArgv, type CommandContext } from './command-context.js'
+import { chooseProfile, type LabChoice } from './profile-choice.js'
+import type { Ui } from './ui.js'
+
+export { usageError } from './failure.js'
 
 export const baseFlags = {
   lang: Flags.string({
@@ -21,7 +21,7 @@ export const baseFlags = {
 /**
  * Shared by every command: the terminal facts, the bank profile, and the one
  * handler that turns any failure into a message in the user's language and a
- * documented exit code. Stack traces only with --debug.
+ * documented exit code (src/cli/failure.ts). Stack traces only with --debug.
  */
 export abstract class UkeyCommand extends Command {
   static override baseFlags = baseFlags
@@ -29,57 +29,43 @@ export abstract class UkeyCommand extends Command {
   private _ui: Ui | undefined
 
   protected get ui(): Ui {
-    this._ui ??= makeUi({ lang: rawFlag(this.argv, 'lang'), debug: this.argv.includes('--debug') })
+    this._ui ??= uiOfArgv(this.argv)
     return this._ui
   }
 
   /** `--profile`, else `--lab` (the lab's own profile), else UKEY_PROFILE, the user's file or the built-in one. */
-  protected profile(file: string | undefined, lab?: { use: boolean; dir?: string }): BankProfile {
-    if (!file && lab?.use) {
-      const dir = lab.dir ?? defaultLabDir()
-      if (!existsSync(join(dir, 'profile.json'))) throw new UkeyError('LAB_MISSING', { params: { dir } })
-      return loadProfile(join(dir, 'profile.json'))
-    }
-    return loadProfile(file ?? process.env['UKEY_PROFILE'])
+  protected profile(file: string | undefined, lab?: LabChoice): BankProfile {
+    return chooseProfile(file, lab)
   }
 
   protected say(text: string): void {
-    process.stderr.write(text + '\n')
+    say(text)
   }
 
   /** One line on stderr for a failed input: the batch goes on. */
   protected reportInput(error: UkeyError): void {
-    this.say(this.ui.t('error.line', { message: this.ui.t(error.key, error.params) }))
+    reportInput(this.ui, error)
+  }
+
+  /** This command as the context a plain command body runs in (src/cli/command-context.ts). */
+  protected get context(): CommandContext {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const self = this
+    return {
+      get ui() {
+        return self.ui
+      },
+      profile: (file, lab) => self.profile(file, lab),
+      reportInput: (error) => self.reportInput(error),
+    }
   }
 
   override async catch(err: Error & { exitCode?: number }): Promise<void> {
-    const { t, debug } = this.ui
-    const line = (message: string): void => this.say(t('error.line', { message }))
-    if (isUkeyError(err)) {
-      // A wrapped failure (e.g. the key pulled out during a renewal) says what happened first, then what it means.
-      if (isUkeyError(err.cause)) line(t(err.cause.key, err.cause.params))
-      line(t(err.key, err.params))
-      for (const a of err.actions) this.say(`  → ${t(a)}`)
-      if (debug && err.cause instanceof Error) this.say(String(err.cause.stack))
-      process.exitCode = err.exitCode
-      return
-    }
-    if (err instanceof Errors.CLIError) {
+    reportFailure(err, {
+      ui: this.ui,
+      commandId: this.id,
       // oclif's own parse errors (unknown flag, missing argument): a usage error.
-      const exit = (err as Errors.CLIError).oclif?.exit
-      if (exit === 0) return
-      line(err.message.replace(/\nSee more help with --help$/, ''))
-      this.say(`  → ukey ${this.id ?? ''} --help`)
-      process.exitCode = typeof exit === 'number' && exit !== 1 ? exit : EXIT.USAGE
-      return
-    }
-    const ue = new UkeyError('INTERNAL', { params: { detail: err.message || String(err) }, cause: err })
-    line(t(ue.key, ue.params))
-    this.say(debug ? String(err.stack) : `  → ${t('error.debugHint')}`)
-    process.exitCode = EXIT.FAILURE
+      asUsage: (e) => (e instanceof Errors.CLIError ? { message: e.message, exit: e.oclif?.exit } : undefined),
+    })
   }
-}
-
-export function usageError(detail: string): UkeyError {
-  return new UkeyError('USAGE', { params: { detail } })
 }

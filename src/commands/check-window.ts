@@ -1,13 +1,8 @@
 import { Args, Flags } from '@oclif/core'
 import { UkeyCommand } from '../cli/base-command.js'
-import { parseAt, parseTz } from '../cli/instant.js'
-import { certificateSources } from '../cli/certificate-sources.js'
+import { runCheckWindow } from '../cli/check-window-run.js'
 import { moduleFlags, pinFlags, selectFlags } from '../cli/token-flags.js'
-import { startProgress } from '../cli/progress.js'
-import { statePainter } from '../cli/paint.js'
-import { checkWindow, WindowTally } from '../flows/check-window.js'
-import { TextSink } from '../output/sink.js'
-import { WINDOW_FORMATS, windowRenderer, type WindowFormat } from '../output/window-render.js'
+import { WINDOW_FORMATS } from '../output/window-render.js'
 
 export default class CheckWindow extends UkeyCommand {
   static override summary = 'Is each certificate inside its renewal window? (FAQ 4–6)'
@@ -54,35 +49,6 @@ PKCS#12 passwords: --password-stdin, the UKEY_P12_PASSWORD variable, or a masked
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(CheckWindow)
-    const inputs = argv as string[]
-    const at = parseAt(flags.at)
-    const tz = parseTz(flags.tz)
-    const profile = this.profile(flags.profile, { use: flags.lab, dir: flags['lab-dir'] })
-    const ui = this.ui
-    const format: WindowFormat = flags.json ? 'json' : (flags.output as WindowFormat)
-
-    const out = new TextSink(process.stdout)
-    const renderer = flags.quiet ? undefined : windowRenderer(format, { out, t: ui.t, profile, at, tz, paint: statePainter(ui) })
-    const tally = new WindowTally()
-    const progress = flags.quiet ? undefined : startProgress(ui, (n) => ui.t('progress.checked', { n }))
-    try {
-      for await (const batch of checkWindow(certificateSources(inputs, flags, profile, ui), { at, profile })) {
-        for (const ev of batch) {
-          tally.add(ev)
-          if (ev.type === 'error' && !flags.quiet) {
-            progress?.clear()
-            this.reportInput(ev.error)
-          }
-          renderer?.event(ev)
-        }
-        progress?.tick(tally.certificates)
-        await out.drain()
-      }
-    } finally {
-      progress?.stop()
-    }
-    renderer?.end(tally)
-    await out.flush()
-    process.exitCode = tally.exitCode
+    await runCheckWindow(argv as string[], flags, this.context)
   }
 }

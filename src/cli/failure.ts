@@ -1,0 +1,63 @@
+import { UkeyError, isUkeyError } from '../errors.js'
+import { EXIT } from '../exit-codes.js'
+import type { Ui } from './ui.js'
+
+// Plain functions, no oclif: the oclif commands (base-command.ts) and the fast
+// path of check-window (src/fast/) report failures through the same code.
+
+export function usageError(detail: string): UkeyError {
+  return new UkeyError('USAGE', { params: { detail } })
+}
+
+export function say(text: string): void {
+  process.stderr.write(text + '\n')
+}
+
+/** One line on stderr for a failed input: the batch goes on. */
+export function reportInput(ui: Ui, error: UkeyError): void {
+  say(ui.t('error.line', { message: ui.t(error.key, error.params) }))
+}
+
+/** A framework's usage error (oclif's CLIError: unknown flag, missing argument), as the handler needs it. */
+export interface UsageFailure {
+  message: string
+  exit?: number
+}
+
+export interface FailureContext {
+  ui: Ui
+  /** The command id, for the `--help` hint after a usage error. */
+  commandId?: string
+  /** Recognises the framework's own usage errors; the fast path has none. */
+  asUsage?: (err: Error) => UsageFailure | undefined
+}
+
+/**
+ * The one handler that turns any failure into a message in the user's language
+ * and a documented exit code (sets process.exitCode). Stack traces only with --debug.
+ */
+export function reportFailure(err: Error, ctx: FailureContext): void {
+  const { t, debug } = ctx.ui
+  const line = (message: string): void => say(t('error.line', { message }))
+  if (isUkeyError(err)) {
+    // A wrapped failure (e.g. the key pulled out during a renewal) says what happened first, then what it means.
+    if (isUkeyError(err.cause)) line(t(err.cause.key, err.cause.params))
+    line(t(err.key, err.params))
+    for (const a of err.actions) say(`  → ${t(a)}`)
+    if (debug && err.cause instanceof Error) say(String(err.cause.stack))
+    process.exitCode = err.exitCode
+    return
+  }
+  const usage = ctx.asUsage?.(err)
+  if (usage) {
+    if (usage.exit === 0) return
+    line(usage.message.replace(/\nSee more help with --help$/, ''))
+    say(`  → ukey ${ctx.commandId ?? ''} --help`)
+    process.exitCode = typeof usage.exit === 'number' && usage.exit !== 1 ? usage.exit : EXIT.USAGE
+    return
+  }
+  const ue = new UkeyError('INTERNAL', { params: { detail: err.message || String(err) }, cause: err })
+  line(t(ue.key, ue.params))
+  say(debug ? String(err.stack) : `  → ${t('error.debugHint')}`)
+  process.exitCode = EXIT.FAILURE
+}

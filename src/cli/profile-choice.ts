@@ -1,0 +1,22 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { UkeyError } from '../errors.js'
+import { defaultLabDir } from '../lab/paths.js'
+import { loadProfile } from '../profile/load.js'
+import type { BankProfile } from '../profile/types.js'
+
+/** Which lab a command was pointed at: `--lab` and `--lab-dir`. */
+export interface LabChoice {
+  use: boolean
+  dir?: string
+}
+
+/** `--profile`, else `--lab` (the lab's own profile), else UKEY_PROFILE, the user's file or the built-in one. */
+export function chooseProfile(file: string | undefined, lab?: LabChoice): BankProfile {
+  if (!file && lab?.use) {
+    const dir = lab.dir ?? defaultLabDir()
+    if (!existsSync(join(dir, 'profile.json'))) throw new UkeyError('LAB_MISSING', { params: { dir } })
+    return loadProfile(join(dir, 'profile.json'))
+  }
+  return loadProfile(file ?? process.env['UKEY_PROFILE'])
+}
