@@ -2,16 +2,17 @@
 // what only some commands need: @peculiar/x509, the prompts, the spinner).
 // One file to read instead of hundreds saves most of the start-up time
 // (bench/README.md). Type checking is `npx tsc -p tsconfig.test.json`.
+//
+// A second, separate bundle, dist/fast/check-window.js, runs `check-window`
+// without @oclif/core when its command line is plain (bin/run.js asks it first).
+// Its flag spec is read here off the oclif command class, so there is one list of flags.
 import { build } from 'esbuild'
 import { renameSync, rmSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 
-// Built aside and swapped in: a test or a benchmark running the CLI never sees half a dist/.
-const next = `dist.next-${process.pid}`
-await build({
-  entryPoints: { ukey: 'src/main.ts' },
-  outdir: next,
+const common = {
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   // Prefer packages' ESM builds (@peculiar/x509's CommonJS build hides its exports behind default).
@@ -19,10 +20,6 @@ await build({
   // …but graphene-pk11's ES2015 build resolves mechanisms differently from the CommonJS one it is tested with.
   alias: { 'graphene-pk11': './node_modules/graphene-pk11/build/cjs/index.js' },
   target: 'node20',
-  sourcemap: 'linked',
-  minifySyntax: true,
-  minifyWhitespace: true,
-  chunkNames: 'chunks/[name]-[hash]',
   // Native packages (pkcs11js, node-hid, usb) and node-forge stay in node_modules (graphene-pk11 is
   // bundled: its hundred small files cost ~150 ms to load one by one); oclif
   // requires typescript and tsx only in development mode.
@@ -30,7 +27,57 @@ await build({
   // CommonJS dependencies inside an ESM bundle need require().
   banner: { js: "import { createRequire as __ukeyRequire } from 'node:module'; const require = __ukeyRequire(import.meta.url);" },
   logLevel: 'warning',
+}
+
+// Built aside and swapped in: a test or a benchmark running the CLI never sees half a dist/.
+const next = `dist.next-${process.pid}`
+process.on('exit', (code) => {
+  if (code !== 0) rmSync(next, { recursive: true, force: true })
 })
+await build({
+  ...common,
+  entryPoints: { ukey: 'src/main.ts' },
+  outdir: next,
+  splitting: true,
+  sourcemap: 'linked',
+  minifySyntax: true,
+  minifyWhitespace: true,
+  chunkNames: 'chunks/[name]-[hash]',
+})
+
+// The flag spec, from the command class (oclif loaded here, at build time only).
+const specFile = resolve(next, `check-window-spec-${process.pid}.mjs`)
+await build({ ...common, entryPoints: ['src/fast/check-window-spec.ts'], outfile: specFile })
+const { checkWindowSpec } = await import(pathToFileURL(specFile).href)
+const spec = checkWindowSpec()
+rmSync(specFile)
+
+// The modules the fast path shares with the commands import `usageError` from
+// base-command.ts, which loads oclif for the command classes; here they get it
+// from failure.ts, where it lives (a module wanting anything else from
+// base-command fails this build: failure.ts has no such export).
+const withoutOclif = {
+  name: 'without-oclif',
+  setup(b) {
+    b.onResolve({ filter: /\/base-command\.js$/ }, () => ({ path: resolve('src/cli/failure.ts') }))
+  },
+}
+const fast = await build({
+  ...common,
+  entryPoints: { 'check-window': 'src/fast/check-window.ts' },
+  outdir: `${next}/fast`,
+  splitting: true,
+  sourcemap: 'linked',
+  minifySyntax: true,
+  minifyWhitespace: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  define: { UKEY_CHECK_WINDOW_SPEC: JSON.stringify(JSON.stringify(spec)) },
+  plugins: [withoutOclif],
+  metafile: true,
+})
+const oclifInFast = Object.keys(fast.metafile.inputs).filter((p) => p.includes('node_modules/@oclif/'))
+if (oclifInFast.length) throw new Error(`dist/fast must not load @oclif/core, but bundles ${oclifInFast[0]}`)
+
 const old = `dist.old-${process.pid}`
 try {
   renameSync('dist', old)
