@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `ukey check-window FILES…` with a plain command line starts without oclif
+// `ukey check-window FILES...` with a plain command line starts without oclif
 // (dist/fast/, bench/README.md): that module decides, and anything it does not
 // take runs through oclif as every other command does. UKEY_NO_FAST_PATH=1
 // always takes oclif (the tests compare both paths).

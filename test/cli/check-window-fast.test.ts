@@ -174,6 +174,7 @@ describe('check-window fast path: byte-identical to the oclif command', () => {
     ['--lang en over LANG', () => [rsa, '--at', AT_STATES.lapsed, '--lang', 'en'], { env: { LANG: 'zh_CN.UTF-8' } }],
     ['Chinese from LANG', () => [rsa, '--at', AT_STATES.valid], { env: { LANG: 'zh_CN.UTF-8' } }],
     ['now (times masked)', () => [rsa, fixture('ec.pem')], { clock: true }],
+    ['colour (FORCE_COLOR, chalk loaded late)', () => [rsa, fixture('chain.pem'), ...AT], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } }],
     ['-r over a tree with a bad file', () => ['-r', join(dir, 'tree'), '--at', AT_STATES.renewable]],
     ['a tree without -r', () => [join(dir, 'tree'), '--output', 'ndjson', '--at', AT_STATES.renewable]],
     ['stdin', () => ['-', '--at', AT_STATES.grace, '--json'], { stdin: '' }],
