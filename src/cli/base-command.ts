@@ -49,14 +49,13 @@ export abstract class UkeyCommand extends Command {
 
   /** This command as the context a plain command body runs in (src/cli/command-context.ts). */
   protected get context(): CommandContext {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const self = this
+    const ui = (): Ui => this.ui
     return {
       get ui() {
-        return self.ui
+        return ui()
       },
-      profile: (file, lab) => self.profile(file, lab),
-      reportInput: (error) => self.reportInput(error),
+      profile: (file, lab) => this.profile(file, lab),
+      reportInput: (error) => this.reportInput(error),
     }
   }
 
