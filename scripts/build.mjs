@@ -52,16 +52,6 @@ const { checkWindowSpec } = await import(pathToFileURL(specFile).href)
 const spec = checkWindowSpec()
 rmSync(specFile)
 
-// The modules the fast path shares with the commands import `usageError` from
-// base-command.ts, which loads oclif for the command classes; here they get it
-// from failure.ts, where it lives (a module wanting anything else from
-// base-command fails this build: failure.ts has no such export).
-const withoutOclif = {
-  name: 'without-oclif',
-  setup(b) {
-    b.onResolve({ filter: /\/base-command\.js$/ }, () => ({ path: resolve('src/cli/failure.ts') }))
-  },
-}
 const fast = await build({
   ...common,
   entryPoints: { 'check-window': 'src/fast/check-window.ts' },
@@ -72,7 +62,6 @@ const fast = await build({
   minifyWhitespace: true,
   chunkNames: 'chunks/[name]-[hash]',
   define: { UKEY_CHECK_WINDOW_SPEC: JSON.stringify(JSON.stringify(spec)) },
-  plugins: [withoutOclif],
   metafile: true,
 })
 const oclifInFast = Object.keys(fast.metafile.inputs).filter((p) => p.includes('node_modules/@oclif/'))

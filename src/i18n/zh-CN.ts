@@ -1,9 +1,11 @@
+import type { diagnoseEn } from './diagnose.en.js'
 import { diagnoseZhCN } from './diagnose.zh-CN.js'
 import type { MessageKey } from './en.js'
+import type { renewEn } from './renew.en.js'
 import { renewZhCN } from './renew.zh-CN.js'
 
 /** 简体中文（默认语言）。每个键都必须与 en.ts 一致。 */
-export const zhCN: Record<MessageKey, string> = {
+const core: Record<Exclude<MessageKey, keyof typeof renewEn | keyof typeof diagnoseEn>, string> = {
   'state.not-yet-valid': '尚未生效',
   'state.valid': '有效（未到换证期）',
   'state.renewable': '可换证',
@@ -165,6 +167,7 @@ export const zhCN: Record<MessageKey, string> = {
   'show.utc': 'UTC',
   'show.advice': '处理建议',
   'show.certOf': '第 {index} 张证书（共 {count} 张）',
-  ...renewZhCN,
-  ...diagnoseZhCN,
 }
+
+// Object.assign, not spreads: see en.ts.
+export const zhCN: Record<MessageKey, string> = Object.assign({}, core, renewZhCN, diagnoseZhCN)
