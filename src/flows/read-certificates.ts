@@ -2,7 +2,8 @@ import { decodeCertificates, derProblem, type CertFormat } from '../cert/decode.
 import { openPkcs12 } from '../cert/pkcs12.js'
 import { readCertSummary, type CertSummary } from '../cert/summary.js'
 import { UkeyError } from '../errors.js'
-import { expandInputs, readSourceFile, readStdin, type Source } from '../hardware/soft-store/sources.js'
+import { expandInputs, readSourceFile, readStdin, type Source, type SourceEvent } from '../hardware/soft-store/sources.js'
+import { FileReader } from './file-reader.js'
 
 /**
  * Asked for a PKCS#12 password. `attempt` counts from 1; return undefined when no
@@ -25,30 +26,83 @@ export interface ReadOptions {
 // decoding a certificate (bench/check-window). A batch is a few hundred files,
 // so memory stays bounded and a spinner still turns between batches.
 const BATCH_FILES = 256
+// Batches handed to the reader thread ahead of the one being decoded.
+const READ_AHEAD = 3
 
 /**
  * Every certificate in the inputs, in order, in batches: a bad input becomes an
  * error event and the rest go on (the batch contract). Nothing is held beyond
- * the current batch.
+ * the current batch and the few read ahead.
+ *
+ * The first batch is read here. From the second on, a reader thread (file-reader.ts)
+ * reads the regular files of the next batches while this one decodes: on two cores
+ * the system calls and the decoding overlap. Anything the reader cannot read
+ * plainly (an error, a large or special file) is read here as before, so its
+ * outcome and message are the same.
  */
 export async function* readCertificates(opts: ReadOptions): AsyncGenerator<CertificateEvent[]> {
-  let batch: CertificateEvent[] = []
-  let files = 0
-  for (const item of expandInputs(opts.inputs, opts.recursive)) {
-    if (!item.ok) batch.push({ type: 'error', source: item.path, error: item.error })
-    else {
-      const sync = readOneSync(item.source, batch)
-      if (sync) await readOneAsync(item.source, sync, opts, batch)
-    }
-    if (++files >= BATCH_FILES) {
+  const items = expandInputs(opts.inputs, opts.recursive)
+  let reader: FileReader | undefined
+  const ahead: { chunk: SourceEvent[]; read: Promise<Array<Buffer | undefined>> | undefined }[] = []
+  let first = true
+  try {
+    for (;;) {
+      while (ahead.length < (first ? 1 : READ_AHEAD)) {
+        const chunk = nextChunk(items)
+        if (!chunk.length) break
+        if (!first) reader ??= FileReader.start()
+        ahead.push({ chunk, read: first ? undefined : reader!.read(regularPaths(chunk)) })
+        first = false
+      }
+      const next = ahead.shift()
+      if (!next) break
+      const contents = next.read ? await next.read : undefined
+      const batch: CertificateEvent[] = []
+      let r = 0
+      for (const item of next.chunk) {
+        if (!item.ok) batch.push({ type: 'error', source: item.path, error: item.error })
+        else {
+          const buf = contents && isRegular(item.source) ? contents[r++] : undefined
+          const sync = buf ? decodeSafely(buf, item.source.path, batch) : readOneSync(item.source, batch)
+          if (sync) await readOneAsync(item.source, sync, opts, batch)
+        }
+      }
       yield batch
-      batch = []
-      files = 0
       // A macrotask turn between batches: without it timers (the spinner) never run mid-batch.
-      await new Promise((resolve) => setImmediate(resolve))
+      if (ahead.length || next.chunk.length === BATCH_FILES) await new Promise((resolve) => setImmediate(resolve))
     }
+  } finally {
+    reader?.stop()
   }
-  if (batch.length) yield batch
+}
+
+function nextChunk(items: Iterator<SourceEvent>): SourceEvent[] {
+  const chunk: SourceEvent[] = []
+  while (chunk.length < BATCH_FILES) {
+    const it = items.next()
+    if (it.done) break
+    chunk.push(it.value)
+  }
+  return chunk
+}
+
+function isRegular(source: Source): boolean {
+  return source.kind === 'file' && source.regular === true
+}
+
+function regularPaths(chunk: SourceEvent[]): string[] {
+  const paths: string[] = []
+  for (const item of chunk) if (item.ok && isRegular(item.source)) paths.push(item.source.path)
+  return paths
+}
+
+function decodeSafely(buf: Buffer, name: string, out: CertificateEvent[]): Pending | undefined {
+  try {
+    return decodeInto(buf, name, out)
+  } catch (e) {
+    out.push({ type: 'error', source: name, error: e instanceof UkeyError ? e : derProblem(e, name) })
+    return undefined
+  }
 }
 
 type Pending = { kind: 'stdin' } | { kind: 'pkcs12'; buf: Buffer }
