@@ -266,6 +266,7 @@ describe('ukey renew: killed (SIGKILL) right after each journalled step', () => 
       }
       const status = await ukey(['renew', '--status', '--lab', '--lab-dir', lab.dir, '--json'])
       expect(status.code).toBe(31)
+      expect(schemaErrors('renew-status', JSON.parse(status.stdout))).toEqual([])
       const pending = JSON.parse(status.stdout).pending
       expect(pending).toHaveLength(1)
       expect(pending[0].lastCompleted).toBe(step)
