@@ -222,6 +222,16 @@ describe('ukey renew on the lab (SoftHSM2 + the lab CMP server)', () => {
     expect(signs(lab, lab.state.certificate.id)).toBe(true)
   })
 
+  it('the bank answers "waiting": each wait is told (plain lines without a terminal), then the renewal completes', async () => {
+    const lab = await labWithServer(join(root, `lab-${n++}`), { pin: PIN, waiting: 2 })
+    const r = await renew(lab, ['--yes', '--lang', 'en'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toContain('the bank is processing the request: asking again in 1 s (poll 1)')
+    expect(r.stderr).toContain('(poll 2)')
+    expect(lab.log.filter((l) => l.startsWith('pollReq'))).toHaveLength(2)
+    assertRenewed(lab)
+  })
+
   it('a bank profile without a renewal server: RENEWAL_NOT_CONFIGURED (exit 3), named in both languages', async () => {
     const lab = await makeLab(12)
     const profile = JSON.parse(readFileSync(join(lab.dir, 'profile.json'), 'utf8')) as Record<string, unknown>

@@ -23,7 +23,7 @@ const running: CmpHttpServer[] = []
  * serving CMP in this process on a free port of 127.0.0.1, recording renewals
  * in the lab's renewals.json as `ukey lab serve` does.
  */
-export async function labWithServer(dir: string, opts: { pin: string; expiresIn?: number }): Promise<LabWithServer> {
+export async function labWithServer(dir: string, opts: { pin: string; expiresIn?: number; waiting?: number }): Promise<LabWithServer> {
   const r = await ukey(['lab', 'init', '--dir', dir, '--expires-in', String(opts.expiresIn ?? 20), '--pin-stdin'], { stdin: opts.pin + '\n' })
   expect(r.code, r.stderr).toBe(0)
   const state = readLabState(dir)!
@@ -33,6 +33,7 @@ export async function labWithServer(dir: string, opts: { pin: string; expiresIn?
     policy: { renewBeforeDays: 30, graceAfterDays: 90 },
     stateFile: join(dir, 'renewals.json'),
     log: (e) => log.push(`${e.kind} → ${e.outcome}`),
+    ...(opts.waiting ? { waitingCount: opts.waiting } : {}),
   }).listen('127.0.0.1', 0)
   running.push(server)
   return { dir, state, server, url: `http://127.0.0.1:${server.port}/pkix/`, log }
