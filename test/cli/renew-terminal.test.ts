@@ -60,6 +60,14 @@ describe('ukey renew in a terminal', () => {
     expect(status.code).toBe(0)
   })
 
+  it('the bank says "waiting": a countdown on the spinner line, then renewed (en)', async () => {
+    const l = await labWithServer(join(root, `wait-${n++}`), { pin: PIN, waiting: 2 })
+    const r = await pty(['Renew now?', 'y', 'PIN for USB key', PIN], ['renew', '--lab', '--lab-dir', l.dir, '--server', l.url], 'en_US.UTF-8')
+    expect(r.status, r.screen).toBe(0)
+    expect(r.screen).toMatch(/the bank is processing the request: asking again in \d+ s \(poll 2\)/)
+    expect(r.screen).toContain('Renewed.')
+  })
+
   it('Chinese: "y", then the masked PIN prompt; renewed, the PIN never on screen', async () => {
     const l = await lab('zh-yes')
     const r = await pty(['现在更新吗', 'y', 'PIN 码', PIN], ['renew', '--lab', '--lab-dir', l.dir, '--server', l.url], 'zh_CN.UTF-8')
