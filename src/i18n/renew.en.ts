@@ -11,6 +11,8 @@ export const renewEn = {
 
   'error.RENEWAL_BUSY': 'another ukey renew (process {pid}) is renewing key {serial}: wait for it to finish',
 
+  'error.RENEWAL_JOURNAL_UNWRITABLE': 'the renewal journal cannot be written ({path}: {detail}); the renewal stopped there and the old certificate still works. Free space or fix the folder, then run `ukey renew` again',
+
   'action.renewLater': 'Check the network and the renewal server, then run `ukey renew` again.',
   'action.diagnose0116': 'The bank\'s remedies for 0116: `ukey diagnose 0116`.',
   'action.diagnose0124': 'The bank\'s remedies for 0124: `ukey diagnose 0124`.',

@@ -13,6 +13,8 @@ export const renewZhCN: Record<keyof typeof renewEn, string> = {
 
   'error.RENEWAL_BUSY': '另一个 ukey renew（进程 {pid}）正在更新 U 盾 {serial}：请等待其完成',
 
+  'error.RENEWAL_JOURNAL_UNWRITABLE': '无法写入证书更新日志（{path}：{detail}）；更新已在此停止，旧证书仍可使用。请释放磁盘空间或修正目录后再次运行 `ukey renew`',
+
   'action.renewLater': '请检查网络和证书更新服务器，然后再次运行 `ukey renew`。',
   'action.diagnose0116': '银行针对 0116 的处理步骤：`ukey diagnose 0116`。',
   'action.diagnose0124': '银行针对 0124 的处理步骤：`ukey diagnose 0124`。',

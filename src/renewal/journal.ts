@@ -2,6 +2,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, r
 import { homedir } from 'node:os'
 import { basename, join } from 'node:path'
 import envPaths from 'env-paths'
+import { UkeyError } from '../errors.js'
 
 /**
  * The renewal journal (DESIGN.md "The renewal transaction"): every step is
@@ -63,6 +64,15 @@ export interface JournalRecord {
  * Windows, Application Support on macOS: env-paths' "log" folders are for logs).
  * The lab keeps its own journals in its folder, apart from real keys'.
  */
+/**
+ * The journal cannot be written (a full disk, a read-only or misplaced folder).
+ * The renewal stops there; nothing before the confirmation touches the old
+ * credential, and a rerun cleans up what the journal's last record names.
+ */
+export function journalWriteError(path: string, e: unknown): UkeyError {
+  return new UkeyError('RENEWAL_JOURNAL_UNWRITABLE', { params: { path, detail: (e as NodeJS.ErrnoException).code ?? String(e) }, cause: e })
+}
+
 export type JournalPatch = Partial<Pick<JournalRecord, 'server' | 'newKeyId' | 'newSpki' | 'transactionId' | 'newCertificate' | 'confirmation'>>
 
 /** Every journal in `dir`, newest first: open ones are interrupted renewals, done ones are history. */
@@ -122,7 +132,11 @@ export class RenewalJournal {
 
   /** Starts a journal, or returns the open one for the same key and certificate (a rerun resumes). */
   static open(dir: string, init: Pick<JournalRecord, 'token' | 'old'>, now: Date = new Date()): RenewalJournal {
-    mkdirSync(dir, { recursive: true })
+    try {
+      mkdirSync(dir, { recursive: true })
+    } catch (e) {
+      throw journalWriteError(dir, e)
+    }
     const file = RenewalJournal.fileFor(dir, init.token.serial, init.old.certSerial)
     const id = basename(file, '.json')
     const existing = RenewalJournal.load(file)
@@ -206,7 +220,11 @@ export class RenewalJournal {
   }
 
   private save(): void {
-    writeDurably(this.file, JSON.stringify(this.record, null, 2) + '\n')
+    try {
+      writeDurably(this.file, JSON.stringify(this.record, null, 2) + '\n')
+    } catch (e) {
+      throw journalWriteError(this.file, e)
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { UkeyError } from '../errors.js'
+import { journalWriteError } from './journal.js'
 
 /**
  * One renewal per key at a time: two runs on one key (two terminals, a script
@@ -10,14 +11,18 @@ import { UkeyError } from '../errors.js'
  * power cut — is taken over, so a rerun after a crash is never blocked.
  */
 export function lockKey(dir: string, tokenSerial: string): () => void {
-  mkdirSync(dir, { recursive: true })
+  try {
+    mkdirSync(dir, { recursive: true })
+  } catch (e) {
+    throw journalWriteError(dir, e)
+  }
   const file = join(dir, `${tokenSerial.replace(/[^0-9A-Za-z_-]/g, '_')}.lock`)
   for (let attempt = 0; attempt < 2; attempt++) {
     let fd: number
     try {
       fd = openSync(file, 'wx', 0o600)
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw journalWriteError(file, e)
       const owner = Number.parseInt(safeRead(file), 10)
       if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
         throw new UkeyError('RENEWAL_BUSY', { params: { serial: tokenSerial, pid: owner } })

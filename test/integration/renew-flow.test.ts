@@ -291,6 +291,18 @@ describe('renew (in-process): the key and the customer', () => {
     expect(log.length).toBe(before)
   })
 
+  it('a journal that cannot be written stops the renewal before anything changes (RENEWAL_JOURNAL_UNWRITABLE, exit 31)', async () => {
+    const old = await customer(inDays(5))
+    const token = tokenWith(old)
+    const notADir = join(dir, 'a-file')
+    writeFileSync(notADir, 'not a folder')
+    const e = await failure(run(token, url, join(notADir, 'journal')))
+    expect(e.code).toBe('RENEWAL_JOURNAL_UNWRITABLE')
+    expect(e.exitCode).toBe(31)
+    expect(token.objects).toHaveLength(1)
+    expect(credentialWorks(token, 'a1b2c3')).toBe(true)
+  })
+
   it('the final PIN try is refused unless forced (a wrong PIN would lock the customer\'s key)', async () => {
     const old = await customer(inDays(5))
     const token = tokenWith(old, { triesLeft: 1, maxTries: 3 })
