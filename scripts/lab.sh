@@ -28,7 +28,8 @@ ukey check-window --lab --lab-dir "$dir" --lang "$lang" || true
 port="${UKEY_LAB_PORT:-0}"
 log="$dir/serve.log"
 step "lab serve --port $port &"
-ukey lab serve --dir "$dir" --port "$port" --lang "$lang" 2>"$log" &
+# node directly, not the ukey() function: $! must be the server itself, or the kill below stops only a subshell.
+node bin/run.js lab serve --dir "$dir" --port "$port" --lang "$lang" 2>"$log" &
 serve_pid=$!
 trap 'kill "$serve_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do grep -q 'CMP server on' "$log" 2>/dev/null && break; kill -0 "$serve_pid" 2>/dev/null || { cat "$log"; exit 1; }; sleep 0.1; done
