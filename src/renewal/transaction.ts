@@ -5,7 +5,7 @@ import { UkeyError } from '../errors.js'
 import type { KeyAlgorithmSpec, SignMechanism, TokenCertificate, TokenInfo, TokenSelector, TokenSession } from '../hardware/pkcs11/types.js'
 import { loginSafely, selectToken, type PinSource, type TokenContext } from '../flows/tokens.js'
 import type { MessageKey } from '../i18n/index.js'
-import { checkIssued, confirmCertificate, faqCodeOf, requestCertificate } from './cmp/client.js'
+import { checkIssued, confirmCertificate, requestCertificate } from './cmp/client.js'
 import { certificateFields } from './cmp/certificate-fields.js'
 import { tokenSigner } from './cmp/signer.js'
 import type { TransferOptions } from './cmp/transfer.js'
@@ -163,7 +163,7 @@ export async function renew(o: RenewOptions): Promise<RenewResult> {
       unlock()
     }
   } catch (e) {
-    throw withKeyHints(e)
+    throw withHints(e)
   }
 }
 
@@ -174,12 +174,21 @@ const KEY_HINTS: Partial<Record<string, MessageKey>> = {
   TOKEN_NO_CERTIFICATE: 'action.diagnose9002',
   CERT_WITHOUT_KEY: 'action.diagnose4037',
 }
+const REFUSAL_HINTS: Partial<Record<string, MessageKey>> = { '0116': 'action.diagnose0116', '403.7': 'action.diagnose4037' }
 
-function withKeyHints(e: unknown): unknown {
+/**
+ * Every failure leaving `renew` points at what to do next: a refusal at the
+ * bank's remedies for its FAQ code, an unreachable server at trying later, a
+ * missing key or private key at the code a customer would have seen.
+ */
+function withHints(e: unknown): unknown {
   if (!(e instanceof UkeyError)) return e
+  const again = (actions: MessageKey[]): UkeyError => new UkeyError(e.code, { key: e.key, params: e.params, actions, cause: e.cause })
+  const refusal = e.code === 'RENEWAL_REFUSED' ? REFUSAL_HINTS[String(e.params['faq'] ?? '')] : undefined
+  if (refusal) return again([refusal])
+  if (e.code === 'RENEWAL_UNAVAILABLE') return again(['action.renewLater'])
   const hint = KEY_HINTS[e.code]
-  if (!hint || e.actions.includes(hint)) return e
-  return new UkeyError(e.code, { key: e.key, params: e.params, actions: [...e.actions, hint], cause: e.cause })
+  return hint && !e.actions.includes(hint) ? again([...e.actions, hint]) : e
 }
 
 class Transaction {
@@ -393,7 +402,7 @@ class Transaction {
         if (e instanceof UkeyError && e.code === 'TOKEN_REMOVED') throw this.interrupted('request-sent', e)
         // The bank did not issue: the new key is of no use. The old pair was never touched.
         await this.rollBack(e instanceof UkeyError ? e.code : 'INTERNAL').catch(() => undefined)
-        throw withFaqActions(e)
+        throw e
       }
       certificate = issued.certificate
       confirmation = issued.confirmation
@@ -438,7 +447,7 @@ class Transaction {
         if (e instanceof UkeyError && e.code === 'RENEWAL_REFUSED') {
           // The bank will not record this certificate: it must not replace the old one.
           await this.rollBack(`confirmation refused: ${String(e.params['text'] ?? '')}`)
-          throw withFaqActions(e)
+          throw e
         }
         throw this.interrupted('confirmed', e)
       }
@@ -496,15 +505,3 @@ class Transaction {
     return { outcome: 'dry-run', plan: { ...plan, checks }, ready: checks.every((c) => c.ok), journal: null }
   }
 }
-
-/** Refusals point at the bank's remedies for their FAQ code; a server that cannot be reached, at trying later. */
-function withFaqActions(e: unknown): unknown {
-  if (!(e instanceof UkeyError)) return e
-  if (e.code === 'RENEWAL_UNAVAILABLE') return new UkeyError(e.code, { key: e.key, params: e.params, actions: ['action.renewLater'], cause: e.cause })
-  if (e.code !== 'RENEWAL_REFUSED') return e
-  const faq = String(e.params['faq'] ?? '')
-  const action: MessageKey | undefined = faq === '0116' ? 'action.diagnose0116' : faq === '403.7' ? 'action.diagnose4037' : undefined
-  return action ? new UkeyError(e.code, { key: e.key, params: e.params, actions: [action], cause: e.cause }) : e
-}
-
-export { faqCodeOf }

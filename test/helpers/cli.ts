@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -49,16 +49,23 @@ export function ukey(args: string[], opts: RunOptions = {}): Promise<RunResult> 
       env: isolatedEnv(opts.env),
       stdio: ['pipe', 'pipe', 'pipe'],
     })
+    collect(child).then(resolvePromise, reject)
+    child.stdin.on('error', () => undefined) // the CLI may exit before reading all of stdin
+    child.stdin.end(opts.stdin ?? '')
+  })
+}
+
+/** A child's exit code (-1 when killed by a signal) and everything it wrote, as UTF-8. */
+export function collect(child: ChildProcess): Promise<RunResult> {
+  return new Promise((resolvePromise, reject) => {
     const out: Buffer[] = []
     const err: Buffer[] = []
-    child.stdout.on('data', (d: Buffer) => out.push(d))
-    child.stderr.on('data', (d: Buffer) => err.push(d))
+    child.stdout?.on('data', (d: Buffer) => out.push(d))
+    child.stderr?.on('data', (d: Buffer) => err.push(d))
     child.on('error', reject)
     child.on('close', (code) =>
       resolvePromise({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
     )
-    child.stdin.on('error', () => undefined) // the CLI may exit before reading all of stdin
-    child.stdin.end(opts.stdin ?? '')
   })
 }
 

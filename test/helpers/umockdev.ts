@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { collect } from './cli.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 export const USB_FIXTURES = join(ROOT, 'test/fixtures/usb')
@@ -40,17 +41,8 @@ export function underUmockdev(fixtures: UsbFixture[], command: string[], opts: {
   const args = [...fixtures.flatMap((f) => ['-d', usbFixture(f)]), '--', ...command]
   for (const f of fixtures) if (!existsSync(usbFixture(f))) throw new Error(`no USB fixture ${f} (node test/fixtures/usb/generate.mjs)`)
   const started = performance.now()
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn('umockdev-run', args, { cwd: opts.cwd ?? ROOT, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] })
-    const out: Buffer[] = []
-    const err: Buffer[] = []
-    child.stdout.on('data', (d: Buffer) => out.push(d))
-    child.stderr.on('data', (d: Buffer) => err.push(d))
-    child.on('error', reject)
-    child.on('close', (code) =>
-      resolvePromise({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), ms: performance.now() - started }),
-    )
-  })
+  const child = spawn('umockdev-run', args, { cwd: opts.cwd ?? ROOT, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] })
+  return collect(child).then((r) => ({ ...r, ms: performance.now() - started }))
 }
 
 /**
