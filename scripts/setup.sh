@@ -17,11 +17,14 @@ if [ "$node_major" -lt 20 ]; then
 fi
 
 # --- System packages -------------------------------------------------------
-# softhsm2: the lab token (PKCS#11); opensc: pkcs11-tool, an independent witness;
-# umockdev: simulated USB keys; libusb/libudev: node-hid at run time; openssl: CMP peer.
-# python3-gi + gir1.2-umockdev-1.0: umockdev's API, which the hot-plug test drives.
-pkgs=(softhsm2 opensc umockdev libusb-1.0-0 libudev1 openssl python3-gi gir1.2-umockdev-1.0)
-[ "${UKEY_SETUP_BENCH:-0}" = 1 ] && pkgs+=(hyperfine python3-cryptography time)
+# One list, scripts/tools.sh: each external tool with its Debian package and the group
+# that needs it (test: the suite and the lab; bench: bench/ with UKEY_SETUP_BENCH=1).
+groups="test"
+[ "${UKEY_SETUP_BENCH:-0}" = 1 ] && groups="test bench"
+pkgs=()
+while read -r _tool pkg group _why; do
+  case " $groups " in *" $group "*) pkgs+=("$pkg") ;; esac
+done < <(. scripts/tools.sh; ukey_tools)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

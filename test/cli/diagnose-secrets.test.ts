@@ -4,8 +4,9 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ukey } from '../helpers/cli.js'
 
-const PIN = '735911'
-const WRONG = '864220'
+// Cannot occur by chance in other output (serials, ids and dates are digits or hex).
+const PIN = 'Sx-73591-q'
+const WRONG = 'Wr-864220-z'
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

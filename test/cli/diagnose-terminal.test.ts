@@ -5,11 +5,12 @@ import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { ROOT, isolatedEnv, ukey } from '../helpers/cli.js'
 
-const PIN = '123456'
+// A PIN that cannot occur by chance in other output (serials, ids, dates are hex or digits).
+const PIN = 'Dq-60722-k'
 let dir: string
 beforeAll(async () => {
   dir = join(mkdtempSync(join(tmpdir(), 'ukey-diag-tty-')), 'lab')
-  expect((await ukey(['lab', 'init', '--dir', dir, '--key', 'ec-p256'])).code).toBe(0)
+  expect((await ukey(['lab', 'init', '--dir', dir, '--key', 'ec-p256', '--pin-stdin'], { stdin: `${PIN}\n` })).code).toBe(0)
 })
 
 /**
