@@ -20,7 +20,11 @@ fi
 # softhsm2: the lab token (PKCS#11); opensc: pkcs11-tool, an independent witness;
 # umockdev: simulated USB keys; libusb/libudev: node-hid at run time; openssl: CMP peer.
 # python3-gi + gir1.2-umockdev-1.0: umockdev's API, which the hot-plug test drives.
-pkgs=(softhsm2 opensc umockdev libusb-1.0-0 libudev1 openssl python3-gi gir1.2-umockdev-1.0)
+# gnutls-bin: p11tool, the second PKCS#11 witness; python3-pykcs11: a third, for attributes neither tool prints.
+# gcc, libp11-kit-dev (pkcs11.h), gcc-mingw-w64-*: the stub PKCS#11 module (test/fixtures/pkcs11-stub)
+# for Linux and 64/32-bit Windows, and the structure-layout checks (tests only: installing ukey needs no compiler).
+pkgs=(softhsm2 opensc umockdev libusb-1.0-0 libudev1 openssl python3-gi gir1.2-umockdev-1.0
+  gnutls-bin python3-pykcs11 gcc libc6-dev libp11-kit-dev gcc-mingw-w64-x86-64 gcc-mingw-w64-i686)
 [ "${UKEY_SETUP_BENCH:-0}" = 1 ] && pkgs+=(hyperfine python3-cryptography time)
 missing=()
 for p in "${pkgs[@]}"; do

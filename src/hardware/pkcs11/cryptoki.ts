@@ -31,7 +31,8 @@ export interface CkVersion {
 export interface CkInfo {
   cryptokiVersion: CkVersion
   manufacturerID: string
-  flags: number
+  /** Reserved in 2.40 (zero); kept whole. */
+  flags: bigint
   libraryDescription: string
   libraryVersion: CkVersion
 }
@@ -85,6 +86,11 @@ function typesFor(abi: CryptokiAbi): CryptokiTypes {
 
 type KoffiFunction = ReturnType<LibraryHandle['func']>
 type Raw = Record<string, unknown>
+
+/** CK_FLAGS as a number: every flag PKCS#11 2.40 defines is in the low 32 bits, which bitwise operators keep exact. */
+function ckFlags(v: unknown): number {
+  return Number(BigInt.asUintN(32, BigInt(v as number)))
+}
 
 /** Blank-padded UTF8CHAR[n] fields (PKCS#11 §3.2) as text; some modules pad with NULs instead. */
 function padded(bytes: unknown): string {
@@ -302,7 +308,7 @@ export class Cryptoki {
     return {
       cryptokiVersion: version(r['cryptokiVersion']),
       manufacturerID: padded(r['manufacturerID']),
-      flags: Number(r['flags']),
+      flags: BigInt(r['flags'] as number),
       libraryDescription: padded(r['libraryDescription']),
       libraryVersion: version(r['libraryVersion']),
     }
@@ -333,7 +339,7 @@ export class Cryptoki {
     return {
       slotDescription: padded(r['slotDescription']),
       manufacturerID: padded(r['manufacturerID']),
-      flags: Number(r['flags']),
+      flags: ckFlags(r['flags']),
       hardwareVersion: version(r['hardwareVersion']),
       firmwareVersion: version(r['firmwareVersion']),
     }
@@ -348,7 +354,7 @@ export class Cryptoki {
       manufacturerID: padded(r['manufacturerID']),
       model: padded(r['model']),
       serialNumber: padded(r['serialNumber']),
-      flags: Number(r['flags']),
+      flags: ckFlags(r['flags']),
       ulMaxSessionCount: n('ulMaxSessionCount'),
       ulSessionCount: n('ulSessionCount'),
       ulMaxRwSessionCount: n('ulMaxRwSessionCount'),
@@ -408,7 +414,7 @@ export class Cryptoki {
   getSessionInfo(session: bigint): CkSessionInfo {
     const r: Raw = {}
     this.call('C_GetSessionInfo', session, r)
-    return { slotID: BigInt(r['slotID'] as number), state: Number(r['state']), flags: Number(r['flags']), ulDeviceError: BigInt(r['ulDeviceError'] as number) }
+    return { slotID: BigInt(r['slotID'] as number), state: Number(r['state']), flags: ckFlags(r['flags']), ulDeviceError: BigInt(r['ulDeviceError'] as number) }
   }
 
   /** `pin` null: NULL_PTR, for a reader with a PIN pad (CKF_PROTECTED_AUTHENTICATION_PATH). The PIN buffer is the caller's to wipe. */
