@@ -85,6 +85,14 @@ function typesFor(abi: CryptokiAbi): CryptokiTypes {
 }
 
 type KoffiFunction = ReturnType<LibraryHandle['func']>
+
+/** A CK_ATTRIBUTE array followed by its values, in one buffer (see Cryptoki.template). */
+interface Template {
+  buf: Buffer
+  count: number
+  /** Where each attribute's value starts in `buf`. */
+  offsets: number[]
+}
 type Raw = Record<string, unknown>
 
 /** CK_FLAGS as a number: every flag PKCS#11 2.40 defines is in the low 32 bits, which bitwise operators keep exact. */
@@ -263,28 +271,40 @@ export class Cryptoki {
   }
 
   /**
-   * A CK_ATTRIBUTE array in memory we own: the value buffers are kept in
-   * `values`, which the caller holds until the call returns (koffi passes the
-   * array by address, and the module writes lengths back into it).
+   * A CK_ATTRIBUTE array and its values in one buffer: pValue points into the
+   * same memory, so the one argument koffi passes (and keeps alive for the
+   * call, on the worker thread too) holds everything the module reads or
+   * writes. A value of `null` is a NULL pValue (ask the length); a number is
+   * space to receive that many bytes.
    */
-  private template(attrs: ReadonlyArray<{ type: number; value: Buffer | null }>): { array: Buffer; count: number; values: Array<Buffer | null> } {
+  private template(attrs: ReadonlyArray<{ type: number; value: Buffer | number | null }>): Template {
     const size = koffi.sizeof(this.t.CK_ATTRIBUTE)
-    const array = Buffer.alloc(size * Math.max(1, attrs.length))
+    const lengths = attrs.map((a) => (a.value === null ? 0 : typeof a.value === 'number' ? a.value : a.value.length))
+    const offsets: number[] = []
+    let end = size * Math.max(1, attrs.length)
+    for (const len of lengths) {
+      offsets.push(end)
+      end += Math.ceil(len / 8) * 8
+    }
+    const buf = Buffer.alloc(end)
+    const base = koffi.address(buf)
     attrs.forEach((a, i) => {
-      const v = a.value
-      koffi.encode(array, i * size, this.t.CK_ATTRIBUTE, { type: a.type, pValue: v && v.length ? koffi.address(v) : null, ulValueLen: v ? v.length : 0 })
+      if (Buffer.isBuffer(a.value)) a.value.copy(buf, offsets[i])
+      const pValue = a.value === null || lengths[i] === 0 ? null : base + BigInt(offsets[i]!)
+      koffi.encode(buf, i * size, this.t.CK_ATTRIBUTE, { type: a.type, pValue, ulValueLen: lengths[i] })
     })
-    return { array, count: attrs.length, values: attrs.map((a) => a.value) }
+    return { buf, count: attrs.length, offsets }
   }
 
-  private encodeTemplate(attrs: readonly Attribute[]): { array: Buffer; count: number; values: Array<Buffer | null> } {
+  private encodeTemplate(attrs: readonly Attribute[]): Template {
     return this.template(attrs.map((a) => ({ type: a.type, value: this.encodeValue(a.value) })))
   }
 
-  private attributeLengths(array: Buffer, count: number): bigint[] {
+  /** ulValueLen of each CK_ATTRIBUTE, as the module left it (CK_UNAVAILABLE_INFORMATION is all ones). */
+  private attributeLengths(t: Template): bigint[] {
     const size = koffi.sizeof(this.t.CK_ATTRIBUTE)
     const out: bigint[] = []
-    for (let i = 0; i < count; i++) out.push(BigInt((koffi.decode(array, i * size, this.t.CK_ATTRIBUTE) as Raw)['ulValueLen'] as number))
+    for (let i = 0; i < t.count; i++) out.push(BigInt((koffi.decode(t.buf, i * size, this.t.CK_ATTRIBUTE) as Raw)['ulValueLen'] as number))
     return out
   }
 
@@ -429,7 +449,7 @@ export class Cryptoki {
   createObject(session: bigint, attrs: readonly Attribute[]): bigint {
     const t = this.encodeTemplate(attrs)
     const h: unknown[] = [0]
-    this.call('C_CreateObject', session, t.array, t.count, h)
+    this.call('C_CreateObject', session, t.buf, t.count, h)
     return BigInt(h[0] as number)
   }
 
@@ -440,17 +460,21 @@ export class Cryptoki {
   /** The values of `types` (PKCS#11 §5.7: one call for the lengths, one for the bytes). Throws when any is sensitive or absent. */
   getAttributeValue(session: bigint, object: bigint, types: readonly number[]): Buffer[] {
     const sizing = this.template(types.map((type) => ({ type, value: null })))
-    this.call('C_GetAttributeValue', session, object, sizing.array, sizing.count)
-    const lengths = this.attributeLengths(sizing.array, sizing.count)
-    const t = this.template(types.map((type, i) => ({ type, value: Buffer.alloc(Number(lengths[i])) })))
-    this.call('C_GetAttributeValue', session, object, t.array, t.count)
-    const got = this.attributeLengths(t.array, t.count)
-    return t.values.map((v, i) => Buffer.from(v!.subarray(0, Number(got[i]))))
+    this.call('C_GetAttributeValue', session, object, sizing.buf, sizing.count)
+    const lengths = this.attributeLengths(sizing)
+    const t = this.template(types.map((type, i) => ({ type, value: Number(lengths[i]) })))
+    this.call('C_GetAttributeValue', session, object, t.buf, t.count)
+    const got = this.attributeLengths(t)
+    return got.map((len, i) => {
+      // A module may shorten a value between the two calls, never lengthen it (that would be CKR_BUFFER_TOO_SMALL).
+      const at = t.offsets[i]!
+      return Buffer.from(t.buf.subarray(at, at + Math.min(Number(len), Number(lengths[i]))))
+    })
   }
 
   findObjectsInit(session: bigint, attrs: readonly Attribute[]): void {
     const t = this.encodeTemplate(attrs)
-    this.call('C_FindObjectsInit', session, t.array, t.count)
+    this.call('C_FindObjectsInit', session, t.buf, t.count)
   }
 
   findObjects(session: bigint, max: number): bigint[] {
@@ -487,9 +511,7 @@ export class Cryptoki {
     const prv = this.encodeTemplate(privateKey)
     const hPub: unknown[] = [0]
     const hPrv: unknown[] = [0]
-    await this.callAsync('C_GenerateKeyPair', [session, { mechanism, pParameter: null, ulParameterLen: 0 }, pub.array, pub.count, prv.array, prv.count, hPub, hPrv])
-    // The templates' value buffers must outlive the call on the worker thread.
-    void [pub.values, prv.values]
+    await this.callAsync('C_GenerateKeyPair', [session, { mechanism, pParameter: null, ulParameterLen: 0 }, pub.buf, pub.count, prv.buf, prv.count, hPub, hPrv])
     return { publicKey: BigInt(hPub[0] as number), privateKey: BigInt(hPrv[0] as number) }
   }
 
