@@ -32,7 +32,7 @@ export const ABIS = {
 
 /** The ABI of this process (its OS and pointer size), which is what a module it loads must use. */
 export function hostAbi(platform: NodeJS.Platform = process.platform, arch: string = process.arch): CryptokiAbi {
-  const bits64 = ['x64', 'arm64', 'ppc64', 'riscv64', 'loong64', 's390x', 'mips64el'].includes(arch)
+  const bits64 = ['x64', 'arm64', 'ppc64', 'riscv64', 'loong64', 's390x'].includes(arch)
   if (platform === 'win32') return bits64 ? ABIS.win64 : ABIS.win32
   return bits64 ? ABIS.lp64 : ABIS.ilp32
 }

@@ -192,6 +192,8 @@ export class Cryptoki {
    * path) or has no C_GetFunctionList, and a CryptokiError when that call fails.
    */
   static load(path: string, abi: CryptokiAbi = hostAbi()): Cryptoki {
+    // Another ABI's layouts are for comparing with C (cryptoki-types.ts); calls need this process's pointers.
+    if (abi.pointerBits !== koffi.sizeof('void *') * 8) throw new RangeError(`the ${abi.name} ABI cannot be called from a ${process.arch} process`)
     const lib = koffi.load(path)
     try {
       return new Cryptoki(path, lib, abi)
