@@ -6,7 +6,14 @@ import { cryptokiTypes, type CryptokiTypes, type FunctionName, type KoffiTypeSpe
 
 /**
  * A PKCS#11 module called through koffi (prebuilt for every platform Node runs
- * on, so ukey installs without a compiler). Only C_GetFunctionList is looked
+ * on, so ukey installs without a compiler). Why koffi: a maintained, MIT, C FFI
+ * made for exactly this (structs, packing, calling conventions, async calls on a
+ * worker thread), shipping its addon per platform as optional packages
+ * @koromix/koffi-<os>-<arch> (win32 x64/ia32/arm64, linux x64/arm64/loong64/
+ * riscv64, darwin). Pinned to 3.3.4, the version measured under Wine
+ * (notes/windows.md); its install script, a cmake rebuild fallback, is denied in
+ * package.json's allowScripts: the prebuilt addon loads without it.
+ * Only C_GetFunctionList is looked
  * up by name; every other call goes through the CK_FUNCTION_LIST it returns,
  * as PKCS#11 §5.2 prescribes. Integers and structures follow the ABI given
  * (the host's by default; see cryptoki-abi.ts for why it matters on Windows).
