@@ -17,13 +17,12 @@ const common = {
   platform: 'node',
   // Prefer packages' ESM builds (@peculiar/x509's CommonJS build hides its exports behind default).
   mainFields: ['module', 'main'],
-  // …but graphene-pk11's ES2015 build resolves mechanisms differently from the CommonJS one it is tested with.
-  alias: { 'graphene-pk11': './node_modules/graphene-pk11/build/cjs/index.js' },
   target: 'node20',
-  // Native packages (pkcs11js, node-hid, usb) and node-forge stay in node_modules (graphene-pk11 is
-  // bundled: its hundred small files cost ~150 ms to load one by one); oclif
-  // requires typescript and tsx only in development mode.
-  external: ['node-forge', 'pkcs11js', 'node-hid', 'usb', 'typescript', 'tsx'],
+  // Native packages and node-forge stay in node_modules. koffi finds its prebuilt koffi.node in the
+  // platform package beside it (@koromix/koffi-<os>-<arch>, an optional dependency npm installs for the
+  // host) by a path relative to its own files, so it must be loaded from there, not bundled; it is one
+  // small file before the addon. oclif requires typescript and tsx only in development mode.
+  external: ['node-forge', 'koffi', 'node-hid', 'usb', 'typescript', 'tsx'],
   // CommonJS dependencies inside an ESM bundle need require().
   banner: { js: "import { createRequire as __ukeyRequire } from 'node:module'; const require = __ukeyRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -15,6 +15,12 @@ python3           python3                 test    the pty harness (test/helpers/
 -                 gir1.2-umockdev-1.0     test    the same
 -                 libusb-1.0-0            test    node-hid / usb at run time
 -                 libudev1                test    node-hid's hidraw backend
+-                 python3-pykcs11         test    a third PKCS#11 witness, for attributes neither tool prints (CKA_ISSUER)
+gcc               gcc                     test    builds the stub PKCS#11 module and the structure-layout checks (tests only: installing ukey needs no compiler)
+-                 libc6-dev               test    the same
+-                 libp11-kit-dev          test    pkcs11.h for the stub module and the layout checks
+x86_64-w64-mingw32-gcc gcc-mingw-w64-x86-64 test  the stub module as a 64-bit Windows DLL
+i686-w64-mingw32-gcc gcc-mingw-w64-i686   test    the stub module as a 32-bit Windows DLL (the bitness finding)
 hyperfine         hyperfine               bench   whole-process timings
 /usr/bin/time     time                    bench   peak RSS
 -                 python3-cryptography    bench   the Python peer in bench/check-window

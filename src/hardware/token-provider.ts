@@ -1,7 +1,7 @@
 import type { ProviderFactory } from '../flows/tokens.js'
 
-/** The real provider (graphene-pk11 over the native pkcs11js), loaded only by commands that reach a token. */
+/** The real provider (ukey's PKCS#11 binding over koffi), loaded only by commands that reach a token. */
 export const realProviderFactory: ProviderFactory = async (paths) => {
-  const { GrapheneTokenProvider } = await import('./pkcs11/graphene-provider.js')
-  return GrapheneTokenProvider.create(paths)
+  const { Pkcs11TokenProvider } = await import('./pkcs11/pkcs11-provider.js')
+  return Pkcs11TokenProvider.create(paths)
 }

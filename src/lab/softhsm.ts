@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { loadGraphene } from '../hardware/pkcs11/loaded-module.js'
+import { loadCryptoki } from '../hardware/pkcs11/loaded-module.js'
 import { join } from 'node:path'
 
 /** Debian's and Homebrew's SoftHSM2 module paths: the lab's token. */
@@ -27,36 +27,30 @@ export function writeSoftHsmConf(dir: string): { conf: string; tokens: string } 
  */
 export async function initLabToken(opts: { module: string; conf: string; tokens: string; label: string; soPin: string; pin: string; serial: string }): Promise<void> {
   process.env['SOFTHSM2_CONF'] = opts.conf
-  const graphene = await loadGraphene()
-  const mod = graphene.Module.load(opts.module)
-  mod.initialize()
+  const Cryptoki = await loadCryptoki()
+  const ck = Cryptoki.load(opts.module)
+  ck.initialize()
+  const TOKEN_INITIALIZED = 0x400
+  const soPin = Buffer.from(opts.soPin, 'utf8')
+  const pin = Buffer.from(opts.pin, 'utf8')
   let generated: string
   try {
-    const slots = mod.getSlots(true)
-    let free: import('graphene-pk11').Slot | undefined
-    for (let i = 0; i < slots.length; i++) {
-      const s = slots.items(i)
-      if (!(s.getToken().flags & graphene.TokenFlag.TOKEN_INITIALIZED)) free = s
-    }
-    if (!free) throw new Error('SoftHSM2 offers no free slot')
-    try {
-      free.initToken(opts.soPin, opts.label)
-    } catch (e) {
-      // graphene 2.3.6 initialises the token, then fails reading a return value it expects.
-      if (!(e instanceof TypeError)) throw e
-    }
-    let token: import('graphene-pk11').Slot | undefined
-    const after = mod.getSlots(true)
-    for (let i = 0; i < after.length; i++) if (after.items(i).getToken().label.trim() === opts.label) token = after.items(i)
-    if (!token) throw new Error('the new token did not appear')
-    const session = token.open(graphene.SessionFlag.SERIAL_SESSION | graphene.SessionFlag.RW_SESSION)
-    session.login(opts.soPin, graphene.UserType.SO)
-    session.initPin(opts.pin)
-    session.logout()
-    session.close()
-    generated = token.getToken().serialNumber.trim()
+    const free = ck.getSlotList(true).find((s) => !(ck.getTokenInfo(s).flags & TOKEN_INITIALIZED))
+    if (free === undefined) throw new Error('SoftHSM2 offers no free slot')
+    ck.initToken(free, soPin, opts.label)
+    // SoftHSM2 moves an initialised token to a new slot id: find it by label.
+    const token = ck.getSlotList(true).find((s) => ck.getTokenInfo(s).label === opts.label)
+    if (token === undefined) throw new Error('the new token did not appear')
+    const session = ck.openSession(token, 0x4 | 0x2) // CKF_SERIAL_SESSION | CKF_RW_SESSION
+    ck.login(session, 0, soPin) // CKU_SO
+    ck.initPin(session, pin)
+    ck.logout(session)
+    ck.closeSession(session)
+    generated = ck.getTokenInfo(token).serialNumber.trim()
   } finally {
-    mod.finalize()
+    soPin.fill(0)
+    pin.fill(0)
+    ck.finalize()
   }
   patchSerial(opts.tokens, generated, opts.serial)
 }

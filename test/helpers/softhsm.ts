@@ -2,6 +2,7 @@ import { execFile, execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { SYSTEM_PYTHON } from './umockdev.js'
 
 export const SOFTHSM_MODULE = '/usr/lib/softhsm/libsofthsm2.so'
 export const SO_PIN = '87654321'
@@ -122,35 +123,29 @@ export function parsePkcs11ToolObjects(out: string): Array<{ kind: string; field
 
 /**
  * CKA_SUBJECT, CKA_ISSUER and CKA_SERIAL_NUMBER (hex) of the certificate with this CKA_ID, read by
- * bare pkcs11js in a child process: neither pkcs11-tool nor p11tool prints CKA_ISSUER.
+ * Debian's PyKCS11 (python3-pykcs11, its own C++ wrapper) in a child process: neither pkcs11-tool
+ * nor p11tool prints CKA_ISSUER, and ukey's own binding cannot witness itself.
  */
 export function readCertAttributes(store: SoftHsmStore, idHex: string): Promise<{ subject: string; issuer: string; serial: string }> {
   const script = `
-    const pkcs11js = require('pkcs11js')
-    const lib = new pkcs11js.PKCS11()
-    lib.load(process.argv[1])
-    lib.C_Initialize()
-    try {
-      const out = {}
-      for (const slot of lib.C_GetSlotList(true)) {
-        if (!(lib.C_GetTokenInfo(slot).flags & pkcs11js.CKF_TOKEN_INITIALIZED)) continue
-        const s = lib.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION)
-        lib.C_FindObjectsInit(s, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_CERTIFICATE }, { type: pkcs11js.CKA_ID, value: Buffer.from(process.argv[2], 'hex') }])
-        const h = lib.C_FindObjects(s)
-        lib.C_FindObjectsFinal(s)
-        if (h) {
-          const [subject, issuer, serial] = lib.C_GetAttributeValue(s, h, [{ type: pkcs11js.CKA_SUBJECT }, { type: pkcs11js.CKA_ISSUER }, { type: pkcs11js.CKA_SERIAL_NUMBER }])
-          Object.assign(out, { subject: subject.value.toString('hex'), issuer: issuer.value.toString('hex'), serial: serial.value.toString('hex') })
-        }
-        lib.C_CloseSession(s)
-      }
-      process.stdout.write(JSON.stringify(out))
-    } finally {
-      lib.C_Finalize()
-    }`
+import json, sys, PyKCS11
+from PyKCS11.LowLevel import CKA_CLASS, CKA_ID, CKA_SUBJECT, CKA_ISSUER, CKA_SERIAL_NUMBER, CKO_CERTIFICATE, CKF_TOKEN_INITIALIZED
+lib = PyKCS11.PyKCS11Lib()
+lib.load(sys.argv[1])
+out = {}
+for slot in lib.getSlotList(tokenPresent=True):
+    if not lib.getTokenInfo(slot).flags & CKF_TOKEN_INITIALIZED:
+        continue
+    s = lib.openSession(slot)
+    for h in s.findObjects([(CKA_CLASS, CKO_CERTIFICATE), (CKA_ID, bytes.fromhex(sys.argv[2]))]):
+        subject, issuer, serial = s.getAttributeValue(h, [CKA_SUBJECT, CKA_ISSUER, CKA_SERIAL_NUMBER])
+        out = {'subject': bytes(subject).hex(), 'issuer': bytes(issuer).hex(), 'serial': bytes(serial).hex()}
+    s.closeSession()
+print(json.dumps(out))
+`
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['-e', script, SOFTHSM_MODULE, idHex], { env: store.env, cwd: join(import.meta.dirname, '../..'), encoding: 'utf8' }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`pkcs11js witness failed: ${stderr}`))
+    execFile(SYSTEM_PYTHON, ['-c', script, SOFTHSM_MODULE, idHex], { env: store.env, encoding: 'utf8' }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`PyKCS11 witness failed (Debian package python3-pykcs11, scripts/setup.sh): ${stderr}`))
       else resolve(JSON.parse(stdout) as { subject: string; issuer: string; serial: string })
     })
   })

@@ -6,13 +6,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { UkeyError } from '../../src/errors.js'
-import { GrapheneTokenProvider } from '../../src/hardware/pkcs11/graphene-provider.js'
+import { Pkcs11TokenProvider } from '../../src/hardware/pkcs11/pkcs11-provider.js'
 import type { TokenInfo, TokenSession } from '../../src/hardware/pkcs11/types.js'
 import { SOFTHSM_MODULE, SoftHsmStore, USER_PIN, parsePkcs11ToolObjects, readCertAttributes, runTool } from '../helpers/softhsm.js'
 
 // One fresh SoftHSM2 store per test (see test/helpers/softhsm.ts for why this is parallel-safe).
 let store: SoftHsmStore
-const providers: GrapheneTokenProvider[] = []
+const providers: Pkcs11TokenProvider[] = []
 
 beforeEach(() => {
   store = SoftHsmStore.create()
@@ -25,13 +25,13 @@ afterEach(async () => {
   store.remove()
 })
 
-function provider(paths: string[] = [SOFTHSM_MODULE]): GrapheneTokenProvider {
-  const p = GrapheneTokenProvider.create(paths)
+function provider(paths: string[] = [SOFTHSM_MODULE]): Pkcs11TokenProvider {
+  const p = Pkcs11TokenProvider.create(paths)
   providers.push(p)
   return p
 }
 
-async function tokenByLabel(p: GrapheneTokenProvider, label: string): Promise<TokenInfo> {
+async function tokenByLabel(p: Pkcs11TokenProvider, label: string): Promise<TokenInfo> {
   const { tokens } = await p.listTokens()
   const t = tokens.find((x) => x.label === label)
   if (!t) throw new Error(`no token ${label}`)
@@ -39,7 +39,7 @@ async function tokenByLabel(p: GrapheneTokenProvider, label: string): Promise<To
 }
 
 /** A store with one token, a provider, and an open, logged-in session. */
-async function loggedIn(label = 'ukey test'): Promise<{ p: GrapheneTokenProvider; s: TokenSession }> {
+async function loggedIn(label = 'ukey test'): Promise<{ p: Pkcs11TokenProvider; s: TokenSession }> {
   store.initToken({ label })
   const p = provider()
   const s = await p.open(await tokenByLabel(p, label))
@@ -240,7 +240,7 @@ describe('key pairs, signatures, certificates', () => {
     const { spki } = await s.generateKeyPair({ algorithm: 'RSA', bits: 2048 }, '5253', 'ukey RSA key')
     const ms = performance.now() - t0
     clearInterval(timer)
-    // The generation runs on pkcs11js's worker thread: timers keep firing (the sync call would stall them for all of it).
+    // The generation runs on koffi's worker thread: timers keep firing (the sync call would stall them for all of it).
     if (ms > 100) expect(maxGap).toBeLessThan(ms / 2)
     const pub = createPublicKey({ key: spki, format: 'der', type: 'spki' })
     expect(pub.asymmetricKeyDetails).toMatchObject({ modulusLength: 2048, publicExponent: 65537n })
@@ -313,7 +313,7 @@ describe('key pairs, signatures, certificates', () => {
     expect(p11.stdout).toContain('Label: ukey cert')
     expect(p11.stdout).toContain('ID: 01:02:03:04:05')
     // CKA_SUBJECT / CKA_ISSUER / CKA_SERIAL_NUMBER are the certificate's own DER, byte for byte (read in
-    // another process with bare pkcs11js; expected values encoded by @peculiar/x509, not by ukey's DER reader).
+    // another process with bare PKCS#11 calls; expected values encoded by @peculiar/x509, not by ukey's DER reader).
     const parsed = new x509.X509Certificate(der)
     expect(await readCertAttributes(store, id)).toEqual({
       subject: Buffer.from(parsed.subjectName.toArrayBuffer()).toString('hex'),
@@ -365,8 +365,8 @@ describe('module lifetime', () => {
     const p = provider()
     const s = await p.open(await tokenByLabel(p, 'gone'))
     // Close the session behind the provider's back (as a module does on its own after an internal reset).
-    const inner = (s as unknown as { session: { close(): void } }).session
-    inner.close()
+    const inner = s as unknown as { ck: { closeSession(h: bigint): void }; handle: bigint }
+    inner.ck.closeSession(inner.handle)
     const err = await rejection(s.listCertificates())
     expect(err.code).toBe('PKCS11_DEVICE_ERROR')
     expect(err.params['detail']).toBe('CKR_SESSION_HANDLE_INVALID')

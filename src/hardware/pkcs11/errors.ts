@@ -1,10 +1,11 @@
 import { UkeyError, isUkeyError, type ErrorCode } from '../../errors.js'
+import { CryptokiError } from './cryptoki-error.js'
 
 /**
- * PKCS#11 return values as ukey errors. pkcs11js throws `Pkcs11Error` whose
- * message is the CKR name ("CKR_PIN_INCORRECT") and whose `code` is the number;
- * vendor codes (≥ 0x80000000) all arrive as "CKR_VENDOR_DEFINED", so the
- * number goes into the detail. Nothing here sees a PIN: C_Login's error names
+ * PKCS#11 return values as ukey errors. The binding throws `CryptokiError`
+ * whose message is the CKR name ("CKR_PIN_INCORRECT") and whose `code` is the
+ * number; vendor codes (≥ 0x80000000) all share the name "CKR_VENDOR_DEFINED",
+ * so the number goes into the detail. Nothing here sees a PIN: C_Login's error names
  * the return value only, and no parameter of ours carries call arguments.
  */
 
@@ -27,11 +28,9 @@ const BY_NAME: Record<string, ErrorCode> = {
 /** Return values that mean "this session is gone": a removed token, or a bug of ours. */
 const SESSION_GONE = new Set(['CKR_SESSION_HANDLE_INVALID', 'CKR_SESSION_CLOSED', 'CKR_SLOT_ID_INVALID'])
 
-/** The CKR name of a pkcs11js error, or undefined for anything else. */
+/** The CKR name of a failed PKCS#11 call, or undefined for anything else. */
 export function ckrName(e: unknown): string | undefined {
-  if (!(e instanceof Error)) return undefined
-  const m = /^(CKR_\w+)/.exec(e.message)
-  return m ? m[1] : undefined
+  return e instanceof CryptokiError ? e.message : undefined
 }
 
 function ckrDetail(e: Error, name: string): string {
@@ -59,7 +58,7 @@ export function toUkeyError(e: unknown, ctx: MapContext = {}): UkeyError {
   const name = ckrName(e)
   if (!name) {
     const detail = e instanceof Error ? e.message : String(e)
-    // pkcs11js throws TypeError for arguments of the wrong shape: a bug of ours, not the key's.
+    // koffi throws TypeError for arguments of the wrong shape: a bug of ours, not the key's.
     return new UkeyError(e instanceof TypeError ? 'INTERNAL' : 'PKCS11_DEVICE_ERROR', { params: { detail }, cause: e })
   }
   const err = e as Error

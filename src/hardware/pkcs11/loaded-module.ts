@@ -1,19 +1,16 @@
 import { realpathSync, statSync } from 'node:fs'
-import type * as G from 'graphene-pk11'
 import { UkeyError } from '../../errors.js'
+import type { Cryptoki } from './cryptoki.js'
 import { ckrName } from './errors.js'
 
-/** graphene-pk11's module.exports (a CommonJS package: under `default` when imported from ESM). */
-export type Graphene = (typeof G)['default']
+type CryptokiClass = typeof Cryptoki
 
-let graphene: Promise<Graphene> | undefined
+let binding: Promise<CryptokiClass> | undefined
 
-/** graphene-pk11 (with the native pkcs11js) costs ~70 ms to load: only commands that touch a token pay it. */
-export function loadGraphene(): Promise<Graphene> {
-  // Node's ESM loader puts a CommonJS module.exports under `default`; tsx and bundlers that turn import()
-  // into require() hand back module.exports itself (graphene marks it __esModule, so no `default`).
-  graphene ??= import('graphene-pk11').then((m) => (m as unknown as { default?: Graphene }).default ?? (m as unknown as Graphene))
-  return graphene
+/** The koffi binding (a native addon) is loaded only by commands that touch a token. */
+export function loadCryptoki(): Promise<CryptokiClass> {
+  binding ??= import('./cryptoki.js').then((m) => m.Cryptoki)
+  return binding
 }
 
 /**
@@ -52,16 +49,16 @@ export class LoadedModule {
 
   constructor(
     readonly realPath: string,
-    readonly module: G.Module,
+    readonly module: Cryptoki,
   ) {}
 }
 
 const registry = new Map<string, LoadedModule>()
 
 function loadDetail(path: string, real: string, e: unknown): string {
-  const msg = e instanceof Error ? e.message : String(e)
-  // dlopen prefixes its message with the path, which the error already names.
-  for (const p of [path, real]) if (msg.startsWith(`${p}: `)) return msg.slice(p.length + 2)
+  // koffi says "Failed to load shared library: <dlopen's or LoadLibrary's reason>"; the error already names the file.
+  let msg = (e instanceof Error ? e.message : String(e)).replace(/^Failed to load shared library: /, '')
+  for (const p of [path, real]) if (msg.startsWith(`${p}: `)) msg = msg.slice(p.length + 2)
   return msg
 }
 
@@ -77,14 +74,14 @@ export async function acquireModule(path: string, user: object): Promise<LoadedM
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new UkeyError('PKCS11_MODULE_NOT_FOUND', { params: { path }, cause: e })
     throw new UkeyError('PKCS11_MODULE_INVALID', { params: { path, detail: code ?? String(e) }, cause: e })
   }
-  const g = await loadGraphene()
+  const Binding = await loadCryptoki()
   let mod = registry.get(real)
   if (!mod) {
-    let module: G.Module
+    let module: Cryptoki
     try {
-      module = g.Module.load(real)
+      module = Binding.load(real)
     } catch (e) {
-      // dlopen refuses executables, text files, wrong architectures; pkcs11js refuses a library without C_GetFunctionList.
+      // dlopen refuses executables, text files, wrong architectures; a library without C_GetFunctionList is no PKCS#11 module.
       throw new UkeyError('PKCS11_MODULE_INVALID', { params: { path, detail: loadDetail(path, real, e) }, cause: e })
     }
     mod = new LoadedModule(real, module)
@@ -98,7 +95,6 @@ export async function acquireModule(path: string, user: object): Promise<LoadedM
       await m.queue.run(() => {
         if (m.initialized) return
         try {
-          // graphene treats CKR_CRYPTOKI_ALREADY_INITIALIZED (another library in this process initialised it) as success.
           m.module.initialize()
         } catch (e) {
           throw new UkeyError('PKCS11_MODULE_INVALID', { params: { path, detail: ckrName(e) ?? loadDetail(path, real, e) }, cause: e })

@@ -1,8 +1,7 @@
-import type * as G from 'graphene-pk11'
+import type { CkInfo, CkSlotInfo, CkTokenInfo } from './cryptoki.js'
 import type { ModuleInfo, PinState, TokenInfo } from './types.js'
 
-// CKF_* token flags (PKCS#11 2.40 §5.2, CK_TOKEN_INFO). Numbers, not graphene's
-// enum, so this file needs graphene only as a type.
+// CKF_* token flags (PKCS#11 2.40 §5.2, CK_TOKEN_INFO).
 const CKF = {
   WRITE_PROTECTED: 0x2,
   LOGIN_REQUIRED: 0x4,
@@ -14,8 +13,6 @@ const CKF = {
   USER_PIN_LOCKED: 0x40000,
   USER_PIN_TO_BE_CHANGED: 0x80000,
 } as const
-
-export const CKF_TOKEN_PRESENT = 0x1
 
 export function isInitialized(tokenFlags: number): boolean {
   return (tokenFlags & CKF.TOKEN_INITIALIZED) !== 0
@@ -35,36 +32,27 @@ export function pinState(flags: number): PinState {
   return 'ok'
 }
 
-/**
- * A CK_SLOT_ID handle (native-endian CK_ULONG: 8 bytes on Linux and macOS,
- * 4 on Windows) as a decimal string; slot ids can exceed 2^53.
- */
-export function handleToDecimal(handle: Buffer): string {
-  let v = 0n
-  for (let i = handle.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(handle[i]!)
-  return v.toString(10)
-}
-
 function version(v: { major: number; minor: number }): string {
   return `${v.major}.${v.minor}`
 }
 
-export function moduleInfo(path: string, module: G.Module): ModuleInfo {
+export function moduleInfo(path: string, info: CkInfo): ModuleInfo {
   return {
     path,
-    description: module.libraryDescription,
-    manufacturer: module.manufacturerID,
-    version: version(module.libraryVersion),
-    cryptokiVersion: version(module.cryptokiVersion),
+    description: info.libraryDescription,
+    manufacturer: info.manufacturerID,
+    version: version(info.libraryVersion),
+    cryptokiVersion: version(info.cryptokiVersion),
   }
 }
 
-/** graphene already strips the blank padding of CK_TOKEN_INFO / CK_SLOT_INFO strings; trim again for modules that pad with NULs then blanks. */
-export function tokenInfo(module: ModuleInfo, slot: G.Slot, token: G.Token): TokenInfo {
+/** The binding strips the blank padding of CK_TOKEN_INFO / CK_SLOT_INFO strings; trim again for modules that pad with NULs then blanks. */
+export function tokenInfo(module: ModuleInfo, slotId: bigint, slot: CkSlotInfo, token: CkTokenInfo): TokenInfo {
   const f = token.flags
   return {
     module,
-    slotId: handleToDecimal(slot.handle),
+    // Decimal text: slot ids are CK_ULONGs and can exceed 2^53 on 64-bit platforms.
+    slotId: slotId.toString(10),
     slotDescription: slot.slotDescription.trim(),
     label: token.label.trim(),
     manufacturer: token.manufacturerID.trim(),

@@ -1,6 +1,6 @@
 /**
  * The one interface ukey uses for a token (a USB key seen through its vendor's
- * PKCS#11 module). Two implementations: the real one over graphene-pk11
+ * PKCS#11 module). Two implementations: the real one over ukey's koffi binding (cryptoki.ts)
  * (SoftHSM2 in tests and the lab, vendor modules in branches), and a fake for
  * what no real component here can show (final PIN try, locked PIN, key pulled
  * out mid-operation). Nothing here prints or prompts; failures are UkeyErrors.

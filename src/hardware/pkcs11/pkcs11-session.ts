@@ -1,47 +1,17 @@
 import { createHash } from 'node:crypto'
-import type * as G from 'graphene-pk11'
-import type * as P from 'pkcs11js'
 import { DerError } from '../../cert/der.js'
 import { UkeyError } from '../../errors.js'
 import { certificateFields } from './cert-fields.js'
+import type { Attribute, Cryptoki } from './cryptoki.js'
+import { CKA, CKC_X_509, CKF_TOKEN_PRESENT, CKK, CKM, CKO, CKS, CKU } from './cryptoki-constants.js'
 import { ckrName, toUkeyError } from './errors.js'
-import type { Graphene, LoadedModule, ModuleSession } from './loaded-module.js'
+import type { LoadedModule, ModuleSession } from './loaded-module.js'
 import { curveByName, curveOfParams, ecSpki, modulusBits, rsaSpki } from './spki.js'
-import { CKF_TOKEN_PRESENT, tokenInfo } from './token-info.js'
+import { tokenInfo } from './token-info.js'
 import type { KeyAlgorithmSpec, SignMechanism, TokenCertificate, TokenInfo, TokenKeyPair, TokenSession } from './types.js'
-
-// PKCS#11 2.40 constants (pkcs11t.h). Written out so this file needs pkcs11js only as a type.
-const CKA = {
-  CLASS: 0x0,
-  LABEL: 0x3,
-  VALUE: 0x11,
-  CERTIFICATE_TYPE: 0x80,
-  KEY_TYPE: 0x100,
-  ID: 0x102,
-  MODULUS: 0x120,
-  MODULUS_BITS: 0x121,
-  PUBLIC_EXPONENT: 0x122,
-  EC_PARAMS: 0x180,
-  EC_POINT: 0x181,
-} as const
-const CKO = { CERTIFICATE: 1, PUBLIC_KEY: 2, PRIVATE_KEY: 3 } as const
-const CKK = { RSA: 0, DSA: 1, EC: 3 } as const
-const CKC_X_509 = 0
-const CKM = {
-  RSA_PKCS: 0x1,
-  SHA256_RSA_PKCS: 0x40,
-  ECDSA: 0x1041,
-  ECDSA_SHA256: 0x1044,
-} as const
-const CKU_USER = 1
-const CKS_RO_USER_FUNCTIONS = 1
-const CKS_RW_USER_FUNCTIONS = 3
 
 /** DER DigestInfo header for SHA-256 (RFC 8017 9.2 note 1), for modules with raw CKM_RSA_PKCS only. */
 const SHA256_DIGEST_INFO = Buffer.from('3031300d060960864801650304020105000420', 'hex')
-
-/** Largest signature we expect (RSA-8192); pkcs11js slices the buffer to the real length. */
-const SIGNATURE_BUFFER = 1024
 
 function idBytes(id: string): Buffer {
   if (!/^(?:[0-9a-fA-F]{2})+$/.test(id)) throw new UkeyError('USAGE', { params: { detail: `CKA_ID must be non-empty hex, got "${id}"` } })
@@ -49,7 +19,8 @@ function idBytes(id: string): Buffer {
 }
 
 function ulong(b: Buffer): number {
-  // CK_ULONG is native-endian, 8 bytes on Linux/macOS and 4 on Windows; the values we read fit in 32 bits.
+  // A CK_ULONG attribute: native-endian (little-endian on every platform koffi ships for), 8 bytes on
+  // Linux/macOS and 4 on Windows; the values we read (class, key type, bits) fit in 32 bits.
   return b.readUInt32LE(0)
 }
 
@@ -62,30 +33,26 @@ function keyAlgorithm(keyType: number, params: Buffer | null): string {
 }
 
 /**
- * A read-write session on one token, over graphene-pk11 (module, slot, session,
- * key generation) and its pkcs11js binding (attribute reads, object search,
- * signing). Every call goes through the module's queue; the slow calls (key
- * generation, signing) run on pkcs11js's worker thread so the event loop keeps
- * spinning (a spinner, a timeout, a Ctrl-C) while an RSA key is made.
+ * A read-write session on one token, over ukey's PKCS#11 binding. Every call
+ * goes through the module's queue; the slow calls (key generation, signing)
+ * run on koffi's worker thread so the event loop keeps spinning (a spinner, a
+ * timeout, a Ctrl-C) while an RSA key is made.
  */
-export class GrapheneTokenSession implements TokenSession, ModuleSession {
+export class Pkcs11TokenSession implements TokenSession, ModuleSession {
   private info: TokenInfo
   private closed = false
   private mechanisms: Set<number> | undefined
-  private readonly lib: P.PKCS11
-  private readonly handle: Buffer
+  private readonly ck: Cryptoki
 
   constructor(
-    private readonly g: Graphene,
     private readonly mod: LoadedModule,
-    private readonly slot: G.Slot,
-    private readonly session: G.Session,
+    private readonly slot: bigint,
+    private readonly handle: bigint,
     info: TokenInfo,
-    private readonly onClose: (s: GrapheneTokenSession) => void,
+    private readonly onClose: (s: Pkcs11TokenSession) => void,
   ) {
     this.info = info
-    this.lib = session.lib
-    this.handle = session.handle
+    this.ck = mod.module
   }
 
   /** The token as last read: refreshed after each login attempt, so a wrong PIN shows its count-low / locked state. */
@@ -106,46 +73,45 @@ export class GrapheneTokenSession implements TokenSession, ModuleSession {
   }
 
   private tokenPresent(): boolean {
-    const s = this.lib.C_GetSlotInfo(this.slot.handle)
-    if (!(s.flags & CKF_TOKEN_PRESENT)) return false
+    if (!(this.ck.getSlotInfo(this.slot).flags & CKF_TOKEN_PRESENT)) return false
     // Another key put into the same reader is not our key.
-    return this.lib.C_GetTokenInfo(this.slot.handle).serialNumber.replace(/\0.*/s, '').trim() === this.info.serial
+    return this.ck.getTokenInfo(this.slot).serialNumber.replace(/\0.*/s, '').trim() === this.info.serial
   }
 
   private refreshInfo(): void {
     try {
-      this.info = tokenInfo(this.info.module, this.slot, this.slot.getToken())
+      this.info = tokenInfo(this.info.module, this.slot, this.ck.getSlotInfo(this.slot), this.ck.getTokenInfo(this.slot))
     } catch {
       // Keep the last good reading; the failing call reports what went wrong.
     }
   }
 
   private loggedIn(): boolean {
-    const state = this.lib.C_GetSessionInfo(this.handle).state
-    return state === CKS_RO_USER_FUNCTIONS || state === CKS_RW_USER_FUNCTIONS
+    const state = this.ck.getSessionInfo(this.handle).state
+    return state === CKS.RO_USER || state === CKS.RW_USER
   }
 
-  private find(template: P.Template): Buffer[] {
-    this.lib.C_FindObjectsInit(this.handle, template)
-    const out: Buffer[] = []
+  private find(template: Attribute[]): bigint[] {
+    this.ck.findObjectsInit(this.handle, template)
+    const out: bigint[] = []
     try {
       for (;;) {
-        const batch = this.lib.C_FindObjects(this.handle, 64)
+        const batch = this.ck.findObjects(this.handle, 64)
         if (batch.length === 0) break
         out.push(...batch)
       }
     } finally {
-      this.lib.C_FindObjectsFinal(this.handle)
+      this.ck.findObjectsFinal(this.handle)
     }
     return out
   }
 
-  private attrs(object: Buffer, types: number[]): Buffer[] {
-    return this.lib.C_GetAttributeValue(this.handle, object, types.map((type) => ({ type }))).map((a) => a.value)
+  private attrs(object: bigint, types: number[]): Buffer[] {
+    return this.ck.getAttributeValue(this.handle, object, types)
   }
 
   /** One attribute, or null when the object does not have it or will not show it. */
-  private optionalAttr(object: Buffer, type: number): Buffer | null {
+  private optionalAttr(object: bigint, type: number): Buffer | null {
     try {
       return this.attrs(object, [type])[0] ?? null
     } catch {
@@ -154,17 +120,23 @@ export class GrapheneTokenSession implements TokenSession, ModuleSession {
   }
 
   private mechanismList(): Set<number> {
-    this.mechanisms ??= new Set(this.lib.C_GetMechanismList(this.slot.handle))
+    this.mechanisms ??= new Set(this.ck.getMechanismList(this.slot))
     return this.mechanisms
   }
 
   login(pin: string): Promise<void> {
     return this.call('C_Login', () => {
       try {
-        // On a reader with a PIN pad the PIN is typed there. pkcs11js cannot pass NULL_PTR: it sends an
-        // empty PIN, which the PIN-pad modules we know treat alike. C_Login has no async form in pkcs11js.
-        if (this.info.protectedAuthPath && pin === '') this.lib.C_Login(this.handle, CKU_USER)
-        else this.lib.C_Login(this.handle, CKU_USER, pin)
+        // On a reader with a PIN pad the PIN is typed there: NULL_PTR, as PKCS#11 §5.6 asks.
+        if (this.info.protectedAuthPath && pin === '') this.ck.login(this.handle, CKU.USER, null)
+        else {
+          const bytes = Buffer.from(pin, 'utf8')
+          try {
+            this.ck.login(this.handle, CKU.USER, bytes)
+          } finally {
+            bytes.fill(0) // no copy of the PIN left in memory we own
+          }
+        }
       } catch (e) {
         // Login state is per application, not per session: another session of ours may have logged in.
         if (ckrName(e) === 'CKR_USER_ALREADY_LOGGED_IN') return
@@ -180,7 +152,7 @@ export class GrapheneTokenSession implements TokenSession, ModuleSession {
   logout(): Promise<void> {
     return this.call('C_Logout', () => {
       try {
-        this.lib.C_Logout(this.handle)
+        this.ck.logout(this.handle)
       } catch (e) {
         if (ckrName(e) !== 'CKR_USER_NOT_LOGGED_IN') throw e
       }
@@ -240,41 +212,60 @@ export class GrapheneTokenSession implements TokenSession, ModuleSession {
       if (this.find([{ type: CKA.ID, value: cka }]).length > 0) {
         throw new UkeyError('USAGE', { params: { detail: `CKA_ID ${id} is already used on the token` } })
       }
-      const g = this.g
       // Every usage attribute is explicit: SoftHSM turns on encrypt/wrap where a template is silent, vendor modules differ.
-      const common = { token: true, id: cka, label }
-      const pub: G.ITemplate = { ...common, class: CKO.PUBLIC_KEY, private: false, verify: true, encrypt: false, wrap: false }
-      const prv: G.ITemplate = {
-        ...common, class: CKO.PRIVATE_KEY, private: true, sensitive: true, extractable: false,
-        sign: true, decrypt: false, unwrap: false, derive: false,
-      }
-      let mechanism: G.KeyGenMechanism
+      const common: Attribute[] = [
+        { type: CKA.TOKEN, value: true },
+        { type: CKA.ID, value: cka },
+        { type: CKA.LABEL, value: label },
+      ]
+      const pub: Attribute[] = [
+        ...common,
+        { type: CKA.CLASS, value: CKO.PUBLIC_KEY },
+        { type: CKA.PRIVATE, value: false },
+        { type: CKA.VERIFY, value: true },
+        { type: CKA.ENCRYPT, value: false },
+        { type: CKA.WRAP, value: false },
+      ]
+      const prv: Attribute[] = [
+        ...common,
+        { type: CKA.CLASS, value: CKO.PRIVATE_KEY },
+        { type: CKA.PRIVATE, value: true },
+        { type: CKA.SENSITIVE, value: true },
+        { type: CKA.EXTRACTABLE, value: false },
+        { type: CKA.SIGN, value: true },
+        { type: CKA.DECRYPT, value: false },
+        { type: CKA.UNWRAP, value: false },
+        { type: CKA.DERIVE, value: false },
+      ]
+      let mechanism: number
       if (spec.algorithm === 'RSA') {
-        mechanism = g.KeyGenMechanism.RSA
-        Object.assign(pub, { keyType: CKK.RSA, modulusBits: spec.bits, publicExponent: Buffer.from([0x01, 0x00, 0x01]) })
-        prv['keyType'] = CKK.RSA
+        mechanism = CKM.RSA_PKCS_KEY_PAIR_GEN
+        pub.push(
+          { type: CKA.KEY_TYPE, value: CKK.RSA },
+          { type: CKA.MODULUS_BITS, value: spec.bits },
+          { type: CKA.PUBLIC_EXPONENT, value: Buffer.from([0x01, 0x00, 0x01]) },
+        )
+        prv.push({ type: CKA.KEY_TYPE, value: CKK.RSA })
       } else {
-        mechanism = g.KeyGenMechanism.EC
-        Object.assign(pub, { keyType: CKK.EC, paramsEC: curveByName(spec.curve).params })
-        prv['keyType'] = CKK.EC
+        mechanism = CKM.EC_KEY_PAIR_GEN
+        pub.push({ type: CKA.KEY_TYPE, value: CKK.EC }, { type: CKA.EC_PARAMS, value: curveByName(spec.curve).params })
+        prv.push({ type: CKA.KEY_TYPE, value: CKK.EC })
       }
-      // graphene's callback form calls pkcs11js's C_GenerateKeyPair on a worker thread: the synchronous
-      // form blocks the event loop for the whole RSA generation (130–800 ms on SoftHSM, seconds on a USB key).
-      const keys = await new Promise<G.IKeyPair>((resolve, reject) => {
-        this.session.generateKeyPair(mechanism, pub, prv, (err, k) => (err || !k ? reject(err ?? new Error('no key pair returned')) : resolve(k)))
-      })
+      // On koffi's worker thread: the synchronous call would block the event loop for the whole RSA
+      // generation (130–800 ms on SoftHSM, seconds on a USB key).
+      const keys = await this.ck.generateKeyPair(this.handle, mechanism, pub, prv)
       try {
         if (spec.algorithm === 'RSA') {
-          const [n, e] = this.attrs(keys.publicKey.handle, [CKA.MODULUS, CKA.PUBLIC_EXPONENT]) as [Buffer, Buffer]
+          const [n, e] = this.attrs(keys.publicKey, [CKA.MODULUS, CKA.PUBLIC_EXPONENT]) as [Buffer, Buffer]
           return { spki: rsaSpki(n, e) }
         }
-        const [params, point] = this.attrs(keys.publicKey.handle, [CKA.EC_PARAMS, CKA.EC_POINT]) as [Buffer, Buffer]
+        const [params, point] = this.attrs(keys.publicKey, [CKA.EC_PARAMS, CKA.EC_POINT]) as [Buffer, Buffer]
         return { spki: ecSpki(params, point) }
       } catch (e) {
         // A key pair we cannot describe is a key pair nobody can certify: do not leave it behind.
         for (const k of [keys.publicKey, keys.privateKey]) {
           try {
-            this.lib.C_DestroyObject(this.handle, k.handle)
+            this.ck.destroyObject(this.handle, k)
           } catch {
             // best effort
           }
@@ -307,8 +298,8 @@ export class GrapheneTokenSession implements TokenSession, ModuleSession {
         else if (mechs.has(CKM.RSA_PKCS)) [mech, input] = [CKM.RSA_PKCS, Buffer.concat([SHA256_DIGEST_INFO, sha256()])]
         else throw new UkeyError('PKCS11_FUNCTION_NOT_SUPPORTED', { params: { detail: 'CKM_SHA256_RSA_PKCS' } })
       }
-      this.lib.C_SignInit(this.handle, { mechanism: mech }, key)
-      return Buffer.from(await this.lib.C_SignAsync(this.handle, input, Buffer.alloc(SIGNATURE_BUFFER)))
+      this.ck.signInit(this.handle, mech, key)
+      return this.ck.sign(this.handle, input)
     })
   }
 
@@ -322,18 +313,18 @@ export class GrapheneTokenSession implements TokenSession, ModuleSession {
       throw new UkeyError(e.reason === 'truncated' ? 'CERT_TRUNCATED' : 'CERT_CORRUPT', { params: { source: label, detail: e.message }, cause: e })
     }
     return this.call('C_CreateObject', () => {
-      this.session.create({
-        class: CKO.CERTIFICATE,
-        certType: CKC_X_509,
-        token: true,
-        private: false,
-        id: cka,
-        label,
-        value: der,
-        subject: fields.subject,
-        issuer: fields.issuer,
-        serial: fields.serial,
-      })
+      this.ck.createObject(this.handle, [
+        { type: CKA.CLASS, value: CKO.CERTIFICATE },
+        { type: CKA.CERTIFICATE_TYPE, value: CKC_X_509 },
+        { type: CKA.TOKEN, value: true },
+        { type: CKA.PRIVATE, value: false },
+        { type: CKA.ID, value: cka },
+        { type: CKA.LABEL, value: label },
+        { type: CKA.VALUE, value: der },
+        { type: CKA.SUBJECT, value: fields.subject },
+        { type: CKA.ISSUER, value: fields.issuer },
+        { type: CKA.SERIAL_NUMBER, value: fields.serial },
+      ])
     })
   }
 
@@ -341,7 +332,7 @@ export class GrapheneTokenSession implements TokenSession, ModuleSession {
     const cka = idBytes(id)
     return this.call('C_DestroyObject', () => {
       const objects = this.find([{ type: CKA.ID, value: cka }])
-      for (const h of objects) this.lib.C_DestroyObject(this.handle, h)
+      for (const h of objects) this.ck.destroyObject(this.handle, h)
       return objects.length
     })
   }
@@ -352,7 +343,7 @@ export class GrapheneTokenSession implements TokenSession, ModuleSession {
     try {
       await this.mod.queue.run(() => {
         try {
-          this.session.close()
+          this.ck.closeSession(this.handle)
         } catch {
           // A removed token has already forgotten the session.
         }

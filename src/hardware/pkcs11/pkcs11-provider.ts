@@ -1,27 +1,29 @@
-import type * as G from 'graphene-pk11'
 import { UkeyError } from '../../errors.js'
+import type { Cryptoki } from './cryptoki.js'
+import { CKF_RW_SESSION, CKF_SERIAL_SESSION, CKF_TOKEN_PRESENT } from './cryptoki-constants.js'
 import { ckrName, toUkeyError } from './errors.js'
-import { GrapheneTokenSession } from './graphene-session.js'
-import { acquireModule, loadGraphene, releaseModule, type LoadedModule } from './loaded-module.js'
-import { CKF_TOKEN_PRESENT, handleToDecimal, isInitialized, moduleInfo, tokenInfo } from './token-info.js'
+import { acquireModule, releaseModule, type LoadedModule } from './loaded-module.js'
+import { Pkcs11TokenSession } from './pkcs11-session.js'
+import { isInitialized, moduleInfo, tokenInfo } from './token-info.js'
 import type { ModuleInfo, TokenInfo, TokenProvider, TokenSession } from './types.js'
 
 type ListResult = Awaited<ReturnType<TokenProvider['listTokens']>>
 
 /**
  * The tokens behind a list of PKCS#11 modules (from `discoverModules`), through
- * graphene-pk11. Nothing is loaded until `listTokens` or `open`; each library is
- * loaded once per process however many providers name it (see LoadedModule);
- * `close` closes this provider's sessions and finalises the modules nobody else uses.
+ * ukey's koffi binding (cryptoki.ts). Nothing is loaded until `listTokens` or
+ * `open`; each library is loaded once per process however many providers name it
+ * (see LoadedModule); `close` closes this provider's sessions and finalises the
+ * modules nobody else uses.
  */
-export class GrapheneTokenProvider implements TokenProvider {
+export class Pkcs11TokenProvider implements TokenProvider {
   private readonly modules = new Map<string, LoadedModule>()
-  private readonly sessions = new Set<GrapheneTokenSession>()
+  private readonly sessions = new Set<Pkcs11TokenSession>()
 
   constructor(readonly paths: readonly string[]) {}
 
-  static create(paths: readonly string[]): GrapheneTokenProvider {
-    return new GrapheneTokenProvider(paths)
+  static create(paths: readonly string[]): Pkcs11TokenProvider {
+    return new Pkcs11TokenProvider(paths)
   }
 
   private async module(path: string): Promise<LoadedModule> {
@@ -56,22 +58,22 @@ export class GrapheneTokenProvider implements TokenProvider {
   }
 
   async open(token: TokenInfo): Promise<TokenSession> {
-    const g = await loadGraphene()
     const mod = await this.module(token.module.path)
+    const ck = mod.module
     const session = await mod.queue.run(() => {
       try {
-        const slot = findSlot(mod.module, token)
-        if (!slot) throw new UkeyError('TOKEN_REMOVED')
-        const info = tokenInfo(token.module, slot, slot.getToken())
-        let s: G.Session
+        const slot = findSlot(ck, token)
+        if (slot === undefined) throw new UkeyError('TOKEN_REMOVED')
+        const info = tokenInfo(token.module, slot, ck.getSlotInfo(slot), ck.getTokenInfo(slot))
+        let handle: bigint
         try {
-          s = slot.open(g.SessionFlag.SERIAL_SESSION | g.SessionFlag.RW_SESSION)
+          handle = ck.openSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION)
         } catch (e) {
           // A write-protected key still shows its certificates and signs.
           if (ckrName(e) !== 'CKR_TOKEN_WRITE_PROTECTED') throw e
-          s = slot.open(g.SessionFlag.SERIAL_SESSION)
+          handle = ck.openSession(slot, CKF_SERIAL_SESSION)
         }
-        return new GrapheneTokenSession(g, mod, slot, s, info, (closed) => {
+        return new Pkcs11TokenSession(mod, slot, handle, info, (closed) => {
           mod.sessions.delete(closed)
           this.sessions.delete(closed)
         })
@@ -92,49 +94,49 @@ export class GrapheneTokenProvider implements TokenProvider {
   }
 }
 
-function slots(module: G.Module): G.Slot[] {
-  const list = module.getSlots(true)
-  const out: G.Slot[] = []
-  for (let i = 0; i < list.length; i++) {
+/** Slots with a token in them (CKF_TOKEN_PRESENT); a reader unplugged between C_GetSlotList and C_GetSlotInfo is skipped. */
+function presentSlots(ck: Cryptoki): bigint[] {
+  return ck.getSlotList(true).filter((slot) => {
     try {
-      out.push(list.items(i))
+      return (ck.getSlotInfo(slot).flags & CKF_TOKEN_PRESENT) !== 0
     } catch {
-      // A reader unplugged between C_GetSlotList and C_GetSlotInfo.
+      return false
     }
-  }
-  return out
+  })
 }
 
-function readTokens(path: string, module: G.Module): TokenInfo[] {
-  const mi: ModuleInfo = moduleInfo(path, module)
+function readTokens(path: string, ck: Cryptoki): TokenInfo[] {
+  const mi: ModuleInfo = moduleInfo(path, ck.getInfo())
   const out: TokenInfo[] = []
-  for (const slot of slots(module)) {
-    if (!(slot.flags & CKF_TOKEN_PRESENT)) continue
-    let token: G.Token
+  for (const slot of presentSlots(ck)) {
+    let info: TokenInfo
+    let flags: number
     try {
-      token = slot.getToken()
+      const token = ck.getTokenInfo(slot)
+      flags = token.flags
+      info = tokenInfo(mi, slot, ck.getSlotInfo(slot), token)
     } catch {
       continue // removed, or a token the module cannot read: not one we can use
     }
     // SoftHSM always shows one empty slot for the next token; blank vendor keys look the same.
-    if (!isInitialized(token.flags)) continue
-    out.push(tokenInfo(mi, slot, token))
+    if (!isInitialized(flags)) continue
+    out.push(info)
   }
   return out
 }
 
 /** The token's slot, by id and serial; a key pulled out and put back may come back under another slot id. */
-function findSlot(module: G.Module, token: TokenInfo): G.Slot | undefined {
-  const present = slots(module).filter((s) => s.flags & CKF_TOKEN_PRESENT)
-  const serialOf = (s: G.Slot): string | undefined => {
+function findSlot(ck: Cryptoki, token: TokenInfo): bigint | undefined {
+  const present = presentSlots(ck)
+  const serialOf = (slot: bigint): string | undefined => {
     try {
-      return s.getToken().serialNumber.trim()
+      return ck.getTokenInfo(slot).serialNumber.trim()
     } catch {
       return undefined
     }
   }
   return (
-    present.find((s) => handleToDecimal(s.handle) === token.slotId && serialOf(s) === token.serial) ??
+    present.find((s) => s.toString(10) === token.slotId && serialOf(s) === token.serial) ??
     present.find((s) => serialOf(s) === token.serial && token.serial !== '')
   )
 }
