@@ -20,7 +20,8 @@ fi
 # softhsm2: the lab token (PKCS#11); opensc: pkcs11-tool, an independent witness;
 # umockdev: simulated USB keys; libusb/libudev: node-hid at run time; openssl: CMP peer.
 # python3-gi + gir1.2-umockdev-1.0: umockdev's API, which the hot-plug test drives.
-pkgs=(softhsm2 opensc umockdev libusb-1.0-0 libudev1 openssl python3-gi gir1.2-umockdev-1.0)
+# tinyproxy-bin: a real HTTP proxy for the proxy tests (the executable only: no system service).
+pkgs=(softhsm2 opensc umockdev libusb-1.0-0 libudev1 openssl python3-gi gir1.2-umockdev-1.0 tinyproxy-bin)
 [ "${UKEY_SETUP_BENCH:-0}" = 1 ] && pkgs+=(hyperfine python3-cryptography time)
 missing=()
 for p in "${pkgs[@]}"; do

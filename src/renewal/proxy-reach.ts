@@ -29,13 +29,12 @@ export function reachThroughProxy(proxy: ProxyChoice, target: URL, timeoutMs: nu
     headers['Proxy-Authorization'] = `Basic ${Buffer.from(auth).toString('base64')}`
   }
   return new Promise((resolve) => {
-    let req: ClientRequest | undefined
+    // Called only from events and the timer, after `req` and `timer` exist.
     const done = (r: ProxyReach): void => {
       clearTimeout(timer)
-      req?.destroy()
+      req.destroy()
       resolve(r)
     }
-    const timer = setTimeout(() => done({ outcome: 'proxy-unreachable', code: 'ETIMEDOUT' }), timeoutMs)
     const judge = (res: IncomingMessage, connectStatus?: number): void => {
       res.resume()
       const status = `${res.statusCode ?? 0} ${res.statusMessage ?? ''}`.trim()
@@ -43,7 +42,7 @@ export function reachThroughProxy(proxy: ProxyChoice, target: URL, timeoutMs: nu
       if (!proxyAnswered(code, res.headers, connectStatus) || code < 400) return done({ outcome: 'reachable' })
       done(code < 500 ? { outcome: 'refused', status } : { outcome: 'server-unreachable', status })
     }
-    req = (proxy.url.protocol === 'https:' ? httpsRequest : httpRequest)({
+    const req: ClientRequest = (proxy.url.protocol === 'https:' ? httpsRequest : httpRequest)({
       host: proxy.url.hostname.replace(/^\[|\]$/g, ''),
       port: proxy.url.port || (proxy.url.protocol === 'https:' ? 443 : 80),
       method: secureTarget ? 'CONNECT' : 'HEAD',
@@ -54,6 +53,7 @@ export function reachThroughProxy(proxy: ProxyChoice, target: URL, timeoutMs: nu
     req.on('connect', (res: IncomingMessage) => judge(res, res.statusCode))
     req.on('response', (res: IncomingMessage) => judge(res))
     req.on('error', (e: NodeJS.ErrnoException) => done({ outcome: 'proxy-unreachable', code: e.code ?? 'ERROR' }))
+    const timer = setTimeout(() => done({ outcome: 'proxy-unreachable', code: 'ETIMEDOUT' }), timeoutMs)
     req.end()
   })
 }
