@@ -4,21 +4,18 @@
 // a proxy that refuses or is not there is its own error, naming the proxy
 // and never the credentials in its URL.
 
-import { generateKeyPairSync, webcrypto } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
-import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createLabCa, x509 } from '../../src/lab/ca.js'
-import { spkiOf } from '../../src/renewal/cmp/signer.js'
 import { postPkiMessage } from '../../src/renewal/cmp/transfer.js'
 import { reachThroughProxy } from '../../src/renewal/proxy-reach.js'
 import { proxyFor } from '../../src/renewal/proxy.js'
-import { derToPem, freePort, pemToDer } from '../helpers/openssl-cmp.js'
+import { freePort } from '../helpers/openssl-cmp.js'
 import { startTinyproxy, stopTinyproxies, type Tinyproxy } from '../helpers/tinyproxy.js'
+import { tlsServer } from '../helpers/tls-server.js'
 
 const MESSAGE = Buffer.from('3003020102', 'hex')
 const servers: Server[] = []
@@ -38,28 +35,10 @@ beforeAll(async () => {
   await new Promise<void>((r) => plain.listen(0, '127.0.0.1', r))
   httpUrl = `http://127.0.0.1:${(plain.address() as AddressInfo).port}/pkix/`
 
-  // A TLS server whose certificate the lab CA issued for 127.0.0.1 (as in cmp-transfer.test.ts).
-  const x = await x509()
-  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const
-  const ca = await createLabCa(new Date())
-  labCaDer = pemToDer(ca.certPem)
-  const caKey = await webcrypto.subtle.importKey('pkcs8', pemToDer(ca.keyPem), alg, false, ['sign'])
-  const tlsKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey
-  const cert = await x.X509CertificateGenerator.create({
-    serialNumber: '0b',
-    subject: 'CN=127.0.0.1',
-    issuer: new x.X509Certificate(ca.certPem).subject,
-    notBefore: new Date(Date.now() - 60_000),
-    notAfter: new Date(Date.now() + 86_400_000),
-    publicKey: new x.PublicKey(spkiOf(tlsKey)),
-    signingKey: caKey,
-    signingAlgorithm: alg,
-    extensions: [new x.SubjectAlternativeNameExtension([{ type: 'ip', value: '127.0.0.1' }])],
-  })
-  const tls = createTlsServer({ key: tlsKey.export({ type: 'pkcs8', format: 'pem' }), cert: derToPem(Buffer.from(cert.rawData)) }, answer)
-  await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r))
-  httpsUrl = `https://127.0.0.1:${(tls.address() as AddressInfo).port}/pkix/`
-  servers.push(plain, tls)
+  const tls = await tlsServer(answer)
+  httpsUrl = tls.url
+  labCaDer = tls.caDer
+  servers.push(plain, tls.server)
   proxy = await startTinyproxy()
 })
 
