@@ -42,5 +42,6 @@ function failure(e: unknown): string {
   if (isCmpError(e)) return e.detail
   if (e instanceof UkeyError && e.code === 'RENEWAL_PROXY_REFUSED') return `the proxy refused (${e.params['proxy']}: ${e.params['status']})`
   if (e instanceof UkeyError && e.code === 'RENEWAL_PROXY_UNREACHABLE') return `the proxy cannot be reached (${e.params['proxy']}: ${e.params['detail']})`
+  if (e instanceof UkeyError) return String(e.params['detail'] ?? e.code)
   return e instanceof Error ? e.message : String(e)
 }

@@ -86,6 +86,21 @@ describe('postPkiMessage through tinyproxy', () => {
   })
 })
 
+describe('proxy authentication (tinyproxy BasicAuth)', () => {
+  it('user:password in the proxy URL is sent as Basic credentials, forwarded and tunnelled; without them: refused (407, or 401 from tinyproxy 1.11 on a CONNECT)', async () => {
+    const guarded = await startTinyproxy(['BasicAuth teller s3cret'])
+    const withAuth = guarded.url.replace('http://', 'http://teller:s3cret@')
+    expect((await postPkiMessage(httpUrl, MESSAGE, { env: via(withAuth) })).toString('hex')).toBe('3000')
+    expect((await postPkiMessage(httpsUrl, MESSAGE, { env: via(withAuth), ca: [labCaDer] })).toString('hex')).toBe('3000')
+    expect(guarded.requests()).toEqual([`POST ${httpUrl} HTTP/1.1`, `CONNECT ${new URL(httpsUrl).host} HTTP/1.1`])
+    const e = await postPkiMessage(httpsUrl, MESSAGE, { env: via(guarded.url.replace('http://', 'http://teller:wrong@')), ca: [labCaDer] }).catch((x: unknown) => x)
+    // tinyproxy 1.11 answers a CONNECT with bad credentials 401, not RFC 9110's 407: still the proxy's refusal.
+    expect(e).toMatchObject({ code: 'RENEWAL_PROXY_REFUSED', params: { proxy: guarded.url, status: expect.stringMatching(/^HTTP 40[17] /) } })
+    expect(JSON.stringify(e) + String(e)).not.toMatch(/teller|wrong/)
+    await expect(postPkiMessage(httpUrl, MESSAGE, { env: via(guarded) })).rejects.toMatchObject({ code: 'RENEWAL_PROXY_REFUSED', params: { status: expect.stringMatching(/^HTTP 40[17] /) } })
+  })
+})
+
 describe('a proxy that refuses or is not there', () => {
   it('Allow (this client not allowed): RENEWAL_PROXY_REFUSED, exit 31, the proxy\'s status', async () => {
     const denying = await startTinyproxy(['Allow 192.0.2.1'])
