@@ -71,6 +71,7 @@ Exit codes: 0 renewed (or dry run passed, or nothing to do); 2 usage (e.g. no --
         force: flags.force,
         journalDir,
         ...(flags.server ? { serverUrl: flags.server } : {}),
+        ...(profile.renewal?.proxy ? { transfer: { proxy: profile.renewal.proxy } } : {}),
         dryRun: flags['dry-run'],
         ...(flags.yes || flags['dry-run'] ? {} : { confirm: () => this.confirm() }),
         onEvent: (e) => {

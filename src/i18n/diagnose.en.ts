@@ -104,6 +104,11 @@ export const diagnoseEn = {
   'diagnose.ev.softNone': 'no certificate in {stores}',
   'diagnose.ev.noRenewalServer': 'the bank profile names no renewal server',
   'diagnose.ev.serverReachable': '{url} answers',
+  'diagnose.ev.serverReachableViaProxy': '{url} answers through the proxy {proxy}',
+  'diagnose.ev.serverUnreachableViaProxy': 'the proxy {proxy} cannot reach {url} ({status})',
+  'diagnose.ev.proxyRefused': 'the proxy refused the request to {url} ({proxy}: {status})',
+  'diagnose.ev.proxyUnreachable': 'the proxy cannot be reached ({proxy}: {code})',
+  'diagnose.ev.proxyInvalid': 'the proxy setting cannot be used: {detail}',
   'diagnose.ev.serverUnreachable': '{url} does not answer ({code})',
   'diagnose.ev.declined': 'the technician declined',
   'diagnose.ev.noConsent': 'not run: it needs consent (on a terminal, or --allow-keygen)',
@@ -129,6 +134,7 @@ export const diagnoseEn = {
   'diagnose.fix.keygenFailed': 'The key cannot generate a key pair even with its own vendor\'s module: it is faulty. Replace it at the counter; the online-banking contract stays (FAQ 3).',
   'diagnose.fix.keygenLeftover': 'Remove the test key pair {id} from the key with the management tool.',
   'diagnose.fix.closeHolder': 'Close {name} (pid {pid}), which holds the key, then retry (FAQ 10.2).',
+  'diagnose.fix.proxy': 'The proxy between this computer and the bank does not let the renewal through: check the proxy setting (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, or renewal.proxy in the bank profile) with the network administrator.',
   'diagnose.fix.serverUnreachable': 'The bank\'s renewal server does not answer: check the network and try again later.',
 
   // When the walk ends without a finding.

@@ -59,6 +59,8 @@ const core = {
   'error.RENEWAL_REFUSED_0116': 'renewal refused (0116: the certificate does not meet the renewal conditions, or renewal was already applied for): {text}',
   'error.RENEWAL_REFUSED_4037': 'renewal refused (403.7: the request was not signed by a valid client certificate): {text}',
   'error.RENEWAL_BAD_CERTIFICATE': 'the renewal server sent a certificate ukey will not install ({detail}); the old certificate stays in use',
+  'error.RENEWAL_PROXY_REFUSED': 'the proxy refused the request to the renewal server ({proxy}: {status}); nothing was changed',
+  'error.RENEWAL_PROXY_UNREACHABLE': 'the proxy cannot be reached ({proxy}: {detail}); nothing was changed',
   'error.RENEWAL_UNAVAILABLE': 'the renewal could not be completed ({detail}); nothing was changed, try again later',
   'error.LAB_PORT_IN_USE': 'port {port} on 127.0.0.1 is in use: choose another with --port',
   'error.PROFILE_INVALID': 'bank profile {file}: {field} {detail}',

@@ -13,6 +13,7 @@ export const renewEn = {
 
   'error.RENEWAL_JOURNAL_UNWRITABLE': 'the renewal journal cannot be written ({path}: {detail}); the renewal stopped there and the old certificate still works. Free space or fix the folder, then run `ukey renew` again',
 
+  'action.checkProxy': 'Check the proxy setting with your network administrator (HTTPS_PROXY, HTTP_PROXY and NO_PROXY, or renewal.proxy in the bank profile), then run `ukey renew` again.',
   'action.renewLater': 'Check the network and the renewal server, then run `ukey renew` again.',
   'action.diagnose0116': 'The bank\'s remedies for 0116: `ukey diagnose 0116`.',
   'action.diagnose0124': 'The bank\'s remedies for 0124: `ukey diagnose 0124`.',

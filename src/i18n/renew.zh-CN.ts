@@ -15,6 +15,7 @@ export const renewZhCN: Record<keyof typeof renewEn, string> = {
 
   'error.RENEWAL_JOURNAL_UNWRITABLE': '无法写入证书更新日志（{path}：{detail}）；更新已在此停止，旧证书仍可使用。请释放磁盘空间或修正目录后再次运行 `ukey renew`',
 
+  'action.checkProxy': '请与网络管理员核对代理设置（HTTPS_PROXY、HTTP_PROXY、NO_PROXY，或银行配置中的 renewal.proxy），然后再次运行 `ukey renew`。',
   'action.renewLater': '请检查网络和证书更新服务器，然后再次运行 `ukey renew`。',
   'action.diagnose0116': '银行针对 0116 的处理步骤：`ukey diagnose 0116`。',
   'action.diagnose0124': '银行针对 0124 的处理步骤：`ukey diagnose 0124`。',

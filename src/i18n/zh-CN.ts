@@ -59,6 +59,8 @@ const core: Record<Exclude<MessageKey, keyof typeof renewEn | keyof typeof diagn
   'error.RENEWAL_REFUSED_0116': '换证被拒绝（0116：此证书换证条件不满足或是已进行过换证申请）：{text}',
   'error.RENEWAL_REFUSED_4037': '换证被拒绝（403.7：请求未由有效的客户端证书签名）：{text}',
   'error.RENEWAL_BAD_CERTIFICATE': '换证服务器返回的证书不能安装（{detail}），继续使用原证书',
+  'error.RENEWAL_PROXY_REFUSED': '代理服务器拒绝了发往换证服务器的请求（{proxy}：{status}），未做任何更改',
+  'error.RENEWAL_PROXY_UNREACHABLE': '无法连接代理服务器（{proxy}：{detail}），未做任何更改',
   'error.RENEWAL_UNAVAILABLE': '换证未能完成（{detail}），未做任何更改，请稍后重试',
   'error.LAB_PORT_IN_USE': '127.0.0.1 的端口 {port} 已被占用：请用 --port 换一个端口',
   'error.PROFILE_INVALID': '银行配置文件 {file}：{field} {detail}',

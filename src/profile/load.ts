@@ -57,6 +57,7 @@ export function parseProfile(text: string, file: string): BankProfile {
           // Relative paths are the profile's neighbours: a bank ships the profile with its CA files.
           caCerts: (p.renewal.caCerts ?? []).map((f) => resolve(dirname(file), f)),
           tlsCaCerts: (p.renewal.tlsCaCerts ?? []).map((f) => resolve(dirname(file), f)),
+          ...(p.renewal.proxy ? { proxy: p.renewal.proxy } : {}),
         }
       : null,
   }
@@ -69,7 +70,7 @@ interface ProfileFile {
   window?: Partial<BankProfile['window']>
   vendors?: Array<Partial<Omit<Vendor, 'usb'>> & { code: string; usb?: Array<{ vendorId: string; productIds?: string[] }> }>
   pkcs11?: Partial<BankProfile['pkcs11']>
-  renewal?: { url?: string; caCerts?: string[]; tlsCaCerts?: string[] }
+  renewal?: { url?: string; caCerts?: string[]; tlsCaCerts?: string[]; proxy?: string }
 }
 
 function mergeVendors(builtIn: Vendor[], fromFile: NonNullable<ProfileFile['vendors']>): Vendor[] {

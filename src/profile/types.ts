@@ -15,5 +15,5 @@ export interface BankProfile {
     p11kit: boolean
   }
   /** The renewal server; null until a profile names one (the built-in FAQ profile cannot know the bank's). */
-  renewal: { url: string; caCerts: string[]; tlsCaCerts: string[] } | null
+  renewal: { url: string; caCerts: string[]; tlsCaCerts: string[]; proxy?: string } | null
 }

@@ -4,6 +4,7 @@ import { verifyProtection } from './cmp/protection.js'
 import { softwareSigner } from './cmp/signer.js'
 import { postPkiMessage, type TransferOptions } from './cmp/transfer.js'
 import { isCmpError } from './cmp/errors.js'
+import { UkeyError } from '../errors.js'
 import type { RenewalServer } from './trust.js'
 
 export interface ServerProbe {
@@ -26,7 +27,7 @@ export async function probeServer(server: RenewalServer, oldCert: Buffer, transf
   try {
     answer = await postPkiMessage(server.url, req.der, { ...(server.tlsCa.length ? { ca: server.tlsCa } : {}), ...transfer })
   } catch (e) {
-    return { reachable: false, trusted: false, detail: isCmpError(e) ? e.detail : String(e) }
+    return { reachable: false, trusted: false, detail: failure(e) }
   }
   try {
     verifyProtection(answer, { trusted: server.trusted, expect: { transactionID: req.transactionID, recipNonce: req.senderNonce } })
@@ -34,4 +35,13 @@ export async function probeServer(server: RenewalServer, oldCert: Buffer, transf
   } catch (e) {
     return { reachable: true, trusted: false, detail: isCmpError(e) ? `${e.reason}: ${e.detail}` : String(e) }
   }
+}
+
+/** One line for the dry run's server check: a proxy's refusal names the proxy (never its credentials). */
+function failure(e: unknown): string {
+  if (isCmpError(e)) return e.detail
+  if (e instanceof UkeyError && e.code === 'RENEWAL_PROXY_REFUSED') return `the proxy refused (${e.params['proxy']}: ${e.params['status']})`
+  if (e instanceof UkeyError && e.code === 'RENEWAL_PROXY_UNREACHABLE') return `the proxy cannot be reached (${e.params['proxy']}: ${e.params['detail']})`
+  if (e instanceof UkeyError) return String(e.params['detail'] ?? e.code)
+  return e instanceof Error ? e.message : String(e)
 }

@@ -1,14 +1,11 @@
 // The HTTP transfer (RFC 6712) against a local server that misbehaves on purpose.
 
-import { generateKeyPairSync, webcrypto } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createLabCa, x509 } from '../../src/lab/ca.js'
-import { spkiOf } from '../../src/renewal/cmp/signer.js'
+import { createLabCa } from '../../src/lab/ca.js'
 import { postPkiMessage } from '../../src/renewal/cmp/transfer.js'
-import { derToPem, pemToDer } from '../helpers/openssl-cmp.js'
+import { tlsServer } from '../helpers/tls-server.js'
 
 let server: Server | undefined
 const hits: string[] = []
@@ -97,31 +94,14 @@ describe('postPkiMessage', () => {
   })
 
   it('verifies the HTTPS server against the given CA, and only that', async () => {
-    const x = await x509()
-    const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const
-    const ca = await createLabCa(new Date())
-    const caKey = await webcrypto.subtle.importKey('pkcs8', pemToDer(ca.keyPem), alg, false, ['sign'])
-    const tlsKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey
-    const cert = await x.X509CertificateGenerator.create({
-      serialNumber: '0a',
-      subject: 'CN=127.0.0.1',
-      issuer: new x.X509Certificate(ca.certPem).subject,
-      notBefore: new Date(Date.now() - 60_000),
-      notAfter: new Date(Date.now() + 86_400_000),
-      publicKey: new x.PublicKey(spkiOf(tlsKey)),
-      signingKey: caKey,
-      signingAlgorithm: alg,
-      extensions: [new x.SubjectAlternativeNameExtension([{ type: 'ip', value: '127.0.0.1' }])],
-    })
-    const tls = createTlsServer({ key: tlsKey.export({ type: 'pkcs8', format: 'pem' }), cert: derToPem(Buffer.from(cert.rawData)) }, (_req, res) => {
-      _req.resume()
+    const tls = await tlsServer((req, res) => {
+      req.resume()
       res.writeHead(200, { 'Content-Type': 'application/pkixcmp' }).end(Buffer.from('3000', 'hex'))
     })
-    server = tls
-    await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r))
-    const url = `https://127.0.0.1:${(tls.address() as AddressInfo).port}/pkix/`
+    server = tls.server
+    const url = tls.url
 
-    expect((await postPkiMessage(url, MESSAGE, { ca: [pemToDer(ca.certPem)] })).toString('hex')).toBe('3000')
+    expect((await postPkiMessage(url, MESSAGE, { ca: [tls.caDer] })).toString('hex')).toBe('3000')
     // The system's trust store does not know the lab CA; another CA does not vouch for it.
     const tlsFailure = { reason: 'transport', detail: expect.stringMatching(/CERT|ISSUER|SIGNATURE/) }
     await expect(postPkiMessage(url, MESSAGE)).rejects.toMatchObject(tlsFailure)

@@ -2,10 +2,15 @@
 // ways, the answer in the 200 response body. Bounded in time and size, no
 // redirects (RFC 6712 3.6 leaves them to policy: a renewal request carrying
 // the customer's signature goes only where the bank profile says), TLS always
-// verified, against the profile's CA certificates when given.
+// verified, against the profile's CA certificates when given. Through a proxy
+// when one applies (../proxy.ts): a proxy that refuses or cannot be reached is
+// its own error, so the customer asks the network administrator, not the bank.
 
 import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http'
 import { request as httpsRequest } from 'node:https'
+import { checkServerIdentity, type PeerCertificate } from 'node:tls'
+import { UkeyError } from '../../errors.js'
+import { proxyAnswered, proxyFor, type ProxyChoice, type ProxyEnv } from '../proxy.js'
 import { CmpError } from './errors.js'
 
 export const PKIXCMP = 'application/pkixcmp'
@@ -20,6 +25,10 @@ export interface TransferOptions {
   /** CA certificates (PEM or DER) that the HTTPS server's certificate must chain to; default: the system's. */
   ca?: Array<string | Buffer>
   signal?: AbortSignal
+  /** The bank profile's renewal.proxy; NO_PROXY still applies (../proxy.ts). */
+  proxy?: string
+  /** Where HTTPS_PROXY, HTTP_PROXY and NO_PROXY are read; default: the process environment. */
+  env?: ProxyEnv
 }
 
 const DEFAULTS = { connectTimeoutMs: 10_000, timeoutMs: 30_000, maxResponseBytes: 256 * 1024 }
@@ -31,16 +40,23 @@ function toPem(c: string | Buffer): string {
   return `-----BEGIN CERTIFICATE-----\n${b64}-----END CERTIFICATE-----\n`
 }
 
+// What a connection that never reached its peer fails with: through a proxy, that peer is the proxy.
+const NO_CONNECTION = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT'])
+
+const proxyUnreachable = (proxy: ProxyChoice, detail: string, cause?: unknown): UkeyError =>
+  new UkeyError('RENEWAL_PROXY_UNREACHABLE', { params: { proxy: proxy.display, detail }, actions: ['action.checkProxy'], cause })
+
 /** POSTs one PKIMessage and returns the response body (a PKIMessage, not yet read or verified). */
-export function postPkiMessage(url: string | URL, message: Buffer, options: TransferOptions = {}): Promise<Buffer> {
+export async function postPkiMessage(url: string | URL, message: Buffer, options: TransferOptions = {}): Promise<Buffer> {
   const target = typeof url === 'string' ? new URL(url) : url
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs
   const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs
   const maxBytes = options.maxResponseBytes ?? DEFAULTS.maxResponseBytes
   const secure = target.protocol === 'https:'
-  if (!secure && target.protocol !== 'http:') return Promise.reject(new CmpError('transport', `unsupported URL scheme ${target.protocol}`))
+  if (!secure && target.protocol !== 'http:') throw new CmpError('transport', `unsupported URL scheme ${target.protocol}`)
+  const proxy = proxyFor(target, { configured: options.proxy, ...(options.env ? { env: options.env } : {}) })
 
-  const reqOptions: RequestOptions & { ca?: string[] } = {
+  const reqOptions: RequestOptions & { ca?: string[]; checkServerIdentity?: (host: string, cert: PeerCertificate) => Error | undefined } = {
     method: 'POST',
     // A fresh connection per message: CMP servers (OpenSSL's among them) answer one request per connection.
     agent: false,
@@ -53,11 +69,21 @@ export function postPkiMessage(url: string | URL, message: Buffer, options: Tran
     },
   }
   if (secure && options.ca) reqOptions.ca = options.ca.map(toPem)
+  if (proxy) {
+    const { proxyAgent } = await import('../proxy-agent.js')
+    reqOptions.agent = await proxyAgent(proxy, secure)
+    // https-proxy-agent drops `host` when it starts TLS in the tunnel, and for an IP
+    // address (no SNI name) Node then checks the certificate against "localhost":
+    // name the URL's host explicitly.
+    if (secure) reqOptions.checkServerIdentity = (_host, cert) => checkServerIdentity(target.hostname.replace(/^\[|\]$/g, ''), cert)
+  }
+  // The CONNECT tunnel's own status (https through a proxy): not 200 is the proxy's refusal.
+  let connectStatus: number | undefined
 
   return new Promise<Buffer>((resolve, reject) => {
     let settled = false
     const timers: NodeJS.Timeout[] = []
-    const finish = (err: CmpError | undefined, body?: Buffer): void => {
+    const finish = (err: CmpError | UkeyError | undefined, body?: Buffer): void => {
       if (settled) return
       settled = true
       for (const t of timers) clearTimeout(t)
@@ -71,6 +97,13 @@ export function postPkiMessage(url: string | URL, message: Buffer, options: Tran
 
     const req = (secure ? httpsRequest : httpRequest)(target, reqOptions, (res: IncomingMessage) => {
       const status = res.statusCode ?? 0
+      if (status !== 200 && proxy && proxyAnswered(status, res.headers, connectStatus)) {
+        res.resume()
+        const answer = `HTTP ${status} ${res.statusMessage ?? ''}`.trim()
+        // 4xx: access denied, filtered, port not allowed, authentication. 5xx: the proxy could not reach the bank.
+        if (status < 500) return finish(new UkeyError('RENEWAL_PROXY_REFUSED', { params: { proxy: proxy.display, status: answer }, actions: ['action.checkProxy'] }))
+        return finish(new CmpError('http-status', `${answer} from the proxy ${proxy.display}`))
+      }
       if (status !== 200) {
         res.resume()
         const where = status >= 300 && status < 400 ? ' (redirects are not followed)' : ''
@@ -104,14 +137,21 @@ export function postPkiMessage(url: string | URL, message: Buffer, options: Tran
       res.on('aborted', () => finish(new CmpError('transport', 'response aborted')))
     })
 
+    req.on('proxyConnect', (res: { statusCode: number }) => {
+      connectStatus = res.statusCode
+    })
     req.on('socket', (socket) => {
       if (!socket.connecting) return
-      const t = setTimeout(() => finish(new CmpError('timeout', `no connection within ${connectTimeoutMs} ms`)), connectTimeoutMs)
+      const t = setTimeout(() => {
+        const detail = `no connection within ${connectTimeoutMs} ms`
+        finish(proxy ? proxyUnreachable(proxy, detail) : new CmpError('timeout', detail))
+      }, connectTimeoutMs)
       timers.push(t)
       socket.once(secure ? 'secureConnect' : 'connect', () => clearTimeout(t))
     })
     req.on('error', (e: NodeJS.ErrnoException) => {
       // TLS verification failures arrive here with their OpenSSL code (e.g. UNABLE_TO_VERIFY_LEAF_SIGNATURE).
+      if (proxy && e.code && NO_CONNECTION.has(e.code)) return finish(proxyUnreachable(proxy, e.code, e))
       finish(new CmpError('transport', e.code ?? e.message, { cause: e }))
     })
     timers.push(setTimeout(() => finish(new CmpError('timeout', `no complete answer within ${timeoutMs} ms`)), timeoutMs))
