@@ -9,7 +9,7 @@ export const renewEn = {
   'error.RENEWAL_CERT_AMBIGUOUS': 'the key holds {count} certificates ({list}): choose one with --id',
   'error.RENEWAL_NEW_KEY_UNUSABLE': 'the new certificate was stored but the new key does not sign for it ({detail}); it was removed, the old certificate still works',
 
-  'error.RENEWAL_BUSY': 'another ukey renew (process {pid}) is renewing key {serial}: wait for it to finish',
+  'error.RENEWAL_BUSY': 'another ukey renew (process {pid}, running since {since}) is renewing key {serial}: wait for it to finish, then run `ukey renew` again. If no ukey is running any more (e.g. it was on another computer sharing this folder), remove {file}',
 
   'error.RENEWAL_JOURNAL_UNWRITABLE': 'the renewal journal cannot be written ({path}: {detail}); the renewal stopped there and the old certificate still works. Free space or fix the folder, then run `ukey renew` again',
 

@@ -11,7 +11,7 @@ export const renewZhCN: Record<keyof typeof renewEn, string> = {
   'error.RENEWAL_CERT_AMBIGUOUS': 'U 盾中有 {count} 张证书（{list}）：请用 --id 指定一张',
   'error.RENEWAL_NEW_KEY_UNUSABLE': '新证书已写入，但新密钥无法为其签名（{detail}）；已将其删除，旧证书仍可使用',
 
-  'error.RENEWAL_BUSY': '另一个 ukey renew（进程 {pid}）正在更新 U 盾 {serial}：请等待其完成',
+  'error.RENEWAL_BUSY': '另一个 ukey renew（进程 {pid}，自 {since} 起运行）正在更新 U 盾 {serial}：请等待其完成后再次运行 `ukey renew`。如果确已没有 ukey 在运行（例如它在共用此目录的另一台电脑上），请删除 {file}',
 
   'error.RENEWAL_JOURNAL_UNWRITABLE': '无法写入证书更新日志（{path}：{detail}）；更新已在此停止，旧证书仍可使用。请释放磁盘空间或修正目录后再次运行 `ukey renew`',
 
