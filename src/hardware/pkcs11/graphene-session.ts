@@ -8,7 +8,7 @@ import { ckrName, toUkeyError } from './errors.js'
 import type { Graphene, LoadedModule, ModuleSession } from './loaded-module.js'
 import { curveByName, curveOfParams, ecSpki, modulusBits, rsaSpki } from './spki.js'
 import { CKF_TOKEN_PRESENT, tokenInfo } from './token-info.js'
-import type { KeyAlgorithmSpec, SignMechanism, TokenCertificate, TokenInfo, TokenKeyPair, TokenSession } from './types.js'
+import type { KeyAlgorithmSpec, SignMechanism, TokenCertificate, TokenInfo, TokenKeyPair, TokenObjectKind, TokenSession } from './types.js'
 
 // PKCS#11 2.40 constants (pkcs11t.h). Written out so this file needs pkcs11js only as a type.
 const CKA = {
@@ -337,10 +337,11 @@ export class GrapheneTokenSession implements TokenSession, ModuleSession {
     })
   }
 
-  async deleteObjects(id: string): Promise<number> {
+  async deleteObjects(id: string, kind?: TokenObjectKind): Promise<number> {
     const cka = idBytes(id)
+    const cls = kind === 'certificate' ? CKO.CERTIFICATE : kind === 'private-key' ? CKO.PRIVATE_KEY : kind === 'public-key' ? CKO.PUBLIC_KEY : undefined
     return this.call('C_DestroyObject', () => {
-      const objects = this.find([{ type: CKA.ID, value: cka }])
+      const objects = this.find([{ type: CKA.ID, value: cka }, ...(cls === undefined ? [] : [{ type: CKA.CLASS, value: cls }])])
       for (const h of objects) this.lib.C_DestroyObject(this.handle, h)
       return objects.length
     })
