@@ -133,7 +133,14 @@ function interruptOnSignals(): { signal: AbortSignal; dispose(): void } {
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
   const onSignal = (sig: NodeJS.Signals): void => controller.abort(sig)
   for (const sig of signals) process.on(sig, onSignal)
-  return { signal: controller.signal, dispose: () => signals.forEach((sig) => process.off(sig, onSignal)) }
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      signals.forEach((sig) => process.off(sig, onSignal))
+      // A PIN prompt or `--pin-stdin` read abandoned by the interruption would keep the process alive: nothing more is read.
+      if (controller.signal.aborted) process.stdin.destroy()
+    },
+  }
 }
 
 /**
