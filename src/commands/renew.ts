@@ -218,7 +218,8 @@ class StepProgress {
     const { default: ora } = await (this.ora ??= import('ora'))
     // The step may have ended while the spinner library loaded: its tick is already printed.
     if (this.spinner || this.current !== step) return
-    // discardStdin would put the terminal in raw mode: Ctrl-C must stay a real SIGINT, which renew handles (interruptOnSignals).
+    // The terminal stays cooked: Ctrl-C is the terminal's own SIGINT, handled by interruptOnSignals (ora's discardStdin
+    // would switch it to raw mode and re-raise SIGINT itself; both reach the handler, this way needs no re-raising).
     this.spinner = ora({ text, stream: process.stderr, discardStdin: false })
     this.spinner.start()
     this.ui.activity = { pause: () => this.spinner?.stop(), resume: () => this.spinner?.start() }
