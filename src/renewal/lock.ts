@@ -44,9 +44,7 @@ export function lockKey(dir: string, tokenSerial: string, now: () => Date = () =
     throw journalWriteError(dir, e)
   }
   const file = join(dir, `${tokenSerial.replace(/[^0-9A-Za-z_-]/g, '_')}.lock`)
-  const me = ownIdentity()
-  const record = JSON.stringify({ pid: me.pid, start: me.start, command: me.command, host: hostname(), since: now().toISOString() } satisfies LockOwner) + '\n'
-  const held = acquire(file, record, (owner) => new UkeyError('RENEWAL_BUSY', {
+  const held = acquire(file, ownerRecord(now()), (owner) => new UkeyError('RENEWAL_BUSY', {
     params: { serial: tokenSerial, pid: owner?.pid ?? '?', since: owner?.since ?? '?', file },
   }))
   return () => release(file, held)
@@ -87,10 +85,9 @@ function acquire(file: string, record: string, busy: (owner: LockOwner | null) =
  */
 function breakStale(file: string, content: string, busy: (owner: LockOwner | null) => UkeyError): void {
   const marker = `${file}.takeover-${createHash('sha256').update(content).digest('hex').slice(0, 16)}`
-  const me = ownIdentity()
   let held: string
   try {
-    held = acquire(marker, JSON.stringify({ pid: me.pid, start: me.start, command: me.command, host: hostname(), since: new Date().toISOString() }) + '\n', busy)
+    held = acquire(marker, ownerRecord(new Date()), busy)
   } catch (e) {
     // Another process is breaking this record right now: let it finish, then the caller reads the lock again.
     if (e instanceof UkeyError && e.code === 'RENEWAL_BUSY') {
@@ -104,6 +101,12 @@ function breakStale(file: string, content: string, busy: (owner: LockOwner | nul
   } finally {
     release(marker, held)
   }
+}
+
+/** This process as a lock's owner; `since` makes every record unique, so a stale one never recurs. */
+function ownerRecord(since: Date): string {
+  const me = ownIdentity()
+  return JSON.stringify({ pid: me.pid, start: me.start, command: me.command, host: hostname(), since: since.toISOString() } satisfies LockOwner) + '\n'
 }
 
 function release(file: string, record: string): void {

@@ -121,18 +121,20 @@ describe('one renewal per key at a time', () => {
     expect(busyError(() => lockKey(dir, '21h')).code).toBe('RENEWAL_BUSY')
   })
 
-  it('races in separate processes: 4 racers × 60 rounds = 360 simultaneous pairs, half of the rounds through a stale lock; exactly one wins each round', async () => {
+  it('races in separate processes: 4 racers × 200 rounds (1,200 simultaneous pairs), half of the rounds through a stale lock; exactly one wins each round', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ukey-lock-race-'))
     const racers = [startRacer(), startRacer(), startRacer(), startRacer()]
     started.push(...racers)
     for (const r of racers) expect(await r.next()).toBe('ready')
-    const ROUNDS = 60
+    const ROUNDS = 200
+    // A stale owner: a dead process, with a start time no live process has (stale even if the pid is reused meanwhile).
+    const stale = JSON.stringify({ pid: deadPid(), start: 'gone:1', command: 'ukey', host: hostname(), since: '2026-01-01T00:00:00Z' })
     const winners: number[] = []
     let busyNamed = 0
     for (let round = 0; round < ROUNDS; round++) {
       const serial = `race${round}`
       // Odd rounds start from a stale lock (its owner dead): every racer goes through the takeover.
-      if (round % 2) writeFileSync(join(dir, `${serial}.lock`), JSON.stringify({ pid: deadPid(), start: 'gone:1', command: 'ukey', host: hostname(), since: '2026-01-01T00:00:00Z' }))
+      if (round % 2) writeFileSync(join(dir, `${serial}.lock`), stale)
       for (const r of racers) r.child.stdin.write(`${dir} ${serial}\n`)
       const answers = await Promise.all(racers.map((r) => r.next()))
       const won = answers.filter((a) => a.startsWith('won '))
@@ -142,7 +144,7 @@ describe('one renewal per key at a time', () => {
       expect(answers.filter((a) => a.startsWith('error'))).toEqual([])
     }
     // 4 racers per round: C(4,2) = 6 simultaneous pairs per round.
-    console.log(`lock race: ${ROUNDS} rounds × 6 pairs = ${ROUNDS * 6} pairs; rounds with one winner: ${winners.filter((w) => w === 1).length}, with none: ${winners.filter((w) => w === 0).length}, with two or more: ${winners.filter((w) => w > 1).length}; losers told the winner's pid: ${busyNamed}/${ROUNDS * 3}`)
+    console.log(`lock race: ${ROUNDS} rounds of 4 racers (${ROUNDS * 6} pairs); rounds with one winner: ${winners.filter((w) => w === 1).length}, with none: ${winners.filter((w) => w === 0).length}, with two or more: ${winners.filter((w) => w > 1).length}; losers told the winner's pid: ${busyNamed}/${ROUNDS * 3}`)
     expect(winners).toEqual(Array(ROUNDS).fill(1))
     expect(busyNamed).toBe(ROUNDS * 3)
   })
