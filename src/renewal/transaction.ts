@@ -25,7 +25,9 @@ export type { Checkpoint, PlanCheck, RenewEvent, RenewPlan } from './steps/event
  * confirmed to the bank → only then the old key pair and certificate removed.
  * Each step is journalled before and after it runs; a rerun finds the journal
  * and resumes, or rolls back what the interrupted run had added. Whatever
- * fails, the old credential is the last thing touched.
+ * fails, the old credential is the last thing touched. This file is the
+ * prelude (token, certificate, window, plan, confirmation, lock); the steps are
+ * declared in steps/key-update.ts and driven by steps/runner.ts.
  */
 
 export interface RenewOptions {
