@@ -61,7 +61,8 @@ Exit codes: 0 renewed (or dry run passed, or nothing to do); 2 usage (e.g. no --
     const { renew } = await import('../renewal/transaction.js')
     const ctx = await openTokens(profile, realProviderFactory, { module: flags.module })
     let result: RenewResult | undefined
-    const interruption = interruptOnSignals()
+    // A dry run changes nothing: the default action of a signal (exit) is right for it.
+    const interruption = flags['dry-run'] ? { signal: undefined, dispose: (): void => undefined } : interruptOnSignals()
     try {
       if (profile.lab && !flags.json) process.stderr.write(ui.t('lab.banner') + '\n')
       result = await renew({
@@ -74,7 +75,7 @@ Exit codes: 0 renewed (or dry run passed, or nothing to do); 2 usage (e.g. no --
         ...(flags.server ? { serverUrl: flags.server } : {}),
         dryRun: flags['dry-run'],
         ...(flags.yes || flags['dry-run'] ? {} : { confirm: () => this.confirm(interruption.signal) }),
-        signal: interruption.signal,
+        ...(interruption.signal ? { signal: interruption.signal } : {}),
         ...testCheckpoint(),
         onEvent: (e) => {
           if (e.type === 'step' && e.phase === 'end') steps.push({ step: e.step, ms: e.ms ?? 0 })
@@ -107,12 +108,12 @@ Exit codes: 0 renewed (or dry run passed, or nothing to do); 2 usage (e.g. no --
   }
 
   /** One question after the plan is shown; without a terminal to ask on, --yes is required. */
-  private async confirm(signal: AbortSignal): Promise<boolean> {
+  private async confirm(signal: AbortSignal | undefined): Promise<boolean> {
     const ui = this.ui
     if (!ui.canPrompt) throw new UkeyError('RENEWAL_NEEDS_CONFIRMATION')
     const { confirm } = await import('@inquirer/prompts')
     try {
-      return await withTerminal(ui, () => confirm({ message: ui.t('renew.confirm'), default: true }, { output: process.stderr, signal }))
+      return await withTerminal(ui, () => confirm({ message: ui.t('renew.confirm'), default: true }, { output: process.stderr, ...(signal ? { signal } : {}) }))
     } catch (e) {
       // SIGTERM/SIGHUP while asking: nothing was changed yet.
       if (e instanceof Error && e.name === 'AbortPromptError') throw new UkeyError('CANCELLED', { cause: e })
