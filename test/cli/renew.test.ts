@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { listenCmp } from '../../src/lab/cmp-http.js'
 import { createLabCmpServer } from '../../src/lab/cmp-server.js'
 import { RENEWAL_STEPS } from '../../src/renewal/journal.js'
 import { collect, isolatedEnv, ROOT, ukey, type RunResult } from '../helpers/cli.js'
@@ -387,5 +388,43 @@ describe('ukey renew interrupted (Ctrl-C, SIGTERM, SIGHUP) while the bank says "
     const status = await ukey(['renew', '--status', '--lab', '--lab-dir', lab.dir])
     expect(status.code).toBe(0)
     expect(objects(lab).privateKeys).toEqual([lab.state.certificate.id])
+  })
+})
+
+describe('ukey renew when the bank server restarts mid-renewal and forgets the request', () => {
+  it('the poll after the restart is answered "unknown transaction": exit 31 "run again", the key as before, nothing pending; the rerun renews', async () => {
+    const lab = await makeLab(20)
+    // The lab CA behind one address; a "restart" swaps in a fresh server (open transactions gone, renewals.json kept).
+    const make = (waitingCount: number): ReturnType<typeof createLabCmpServer> => createLabCmpServer({
+      ca: { certPem: readFileSync(lab.state.ca.cert, 'utf8'), keyPem: readFileSync(lab.state.ca.key, 'utf8') },
+      policy: { renewBeforeDays: 30, graceAfterDays: 90 },
+      stateFile: join(lab.dir, 'renewals.json'),
+      waitingCount,
+      log: (e) => lab.log.push(`${e.kind} → ${e.outcome}`),
+    })
+    let current = make(50)
+    const http = await listenCmp((der) => current.handle(der), '127.0.0.1', 0)
+    const url = `http://127.0.0.1:${http.port}/pkix/`
+    try {
+      const run = start(['renew', '--lab', '--lab-dir', lab.dir, '--server', url, '--yes', '--lang', 'en'], { UKEY_PIN: PIN })
+      await run.stderrUntil('(poll 1)')
+      current = make(0) // the client is sleeping the server's 1 s checkAfter: its next pollReq reaches the restarted server
+      const r = await run.done
+      expect(r.code, r.stderr).toBe(31)
+      expect(r.stderr).toContain('the bank\'s server no longer knows this renewal (unknown transaction')
+      expect(r.stderr).toContain('run `ukey renew` again')
+      expect(lab.log).toContain('pollReq → rejected: unknown transaction')
+      const o = objects(lab)
+      expect(o.privateKeys).toEqual([lab.state.certificate.id])
+      expect(signs(lab, lab.state.certificate.id)).toBe(true)
+      const status = await ukey(['renew', '--status', '--lab', '--lab-dir', lab.dir])
+      expect(status.code).toBe(0)
+      const rerun = await ukey(['renew', '--lab', '--lab-dir', lab.dir, '--server', url, '--yes'], { env: { UKEY_PIN: PIN } })
+      expect(rerun.code, rerun.stderr).toBe(0)
+      assertRenewed(lab)
+      expect(everythingSaid(lab, [r, status, rerun])).not.toContain(PIN)
+    } finally {
+      await http.close()
+    }
   })
 })
