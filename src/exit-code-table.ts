@@ -13,6 +13,6 @@ export const EXIT_CODE_TABLE: Array<{ code: number; name: string; meaning: strin
   { code: EXIT.DIAGNOSIS_ACTION, name: 'diagnosis-action', meaning: 'diagnosis: action needed' },
   { code: EXIT.DIAGNOSIS_FAULTY, name: 'diagnosis-faulty', meaning: 'diagnosis: key faulty, replace it at the counter (FAQ 3)' },
   { code: EXIT.RENEWAL_REFUSED, name: 'renewal-refused', meaning: 'renewal refused: by the bank (0116, 403.7) or before asking it (outside the window, already renewed); retrying will not help' },
-  { code: EXIT.RENEWAL_INTERRUPTED, name: 'renewal-interrupted', meaning: 'renewal not completed (server unreachable, key generation failed 0124, interrupted): the old certificate works, the journal is kept, a rerun resumes' },
-  { code: EXIT.CANCELLED, name: 'cancelled', meaning: 'cancelled by the person at the terminal (Ctrl-C at a prompt): nothing was changed' },
+  { code: EXIT.RENEWAL_INTERRUPTED, name: 'renewal-interrupted', meaning: 'renewal not completed (server unreachable, key generation failed 0124, interrupted by Ctrl-C/SIGTERM/SIGHUP, the server forgot the request): the old certificate works, the journal is kept, a rerun resumes' },
+  { code: EXIT.CANCELLED, name: 'cancelled', meaning: 'cancelled by the person at the terminal (Ctrl-C at a prompt), or a renewal interrupted before it changed anything: nothing was changed' },
 ]

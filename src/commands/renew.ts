@@ -11,13 +11,13 @@ import { realProviderFactory } from '../hardware/token-provider.js'
 import { defaultLabDir } from '../lab/paths.js'
 import { doneText, dryRunText, planText, renewRecord, statusRecord, statusText, type RenewJsonStep } from '../output/renew-render.js'
 import { defaultJournalDir, listJournals, type RenewalStep } from '../renewal/journal.js'
-import type { RenewEvent, RenewPlan, RenewResult } from '../renewal/transaction.js'
+import type { Checkpoint, RenewEvent, RenewPlan, RenewResult } from '../renewal/transaction.js'
 
 export default class Renew extends UkeyCommand {
   static override summary = 'Renew the certificate on a USB key (crash-safe: the old certificate works until the new one is stored and confirmed)'
   static override description = `The bank's "certificate expiry renewal" (FAQ 4–6) from the command line. Checks the renewal window first (outside it: refused with 0116 before the bank is contacted; lapsed: a new key at the counter), logs in (PIN from --pin-stdin, UKEY_PIN or a masked prompt; never an argument), generates a new key pair on the key under a fresh CKA_ID, sends a CMP key update request signed by the old key (the proof of possession by the new key), waits while the bank says so, verifies the answer (the bank CA's signature, the new key, the old subject), stores the new certificate beside the new key and checks that the pair signs, confirms to the bank, and only then removes the old key pair and certificate.
 Every step is journalled (no secrets) before and after it runs. If anything stops the renewal — the network, the server, the key pulled out, the process killed — the old certificate still works, and running \`ukey renew\` again finishes the renewal or rolls back what was added. \`--status\` lists unfinished renewals.
-Exit codes: 0 renewed (or dry run passed, or nothing to do); 2 usage (e.g. no --yes without a terminal); 3 no key, module or certificate; 30 refused (0116 outside the window or already renewed, 403.7 not accepted as signed by a valid certificate) — retrying will not help; 31 not completed (server unreachable, key generation failed 0124, interrupted) — the old certificate works, rerun.`
+Exit codes: 0 renewed (or dry run passed, or nothing to do); 2 usage (e.g. no --yes without a terminal); 3 no key, module or certificate; 30 refused (0116 outside the window or already renewed, 403.7 not accepted as signed by a valid certificate) — retrying will not help; 31 not completed (server unreachable, key generation failed 0124, interrupted by Ctrl-C/SIGTERM/SIGHUP or the server forgetting the request) — the old certificate works, rerun; 130 interrupted before anything was changed.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>                          # the plugged key; asks before changing it',
@@ -61,6 +61,8 @@ Exit codes: 0 renewed (or dry run passed, or nothing to do); 2 usage (e.g. no --
     const { renew } = await import('../renewal/transaction.js')
     const ctx = await openTokens(profile, realProviderFactory, { module: flags.module })
     let result: RenewResult | undefined
+    // A dry run changes nothing: the default action of a signal (exit) is right for it.
+    const interruption = flags['dry-run'] ? { signal: undefined, dispose: (): void => undefined } : interruptOnSignals()
     try {
       if (profile.lab && !flags.json) process.stderr.write(ui.t('lab.banner') + '\n')
       result = await renew({
@@ -73,11 +75,12 @@ Exit codes: 0 renewed (or dry run passed, or nothing to do); 2 usage (e.g. no --
         ...(flags.server ? { serverUrl: flags.server } : {}),
         ...(profile.renewal?.proxy ? { transfer: { proxy: profile.renewal.proxy } } : {}),
         dryRun: flags['dry-run'],
-        ...(flags.yes || flags['dry-run'] ? {} : { confirm: () => this.confirm() }),
+        ...(flags.yes || flags['dry-run'] ? {} : { confirm: () => this.confirm(interruption.signal) }),
+        ...(interruption.signal ? { signal: interruption.signal } : {}),
+        ...testCheckpoint(),
         onEvent: (e) => {
           if (e.type === 'step' && e.phase === 'end') steps.push({ step: e.step, ms: e.ms ?? 0 })
           progress?.on(e)
-          crashForTests(e)
         },
       })
     } catch (e) {
@@ -87,6 +90,7 @@ Exit codes: 0 renewed (or dry run passed, or nothing to do); 2 usage (e.g. no --
       }
       throw e
     } finally {
+      interruption.dispose()
       progress?.stop()
       await ctx.provider.close()
     }
@@ -105,22 +109,52 @@ Exit codes: 0 renewed (or dry run passed, or nothing to do); 2 usage (e.g. no --
   }
 
   /** One question after the plan is shown; without a terminal to ask on, --yes is required. */
-  private async confirm(): Promise<boolean> {
+  private async confirm(signal: AbortSignal | undefined): Promise<boolean> {
     const ui = this.ui
     if (!ui.canPrompt) throw new UkeyError('RENEWAL_NEEDS_CONFIRMATION')
     const { confirm } = await import('@inquirer/prompts')
-    return withTerminal(ui, () => confirm({ message: ui.t('renew.confirm'), default: true }, { output: process.stderr }))
+    try {
+      return await withTerminal(ui, () => confirm({ message: ui.t('renew.confirm'), default: true }, { output: process.stderr, ...(signal ? { signal } : {}) }))
+    } catch (e) {
+      // SIGTERM/SIGHUP while asking: nothing was changed yet.
+      if (e instanceof Error && e.name === 'AbortPromptError') throw new UkeyError('CANCELLED', { cause: e })
+      throw e
+    }
   }
 }
 
 /**
- * A SIGKILL at an exact point, for the fault-matrix tests: `UKEY_TEST_CRASH_AFTER=<step>`
- * kills the process as soon as that step's end is in the journal — what a power cut
- * or a killed process does, with no chance to clean up.
+ * Ctrl-C, SIGTERM (a service manager, `kill`) and SIGHUP (the terminal closed)
+ * abort the renewal at its next safe point instead of killing it mid-step: the
+ * transaction keeps its journal and says so (exit 31), or, when nothing was
+ * changed yet, exits 130. A second signal while stopping changes nothing: the
+ * stop is at most one token call or one HTTP exchange away.
  */
-function crashForTests(e: RenewEvent): void {
+function interruptOnSignals(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController()
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
+  const onSignal = (sig: NodeJS.Signals): void => controller.abort(sig)
+  for (const sig of signals) process.on(sig, onSignal)
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      signals.forEach((sig) => process.off(sig, onSignal))
+      // A PIN prompt or `--pin-stdin` read abandoned by the interruption would keep the process alive: nothing more is read.
+      if (controller.signal.aborted) process.stdin.destroy()
+    },
+  }
+}
+
+/**
+ * The one place a test-only switch is read (issue 12: no environment read below
+ * the commands): `UKEY_TEST_CRASH_AFTER=<point>` SIGKILLs the process at that
+ * checkpoint of the transaction — a step's name once its end is journalled, or
+ * `old-removed:<certificate|private-key|public-key>` after that single object's
+ * removal — what a power cut does, with no chance to clean up (test/cli/renew.test.ts).
+ */
+function testCheckpoint(): { checkpoint?: Checkpoint } {
   const at = process.env['UKEY_TEST_CRASH_AFTER']
-  if (at && e.type === 'step' && e.phase === 'end' && e.step === at) process.kill(process.pid, 'SIGKILL')
+  return at ? { checkpoint: (point) => void (point === at && process.kill(process.pid, 'SIGKILL')) } : {}
 }
 
 /** One line per step: a spinner while it runs on a terminal, a tick when it ends; plain lines otherwise. */
@@ -186,7 +220,9 @@ class StepProgress {
     const { default: ora } = await (this.ora ??= import('ora'))
     // The step may have ended while the spinner library loaded: its tick is already printed.
     if (this.spinner || this.current !== step) return
-    this.spinner = ora({ text, stream: process.stderr })
+    // The terminal stays cooked: Ctrl-C is the terminal's own SIGINT, handled by interruptOnSignals (ora's discardStdin
+    // would switch it to raw mode and re-raise SIGINT itself; both reach the handler, this way needs no re-raising).
+    this.spinner = ora({ text, stream: process.stderr, discardStdin: false })
     this.spinner.start()
     this.ui.activity = { pause: () => this.spinner?.stop(), resume: () => this.spinner?.start() }
   }

@@ -5,11 +5,13 @@ export const renewEn = {
   'error.RENEWAL_ALREADY_DONE': 'this certificate was already renewed on this key ({when}) (0116): the new certificate is the one to use',
   'error.RENEWAL_KEYGEN_FAILED': 'the key could not generate a new key pair (0124: {detail}); nothing was changed, the old certificate still works',
   'error.RENEWAL_INTERRUPTED': 'the renewal stopped at step "{step}" ({reason}); the old certificate still works. Run `ukey renew` again to finish (the journal is kept: {journal})',
+  'error.RENEWAL_INTERRUPTED_SIGNAL': 'the renewal was interrupted ({reason}) at step "{step}"; the old certificate still works. `ukey renew` continues it (the journal is kept: {journal})',
+  'error.RENEWAL_TRANSACTION_LOST': 'the bank\'s server no longer knows this renewal ({text}; it may have restarted). What this run added to the key was removed and the old certificate still works: run `ukey renew` again',
   'error.RENEWAL_NEEDS_CONFIRMATION': 'renewal changes the USB key: confirm with --yes (no terminal to ask on)',
   'error.RENEWAL_CERT_AMBIGUOUS': 'the key holds {count} certificates ({list}): choose one with --id',
   'error.RENEWAL_NEW_KEY_UNUSABLE': 'the new certificate was stored but the new key does not sign for it ({detail}); it was removed, the old certificate still works',
 
-  'error.RENEWAL_BUSY': 'another ukey renew (process {pid}) is renewing key {serial}: wait for it to finish',
+  'error.RENEWAL_BUSY': 'another ukey renew (process {pid}, running since {since}) is renewing key {serial}: wait for it to finish, then run `ukey renew` again. If no ukey is running any more (e.g. it was on another computer sharing this folder), remove {file}',
 
   'error.RENEWAL_JOURNAL_UNWRITABLE': 'the renewal journal cannot be written ({path}: {detail}); the renewal stopped there and the old certificate still works. Free space or fix the folder, then run `ukey renew` again',
 

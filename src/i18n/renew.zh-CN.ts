@@ -7,11 +7,13 @@ export const renewZhCN: Record<keyof typeof renewEn, string> = {
   'error.RENEWAL_ALREADY_DONE': '该证书已在本 U 盾上更新过（{when}）（0116）：请使用新证书',
   'error.RENEWAL_KEYGEN_FAILED': 'U 盾无法生成新的密钥对（0124：{detail}）；未做任何改动，旧证书仍可使用',
   'error.RENEWAL_INTERRUPTED': '证书更新在“{step}”步骤中断（{reason}）；旧证书仍可使用。请再次运行 `ukey renew` 完成更新（日志已保留：{journal}）',
+  'error.RENEWAL_INTERRUPTED_SIGNAL': '证书更新在“{step}”步骤被中断（{reason}）；旧证书仍可使用。再次运行 `ukey renew` 即可继续（日志已保留：{journal}）',
+  'error.RENEWAL_TRANSACTION_LOST': '银行的证书更新服务器已不记得这次更新（{text}；服务器可能已重启）。本次对 U 盾所做的添加已删除，旧证书仍可使用：请再次运行 `ukey renew`',
   'error.RENEWAL_NEEDS_CONFIRMATION': '证书更新会改动 U 盾：请加 --yes 确认（没有可提问的终端）',
   'error.RENEWAL_CERT_AMBIGUOUS': 'U 盾中有 {count} 张证书（{list}）：请用 --id 指定一张',
   'error.RENEWAL_NEW_KEY_UNUSABLE': '新证书已写入，但新密钥无法为其签名（{detail}）；已将其删除，旧证书仍可使用',
 
-  'error.RENEWAL_BUSY': '另一个 ukey renew（进程 {pid}）正在更新 U 盾 {serial}：请等待其完成',
+  'error.RENEWAL_BUSY': '另一个 ukey renew（进程 {pid}，自 {since} 起运行）正在更新 U 盾 {serial}：请等待其完成后再次运行 `ukey renew`。如果确已没有 ukey 在运行（例如它在共用此目录的另一台电脑上），请删除 {file}',
 
   'error.RENEWAL_JOURNAL_UNWRITABLE': '无法写入证书更新日志（{path}：{detail}）；更新已在此停止，旧证书仍可使用。请释放磁盘空间或修正目录后再次运行 `ukey renew`',
 

@@ -75,8 +75,11 @@ export function journalWriteError(path: string, e: unknown): UkeyError {
 
 export type JournalPatch = Partial<Pick<JournalRecord, 'server' | 'newKeyId' | 'newSpki' | 'transactionId' | 'newCertificate' | 'confirmation'>>
 
+/** The journal's clock: entries carry the time they were written (injected in tests, like every clock). */
+export type Clock = () => Date
+
 /** Every journal in `dir`, newest first: open ones are interrupted renewals, done ones are history. */
-export function listJournals(dir: string): RenewalJournal[] {
+export function listJournals(dir: string, clock: Clock = () => new Date()): RenewalJournal[] {
   let names: string[]
   try {
     names = readdirSync(dir).filter((n) => n.endsWith('.json'))
@@ -84,9 +87,9 @@ export function listJournals(dir: string): RenewalJournal[] {
     return []
   }
   return names
-    .map((n) => RenewalJournal.load(join(dir, n)))
+    .map((n) => RenewalJournal.load(join(dir, n), clock))
     .filter((j): j is RenewalJournal => j !== null)
-    .sort((a, b) => b.data.createdAt.localeCompare(a.data.createdAt))
+    .sort((a, b) => b.data.createdAt.localeCompare(a.data.createdAt) || a.file.localeCompare(b.file))
 }
 
 export function defaultJournalDir(opts: { labDir?: string } = {}): string {
@@ -128,10 +131,11 @@ export class RenewalJournal {
   private constructor(
     readonly file: string,
     private record: JournalRecord,
+    private readonly clock: Clock,
   ) {}
 
   /** Starts a journal, or returns the open one for the same key and certificate (a rerun resumes). */
-  static open(dir: string, init: Pick<JournalRecord, 'token' | 'old'>, now: Date = new Date()): RenewalJournal {
+  static open(dir: string, init: Pick<JournalRecord, 'token' | 'old'>, clock: Clock = () => new Date()): RenewalJournal {
     try {
       mkdirSync(dir, { recursive: true })
     } catch (e) {
@@ -139,9 +143,9 @@ export class RenewalJournal {
     }
     const file = RenewalJournal.fileFor(dir, init.token.serial, init.old.certSerial)
     const id = basename(file, '.json')
-    const existing = RenewalJournal.load(file)
+    const existing = RenewalJournal.load(file, clock)
     if (existing && existing.record.state === 'open') return existing
-    const j = new RenewalJournal(file, { schemaVersion: 1, id, createdAt: now.toISOString(), ...init, entries: [], state: 'open' })
+    const j = new RenewalJournal(file, { schemaVersion: 1, id, createdAt: clock().toISOString(), ...init, entries: [], state: 'open' }, clock)
     j.save()
     return j
   }
@@ -151,24 +155,18 @@ export class RenewalJournal {
     return join(dir, `${safe(tokenSerial)}-${safe(certSerial)}.json`)
   }
 
-  static load(file: string): RenewalJournal | null {
+  static load(file: string, clock: Clock = () => new Date()): RenewalJournal | null {
     try {
       const record = JSON.parse(readFileSync(file, 'utf8')) as JournalRecord
-      return record.schemaVersion === 1 ? new RenewalJournal(file, record) : null
+      return record.schemaVersion === 1 ? new RenewalJournal(file, record, clock) : null
     } catch {
       return null
     }
   }
 
   /** Open journals: renewals that were interrupted (`ukey renew --status`). */
-  static pending(dir: string): RenewalJournal[] {
-    let names: string[]
-    try {
-      names = readdirSync(dir).filter((n) => n.endsWith('.json')).sort()
-    } catch {
-      return []
-    }
-    return names.map((n) => RenewalJournal.load(join(dir, n))).filter((j): j is RenewalJournal => j !== null && j.record.state === 'open')
+  static pending(dir: string, clock: Clock = () => new Date()): RenewalJournal[] {
+    return listJournals(dir, clock).filter((j) => j.record.state === 'open')
   }
 
   get data(): Readonly<JournalRecord> {
@@ -186,21 +184,26 @@ export class RenewalJournal {
 
   begin(step: RenewalStep, detail?: JournalEntry['detail'], patch: JournalPatch = {}): void {
     Object.assign(this.record, patch)
-    this.add({ step, phase: 'begin', at: new Date().toISOString(), ...(detail ? { detail } : {}) })
+    this.add({ step, phase: 'begin', at: this.clock().toISOString(), ...(detail ? { detail } : {}) })
   }
 
   end(step: RenewalStep, detail?: JournalEntry['detail'], patch: JournalPatch = {}): void {
     Object.assign(this.record, patch)
-    this.add({ step, phase: 'end', at: new Date().toISOString(), ...(detail ? { detail } : {}) })
+    this.add({ step, phase: 'end', at: this.clock().toISOString(), ...(detail ? { detail } : {}) })
   }
 
   fail(step: RenewalStep, code: string): void {
-    this.add({ step, phase: 'failed', at: new Date().toISOString(), detail: { code } })
+    this.add({ step, phase: 'failed', at: this.clock().toISOString(), detail: { code } })
   }
 
   /** Has this step ended (in this journal's life)? */
   completed(step: RenewalStep): boolean {
     return this.record.entries.some((e) => e.step === step && e.phase === 'end')
+  }
+
+  /** Has this step begun (in this journal's life)? A step that began may have changed the key even if it never ended. */
+  begun(step: RenewalStep): boolean {
+    return this.record.entries.some((e) => e.step === step && e.phase === 'begin')
   }
 
   close(state: 'done' | 'rolled-back', outcome?: string): void {

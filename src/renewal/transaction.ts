@@ -1,19 +1,22 @@
-import { createHash, randomBytes, verify as cryptoVerify, X509Certificate } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { readCertSummary, type CertSummary } from '../cert/summary.js'
 import { assessWindow, type WindowAssessment } from '../cert/window.js'
 import { UkeyError } from '../errors.js'
-import type { KeyAlgorithmSpec, SignMechanism, TokenCertificate, TokenInfo, TokenSelector, TokenSession } from '../hardware/pkcs11/types.js'
+import type { TokenCertificate, TokenInfo, TokenSelector, TokenSession } from '../hardware/pkcs11/types.js'
 import { loginSafely, selectToken, type PinSource, type TokenContext } from '../flows/tokens.js'
 import type { MessageKey } from '../i18n/index.js'
-import { checkIssued, confirmCertificate, requestCertificate } from './cmp/client.js'
 import { certificateFields } from './cmp/certificate-fields.js'
-import { tokenSigner } from './cmp/signer.js'
 import type { TransferOptions } from './cmp/transfer.js'
-import { RenewalJournal, type JournalRecord, type RenewalStep } from './journal.js'
+import { RenewalJournal, type Clock, type JournalRecord } from './journal.js'
 import { keySpecFor } from './key-spec.js'
 import { lockKey } from './lock.js'
 import { probeServer, type ServerProbe } from './probe.js'
+import type { Checkpoint, PlanCheck, RenewEvent, RenewPlan } from './steps/events.js'
+import { KEY_UPDATE_STEPS, type KeyUpdateState } from './steps/key-update.js'
+import { runSteps, unlessAborted } from './steps/runner.js'
 import { renewalServer, type RenewalServer } from './trust.js'
+
+export type { Checkpoint, PlanCheck, RenewEvent, RenewPlan } from './steps/events.js'
 
 /**
  * The renewal transaction (DESIGN.md): window → login → new key pair under a
@@ -22,15 +25,10 @@ import { renewalServer, type RenewalServer } from './trust.js'
  * confirmed to the bank → only then the old key pair and certificate removed.
  * Each step is journalled before and after it runs; a rerun finds the journal
  * and resumes, or rolls back what the interrupted run had added. Whatever
- * fails, the old credential is the last thing touched.
+ * fails, the old credential is the last thing touched. This file is the
+ * prelude (token, certificate, window, plan, confirmation, lock); the steps are
+ * declared in steps/key-update.ts and driven by steps/runner.ts.
  */
-
-export type RenewEvent =
-  | { type: 'step'; step: RenewalStep; phase: 'begin' | 'end'; ms?: number }
-  | { type: 'waiting'; seconds: number; poll: number }
-  | { type: 'resume'; journal: string; after: RenewalStep | null }
-  | { type: 'rollback'; detail: string }
-  | { type: 'plan'; plan: RenewPlan }
 
 export interface RenewOptions {
   ctx: TokenContext
@@ -49,24 +47,16 @@ export interface RenewOptions {
   onEvent?: (e: RenewEvent) => void
   now?: () => Date
   sleep?: (ms: number) => Promise<void>
-}
-
-export interface PlanCheck {
-  name: 'token' | 'window' | 'pin' | 'key' | 'server' | 'journal'
-  ok: boolean
-  detail: string
-}
-
-export interface RenewPlan {
-  token: TokenInfo
-  certificate: { id: string; label: string; summary: CertSummary; sha256: string }
-  window: WindowAssessment
-  newKey: KeyAlgorithmSpec
-  server: string
-  /** An interrupted renewal this run continues. */
-  resume: { journal: string; after: RenewalStep | null } | null
-  /** What a dry run checked (the window and token checks pass, or the plan would not exist). */
-  checks: PlanCheck[]
+  /**
+   * Stops the renewal at the next safe point: between steps, or while the bank
+   * says "waiting". Before the key is changed: CANCELLED (130), the journal
+   * closed; after: RENEWAL_INTERRUPTED (31), the journal kept for a rerun.
+   */
+  signal?: AbortSignal
+  /** The journal's clock (default: the system clock). */
+  journalClock?: Clock
+  /** The fault-injection seam (steps/events.ts); absent in normal runs. */
+  checkpoint?: Checkpoint
 }
 
 export interface RenewResult {
@@ -88,8 +78,8 @@ function journalInit(token: TokenInfo, cert: TokenCertificate, summary: CertSumm
   }
 }
 
-function pendingJournal(dir: string, token: TokenInfo): RenewalJournal | null {
-  return RenewalJournal.pending(dir).find((j) => j.data.token.serial === token.serial) ?? null
+function pendingJournal(dir: string, token: TokenInfo, clock?: Clock): RenewalJournal | null {
+  return RenewalJournal.pending(dir, clock).find((j) => j.data.token.serial === token.serial) ?? null
 }
 
 function windowRefusal(w: WindowAssessment, summary: CertSummary): UkeyError {
@@ -120,23 +110,6 @@ function chooseCertificate(certs: TokenCertificate[], token: TokenInfo, server: 
   })
   if (fromBank.length === 1) return fromBank[0]!
   throw new UkeyError('RENEWAL_CERT_AMBIGUOUS', { params: { count: certs.length, list: certs.map((c) => c.id).join(', ') } })
-}
-
-/** The new key signs, and its signature verifies with the new certificate: what the bank's sign-in will need. */
-async function proveKey(session: TokenSession, id: string, mechanism: SignMechanism, certificate: Buffer): Promise<string | null> {
-  const challenge = randomBytes(32)
-  let sig: Buffer
-  try {
-    sig = await session.sign(id, mechanism, challenge)
-  } catch (e) {
-    if (e instanceof UkeyError && e.code === 'TOKEN_REMOVED') throw e
-    return e instanceof UkeyError ? e.code : String(e)
-  }
-  const key = new X509Certificate(certificate).publicKey
-  const ok = mechanism === 'ECDSA-SHA256'
-    ? cryptoVerify('sha256', challenge, { key, dsaEncoding: 'ieee-p1363' }, sig)
-    : cryptoVerify('sha256', challenge, key, sig)
-  return ok ? null : 'the signature does not verify with the new certificate'
 }
 
 export async function renew(o: RenewOptions): Promise<RenewResult> {
@@ -191,8 +164,8 @@ function withHints(e: unknown): unknown {
   return hint && !e.actions.includes(hint) ? again([...e.actions, hint]) : e
 }
 
+/** The prelude (which certificate, the window, the plan, the confirmation), then the declared steps (steps/key-update.ts). */
 class Transaction {
-  private journal: RenewalJournal | null = null
   private loggedIn = false
 
   constructor(
@@ -210,7 +183,8 @@ class Transaction {
 
   private async login(): Promise<void> {
     if (this.loggedIn || !this.token.loginRequired) return
-    await loginSafely(this.session, this.o.pin, { force: this.o.force })
+    // The PIN prompt cannot be cancelled from here: a SIGTERM while it waits must not wait for a PIN.
+    await unlessAborted(loginSafely(this.session, this.o.pin, { force: this.o.force }), this.o.signal)
     this.loggedIn = true
   }
 
@@ -224,64 +198,29 @@ class Transaction {
     return certs
   }
 
-  /** Runs one journalled step: begin, the work, end (with what it produced). */
-  private async step<T>(step: RenewalStep, work: () => Promise<T>, after?: (r: T) => Parameters<RenewalJournal['end']>[2]): Promise<T> {
-    const j = this.journal!
-    j.begin(step)
-    this.emit({ type: 'step', step, phase: 'begin' })
-    const t0 = performance.now()
-    let r: T
-    try {
-      r = await work()
-    } catch (e) {
-      j.fail(step, e instanceof UkeyError ? e.code : 'INTERNAL')
-      throw e
-    }
-    j.end(step, undefined, after ? after(r) : {})
-    this.emit({ type: 'step', step, phase: 'end', ms: Math.round(performance.now() - t0) })
-    return r
-  }
-
-  /** Removes what this renewal added (the new key pair, its certificate) and closes the journal: the old credential was never touched. */
-  private async rollBack(reason: string): Promise<void> {
-    const j = this.journal
-    if (!j) return
-    const newId = j.data.newKeyId
-    if (newId && newId !== j.data.old.keyId) await this.session.deleteObjects(newId)
-    j.close('rolled-back', reason)
-    this.emit({ type: 'rollback', detail: reason })
-  }
-
-  /** A failure after the journal opened: the journal stays, the message says where it stopped and that a rerun finishes. */
-  private interrupted(step: RenewalStep, e: unknown): UkeyError {
-    const cause = e instanceof UkeyError ? e : new UkeyError('INTERNAL', { params: { detail: String(e) }, cause: e })
-    return new UkeyError('RENEWAL_INTERRUPTED', {
-      params: { step, reason: cause.code, journal: this.journal!.file },
-      actions: ['action.renewLater'],
-      cause,
-    })
-  }
-
   async run(): Promise<RenewResult> {
     const o = this.o
-    const journal = pendingJournal(o.journalDir, this.token)
+    const journal = pendingJournal(o.journalDir, this.token, o.journalClock)
     const certs = await this.certificates()
     let cert: TokenCertificate | undefined
+    let oldDer: Buffer
     if (journal) {
-      cert = certs.find((c) => c.id === journal!.data.old.keyId && sha256(c.der) === journal!.data.old.certSha256)
-      if (!cert && journal.completed('confirmed') && journal.data.newCertificate && journal.data.newKeyId) {
-        // Only the removal of the old pair was left, and it happened before the interruption: close the journal.
-        return this.finishRemoved(journal)
-      } else if (!cert) {
+      const d = journal.data
+      cert = certs.find((c) => c.id === d.old.keyId && sha256(c.der) === d.old.certSha256)
+      // Once confirmed, the old certificate may already be gone (the removal is cut short): the journal knows it.
+      // Journals from before the old certificate was kept in them name the new one (same subject).
+      const fromJournal = d.old.certificate ?? d.newCertificate
+      if (!cert && !(journal.completed('confirmed') && fromJournal && d.newKeyId)) {
         // The old certificate is gone without a confirmed renewal: not ours to guess. Keep the journal, say so.
         throw new UkeyError('RENEWAL_INTERRUPTED', {
           params: { step: journal.lastCompleted ?? '-', reason: 'TOKEN_NO_CERTIFICATE', journal: journal.file },
           actions: ['action.diagnose9002'],
         })
       }
-    }
-    if (!cert) {
+      oldDer = cert?.der ?? Buffer.from(fromJournal!, 'base64')
+    } else {
       cert = chooseCertificate(certs, this.token, this.server, o.certId)
+      oldDer = cert.der
       const done = RenewalJournal.load(RenewalJournal.fileFor(o.journalDir, this.token.serial, readCertSummary(cert.der).serial))
       if (done?.data.state === 'done' && done.data.old.certSha256 === sha256(cert.der)) {
         throw new UkeyError('RENEWAL_ALREADY_DONE', { params: { when: done.data.entries.at(-1)?.at ?? done.data.createdAt }, actions: ['action.diagnose0116'] })
@@ -289,30 +228,27 @@ class Transaction {
     }
     let summary: CertSummary
     try {
-      summary = readCertSummary(cert.der)
+      summary = readCertSummary(oldDer)
     } catch (e) {
       throw new UkeyError('CERT_CORRUPT', { params: { source: `token:${this.token.serial}`, detail: String(e) }, cause: e })
     }
     const window = assessWindow({ notBefore: summary.notBefore, notAfter: summary.notAfter }, this.now(), o.ctx.profile.window)
-    const issuedAlready = journal?.completed('certificate-received') ?? false
-    // Once the bank has issued, the window no longer matters: the renewal is finishing, not starting.
-    if (!issuedAlready && window.state !== 'renewable' && window.state !== 'grace') {
-      if (journal) {
-        await this.login()
-        this.journal = journal
-        await this.rollBack(`outside the window (${window.state})`)
-      }
-      throw windowRefusal(window, summary)
-    }
-    const { spec, mechanism } = keySpecFor(cert.der)
+    const { spec, mechanism } = keySpecFor(oldDer)
+    const oldId = cert?.id ?? journal!.data.old.keyId
     const plan: RenewPlan = {
       token: this.token,
-      certificate: { id: cert.id, label: cert.label, summary, sha256: sha256(cert.der) },
+      certificate: { id: oldId, label: cert?.label ?? '', summary, sha256: sha256(oldDer) },
       window,
       newKey: spec,
       server: this.server.url,
       resume: journal ? { journal: journal.file, after: journal.lastCompleted } : null,
       checks: [],
+    }
+    // Once the bank has issued, the window no longer matters: the renewal is finishing, not starting.
+    const issuedAlready = journal?.completed('certificate-received') ?? false
+    if (!issuedAlready && window.state !== 'renewable' && window.state !== 'grace') {
+      if (journal) await this.abandon(journal, plan, mechanism, `outside the window (${window.state})`)
+      throw windowRefusal(window, summary)
     }
 
     if (o.dryRun) return this.dryRun(plan)
@@ -320,174 +256,44 @@ class Transaction {
     if (o.confirm && !(await o.confirm(plan))) return { outcome: 'cancelled', plan, journal: null }
 
     if (journal) this.emit({ type: 'resume', journal: journal.file, after: journal.lastCompleted })
-    this.journal = journal ?? RenewalJournal.open(o.journalDir, journalInit(this.token, cert, summary))
-    const j = this.journal
-    if (!journal) {
-      j.begin('window-checked', undefined, { server: this.server.url })
-      j.end('window-checked', { state: window.state })
-      this.emit({ type: 'step', step: 'window-checked', phase: 'end', ms: 0 })
-    }
-    try {
-      await this.step('logged-in', () => this.login())
-    } catch (e) {
-      if (!journal) j.close('rolled-back', e instanceof UkeyError ? e.code : 'INTERNAL')
-      throw e
-    }
-    return this.continueFrom(plan, cert, mechanism)
-  }
-
-  private async continueFrom(plan: RenewPlan, cert: TokenCertificate, mechanism: SignMechanism): Promise<RenewResult> {
-    const j = this.journal!
-    const s = this.session
-    const oldSigner = tokenSigner(s, cert.id, mechanism)
-
-    // 3. The new key pair, or the one an interrupted run generated.
-    let newSpki: Buffer | undefined = j.data.newSpki ? Buffer.from(j.data.newSpki, 'base64') : undefined
-    if (j.completed('key-generated') && newSpki) {
-      const pairs = await s.listKeyPairs()
-      if (!pairs.some((p) => p.id === j.data.newKeyId && p.hasPrivateKey)) newSpki = undefined
-    } else newSpki = undefined
-    if (!newSpki) {
-      // The old key must be there to sign the request: without it the bank cannot know the customer (403.7).
-      if (!(await s.listKeyPairs()).some((p) => p.id === cert.id && p.hasPrivateKey)) {
-        await this.rollBack('CERT_WITHOUT_KEY').catch(() => undefined)
-        throw new UkeyError('CERT_WITHOUT_KEY', { params: { id: cert.id }, actions: ['action.diagnose4037'] })
-      }
-      // A generation cut short may have left half a pair: remove whatever is under the planned id.
-      if (j.data.newKeyId && j.data.newKeyId !== cert.id) await s.deleteObjects(j.data.newKeyId)
-      const newKeyId = randomBytes(20).toString('hex')
-      const label = (await s.listKeyPairs()).find((p) => p.id === cert.id)?.label || cert.label
-      j.begin('key-generated', undefined, { newKeyId })
-      this.emit({ type: 'step', step: 'key-generated', phase: 'begin' })
-      const t0 = performance.now()
-      try {
-        newSpki = (await s.generateKeyPair(plan.newKey, newKeyId, label)).spki
-      } catch (e) {
-        j.fail('key-generated', e instanceof UkeyError ? e.code : 'INTERNAL')
-        if (e instanceof UkeyError && e.code === 'TOKEN_REMOVED') throw this.interrupted('key-generated', e)
-        await this.rollBack('key generation failed').catch(() => undefined)
-        throw new UkeyError('RENEWAL_KEYGEN_FAILED', {
-          params: { detail: e instanceof UkeyError ? e.code : String(e) },
-          actions: ['action.diagnose0124'],
-          cause: e,
-        })
-      }
-      j.end('key-generated', undefined, { newSpki: newSpki.toString('base64') })
-      this.emit({ type: 'step', step: 'key-generated', phase: 'end', ms: Math.round(performance.now() - t0) })
-    }
-    const newId = j.data.newKeyId!
-    const spki: Buffer = newSpki
-    const newSigner = tokenSigner(s, newId, mechanism)
-
-    // 4–5. Request, poll, verify: nothing is written to the key before the answer checks out.
-    let certificate: Buffer | undefined = j.data.newCertificate ? Buffer.from(j.data.newCertificate, 'base64') : undefined
-    let confirmation = j.data.confirmation
-    if (!certificate || !confirmation || !j.completed('certificate-received')) {
-      let issued
-      try {
-        issued = await this.step('request-sent', () =>
-          requestCertificate({
-            url: this.server.url,
-            oldCert: cert.der,
-            newSpki: spki,
-            signerOld: oldSigner,
-            signerNew: newSigner,
-            trusted: this.server.trusted,
-            transfer: this.transfer,
-            now: this.now,
-            ...(this.o.sleep ? { sleep: this.o.sleep } : {}),
-            onWaiting: (seconds, poll) => this.emit({ type: 'waiting', seconds, poll }),
-          }), (r) => ({ transactionId: r.confirmation.transactionID }))
-      } catch (e) {
-        if (e instanceof UkeyError && e.code === 'TOKEN_REMOVED') throw this.interrupted('request-sent', e)
-        // The bank did not issue: the new key is of no use. The old pair was never touched.
-        await this.rollBack(e instanceof UkeyError ? e.code : 'INTERNAL').catch(() => undefined)
-        throw e
-      }
-      certificate = issued.certificate
-      confirmation = issued.confirmation
-      j.begin('certificate-received')
-      j.end('certificate-received', { serial: certificateFields(certificate).serial.toString('hex') }, { newCertificate: certificate.toString('base64'), confirmation })
-      this.emit({ type: 'step', step: 'certificate-received', phase: 'end', ms: 0 })
-    } else {
-      // Issued before the interruption: checked again, the CA and the clock may have moved since.
-      const problem = checkIssued(certificate, { oldCert: cert.der, newSpki: spki, trusted: this.server.trusted }, this.now())
-      if (problem) {
-        await this.rollBack(problem)
-        throw new UkeyError('RENEWAL_BAD_CERTIFICATE', { params: { detail: problem } })
-      }
-    }
-
-    const issuedCert: Buffer = certificate
-    const pending = confirmation
-    // 5. Store beside the new key (once: a crash after the write leaves it there) and prove the pair works.
-    if (!j.completed('certificate-stored')) {
-      try {
-        await this.step('certificate-stored', async () => {
-          const present = (await s.listCertificates()).some((c) => c.id === newId && c.der.equals(issuedCert))
-          if (!present) await s.storeCertificate(newId, cert.label, issuedCert)
-          const problem = await proveKey(s, newId, mechanism, issuedCert)
-          if (problem) throw new UkeyError('RENEWAL_NEW_KEY_UNUSABLE', { params: { detail: problem } })
-        })
-      } catch (e) {
-        if (e instanceof UkeyError && e.code === 'RENEWAL_NEW_KEY_UNUSABLE') {
-          await this.rollBack(e.code)
-          throw e
-        }
-        throw this.interrupted('certificate-stored', e)
-      }
-    }
-
-    // 6. Confirm; only then retire the old pair.
-    if (!j.completed('confirmed')) {
-      try {
-        await this.step('confirmed', () =>
-          confirmCertificate({ url: this.server.url, oldCert: cert.der, signerOld: oldSigner, trusted: this.server.trusted, transfer: this.transfer, now: this.now }, issuedCert, pending))
-      } catch (e) {
-        if (e instanceof UkeyError && e.code === 'RENEWAL_REFUSED') {
-          // The bank will not record this certificate: it must not replace the old one.
-          await this.rollBack(`confirmation refused: ${String(e.params['text'] ?? '')}`)
-          throw e
-        }
-        throw this.interrupted('confirmed', e)
-      }
-    }
-    try {
-      await this.step('old-removed', async () => {
-        if (cert.id !== newId) await s.deleteObjects(cert.id)
-      })
-    } catch (e) {
-      throw this.interrupted('old-removed', e)
-    }
+    const j = journal ?? RenewalJournal.open(o.journalDir, journalInit(this.token, cert!, summary), o.journalClock)
+    const state = this.state(j, plan, mechanism, cert?.label ?? '', oldDer)
+    await runSteps(KEY_UPDATE_STEPS, state, { journal: j, signal: o.signal ?? new AbortController().signal, emit: this.emit, checkpoint: o.checkpoint })
     j.close('done')
+    const issued = state.issued!.certificate
     return {
       outcome: 'renewed',
       plan,
-      newCertificate: { id: newId, der: issuedCert, summary: readCertSummary(issuedCert) },
+      newCertificate: { id: state.newKeyId!, der: issued, summary: readCertSummary(issued) },
       journal: j.file,
     }
   }
 
-  /** The run that was interrupted had done everything but close its journal. */
-  private async finishRemoved(j: RenewalJournal): Promise<RenewResult> {
-    const der = Buffer.from(j.data.newCertificate!, 'base64')
-    const summary = readCertSummary(der)
-    // Journals from before the old certificate was kept in them name the new one here.
-    const oldDer = j.data.old.certificate ? Buffer.from(j.data.old.certificate, 'base64') : der
-    const oldSummary = readCertSummary(oldDer)
-    this.emit({ type: 'resume', journal: j.file, after: j.lastCompleted })
-    j.end('old-removed', { found: 'already removed' })
-    j.close('done')
-    const plan: RenewPlan = {
-      token: this.token,
-      certificate: { id: j.data.old.keyId, label: '', summary: oldSummary, sha256: j.data.old.certSha256 },
-      window: assessWindow({ notBefore: oldSummary.notBefore, notAfter: oldSummary.notAfter }, this.now(), this.o.ctx.profile.window),
-      newKey: keySpecFor(der).spec,
-      server: this.server.url,
-      resume: { journal: j.file, after: 'old-removed' },
-      checks: [],
+  private state(journal: RenewalJournal, plan: RenewPlan, mechanism: KeyUpdateState['mechanism'], label: string, oldDer: Buffer): KeyUpdateState {
+    return {
+      session: this.session,
+      journal,
+      server: this.server,
+      transfer: this.transfer,
+      now: this.now,
+      emit: this.emit,
+      login: () => this.login(),
+      sleep: this.o.sleep,
+      checkpoint: this.o.checkpoint,
+      old: { id: plan.certificate.id, der: oldDer, label },
+      mechanism,
+      newKey: plan.newKey,
+      windowState: plan.window.state,
     }
-    return { outcome: 'renewed', plan, newCertificate: { id: j.data.newKeyId!, der, summary }, journal: j.file }
+  }
+
+  /** An interrupted renewal that can no longer go on (the window closed before the bank issued): what it added goes. */
+  private async abandon(j: RenewalJournal, plan: RenewPlan, mechanism: KeyUpdateState['mechanism'], reason: string): Promise<void> {
+    await this.login()
+    const s = this.state(j, plan, mechanism, '', Buffer.alloc(0))
+    for (const step of [...KEY_UPDATE_STEPS].reverse()) if (j.begun(step.name)) await step.rollback(s)
+    j.close('rolled-back', reason)
+    this.emit({ type: 'rollback', detail: reason })
   }
 
   private async dryRun(plan: RenewPlan): Promise<RenewResult> {

@@ -68,6 +68,16 @@ describe('ukey renew in a terminal', () => {
     expect(r.screen).toContain('Renewed.')
   })
 
+  it('Ctrl-C while the bank says "waiting" (the spinner running): interrupted, exit 31, the journal kept — never ignored, never 130 once the key changed', async () => {
+    const l = await labWithServer(join(root, `wait-ctrl-c-${n++}`), { pin: PIN, waiting: 50 })
+    const r = await pty(['Renew now?', 'y', 'PIN for USB key', PIN, '(poll 2)', '\x03'], ['renew', '--lab', '--lab-dir', l.dir, '--server', l.url], 'en_US.UTF-8')
+    expect(r.status, r.screen).toBe(31)
+    expect(r.screen).toContain('interrupted (SIGINT) at step "request-sent"; the old certificate still works. `ukey renew` continues it')
+    expect(r.screen).not.toContain('(poll 4)')
+    const status = await ukey(['renew', '--status', '--lab', '--lab-dir', l.dir])
+    expect(status.code).toBe(31)
+  })
+
   it('Chinese: "y", then the masked PIN prompt; renewed, the PIN never on screen', async () => {
     const l = await lab('zh-yes')
     const r = await pty(['现在更新吗', 'y', 'PIN 码', PIN], ['renew', '--lab', '--lab-dir', l.dir, '--server', l.url], 'zh_CN.UTF-8')

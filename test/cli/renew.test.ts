@@ -4,15 +4,16 @@
 // with the old key, openssl verifies the new certificate's chain. The fault
 // matrix kills the process (SIGKILL) right after each journalled step.
 
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes, verify as cryptoVerify, X509Certificate } from 'node:crypto'
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { listenCmp } from '../../src/lab/cmp-http.js'
 import { createLabCmpServer } from '../../src/lab/cmp-server.js'
 import { RENEWAL_STEPS } from '../../src/renewal/journal.js'
-import { ukey, type RunResult } from '../helpers/cli.js'
+import { collect, isolatedEnv, ROOT, ukey, type RunResult } from '../helpers/cli.js'
 import { schemaErrors } from '../helpers/schemas.js'
 import { labWithServer, stopLabServers, type LabWithServer } from '../helpers/lab-server.js'
 
@@ -260,26 +261,39 @@ describe('ukey renew on the lab (SoftHSM2 + the lab CMP server)', () => {
   })
 })
 
-describe('ukey renew: killed (SIGKILL) right after each journalled step', () => {
-  for (const step of RENEWAL_STEPS) {
-    it(`after "${step}": a working credential stays, --status shows the renewal, a rerun completes it`, async () => {
+/**
+ * Where the fault matrix kills: after each journalled step's end, and after each
+ * single object removal of the old credential (certificate → private key → public key).
+ */
+const CRASH_POINTS = [
+  ...RENEWAL_STEPS.map((step) => ({ point: step as string, lastCompleted: step as string })),
+  ...['certificate', 'private-key', 'public-key'].map((kind) => ({ point: `old-removed:${kind}`, lastCompleted: 'confirmed' })),
+]
+
+describe('ukey renew: killed (SIGKILL) after each journalled step and between the single removals', () => {
+  for (const { point, lastCompleted } of CRASH_POINTS) {
+    it(`after "${point}": a working credential stays, --status shows the renewal, a rerun leaves exactly the new pair and certificate`, async () => {
       const lab = await makeLab(20)
-      const killed = await renew(lab, ['--yes'], { UKEY_TEST_CRASH_AFTER: step })
+      const killed = await renew(lab, ['--yes'], { UKEY_TEST_CRASH_AFTER: point })
       expect(killed.code).toBe(-1) // killed by a signal
       const o = objects(lab)
-      if (step === 'old-removed') {
-        expect(o.certificates).toHaveLength(1)
-        expect(signs(lab, o.certificates[0]!)).toBe(true)
+      const oldId = lab.state.certificate.id
+      if (point.startsWith('old-removed')) {
+        // The new credential is complete and works; of the old one, what the removal had not reached yet.
+        const newId = o.certificates.find((id) => id !== oldId)!
+        expect(signs(lab, newId)).toBe(true)
+        const removed = point === 'old-removed' ? 3 : ['certificate', 'private-key', 'public-key'].indexOf(point.split(':')[1]!) + 1
+        expect([o.certificates.includes(oldId), o.privateKeys.includes(oldId), o.publicKeys.includes(oldId)]).toEqual([removed < 1, removed < 2, removed < 3])
       } else {
-        expect(o.certificates).toContain(lab.state.certificate.id)
-        expect(signs(lab, lab.state.certificate.id)).toBe(true)
+        expect(o.certificates).toContain(oldId)
+        expect(signs(lab, oldId)).toBe(true)
       }
       const status = await ukey(['renew', '--status', '--lab', '--lab-dir', lab.dir, '--json'])
       expect(status.code).toBe(31)
       expect(schemaErrors('renew-status', JSON.parse(status.stdout))).toEqual([])
       const pending = JSON.parse(status.stdout).pending
       expect(pending).toHaveLength(1)
-      expect(pending[0].lastCompleted).toBe(step)
+      expect(pending[0].lastCompleted).toBe(lastCompleted)
       const rerun = await renew(lab, ['--yes', '--lang', 'en'])
       expect(rerun.code, rerun.stderr).toBe(0)
       expect(rerun.stderr).toContain('interrupted renewal')
@@ -289,4 +303,128 @@ describe('ukey renew: killed (SIGKILL) right after each journalled step', () => 
       expect(everythingSaid(lab, [killed, status, rerun, after])).not.toContain(PIN)
     })
   }
+})
+
+/** The built CLI as a long-running child, its stderr readable while it runs (for a signal at a chosen moment). */
+function start(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<RunResult>; stderrUntil(text: string): Promise<void>; stdoutUntil(re: RegExp): Promise<RegExpExecArray> } {
+  const child = spawn(process.execPath, [join(ROOT, 'bin/run.js'), ...args], { cwd: ROOT, env: isolatedEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
+  let err = ''
+  let out = ''
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString('utf8')))
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString('utf8')))
+  const done = collect(child)
+  const until = <T>(test: () => T | null): Promise<T> => new Promise((resolve, reject) => {
+    const check = (): boolean => {
+      const hit = test()
+      if (hit !== null) resolve(hit)
+      return hit !== null
+    }
+    if (check()) return
+    const onData = (): void => void (check() && off())
+    const off = (): void => {
+      child.stderr!.off('data', onData)
+      child.stdout!.off('data', onData)
+    }
+    child.stderr!.on('data', onData)
+    child.stdout!.on('data', onData)
+    child.once('close', () => reject(new Error(`exited before the expected output; stderr: ${err}`)))
+  })
+  return {
+    child,
+    done,
+    stderrUntil: (text) => until(() => (err.includes(text) ? true : null)).then(() => undefined),
+    stdoutUntil: (re) => until(() => re.exec(out + err)),
+  }
+}
+
+describe('ukey renew interrupted (Ctrl-C, SIGTERM, SIGHUP) while the bank says "waiting"', () => {
+  it('`ukey lab serve --waiting 50`, SIGINT at the second wait (~2 s): exit 31 within 2 s, --status lists it, the old certificate still signs, a rerun renews', async () => {
+    const lab = await makeLab(20)
+    const serve = start(['lab', 'serve', '--dir', lab.dir, '--port', '0', '--waiting', '50'])
+    try {
+      const url = (await serve.stdoutUntil(/CMP server on (http:\/\/127\.0\.0\.1:\d+\/pkix\/)/))[1]!
+      const run = start(['renew', '--lab', '--lab-dir', lab.dir, '--server', url, '--yes', '--lang', 'en'], { UKEY_PIN: PIN })
+      await run.stderrUntil('(poll 2)')
+      const t0 = performance.now()
+      run.child.kill('SIGINT')
+      const r = await run.done
+      const took = performance.now() - t0
+      console.log(`renew stopped ${Math.round(took)} ms after SIGINT (exit ${r.code})`)
+      expect(r.code, r.stderr).toBe(31)
+      expect(took).toBeLessThan(2000)
+      expect(r.stderr).toContain('interrupted (SIGINT) at step "request-sent"; the old certificate still works. `ukey renew` continues it')
+      const status = await ukey(['renew', '--status', '--lab', '--lab-dir', lab.dir, '--json'])
+      expect(status.code).toBe(31)
+      expect(JSON.parse(status.stdout).pending.map((p: { lastCompleted: string }) => p.lastCompleted)).toEqual(['key-generated'])
+      expect(signs(lab, lab.state.certificate.id)).toBe(true)
+      // The bank is answering again (no more waiting): the rerun continues with the key pair already generated.
+      const rerun = await renew(lab, ['--yes', '--lang', 'en'])
+      expect(rerun.code, rerun.stderr).toBe(0)
+      expect(rerun.stderr).toContain('resuming after "Generate the new key pair on the key"')
+      assertRenewed(lab)
+      expect(everythingSaid(lab, [r, status, rerun])).not.toContain(PIN)
+    } finally {
+      serve.child.kill('SIGTERM')
+      await serve.done
+    }
+  })
+
+  it('SIGTERM while the PIN is awaited (`--pin-stdin`, nothing typed yet), before anything changed: exit 130, nothing pending, the key untouched', async () => {
+    const lab = await makeLab(20)
+    const child = spawn(process.execPath, [join(ROOT, 'bin/run.js'), 'renew', '--lab', '--lab-dir', lab.dir, '--server', lab.url, '--yes', '--pin-stdin', '--lang', 'en'], { cwd: ROOT, env: isolatedEnv(), stdio: ['pipe', 'pipe', 'pipe'] })
+    const done = collect(child)
+    let err = ''
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString('utf8')))
+    await new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (err.includes('Renew the certificate on USB key')) resolve()
+      }
+      child.stderr!.on('data', check)
+    })
+    child.kill('SIGTERM')
+    const r = await done
+    expect(r.code, r.stderr).toBe(130)
+    expect(r.stderr).toContain('nothing was changed')
+    const status = await ukey(['renew', '--status', '--lab', '--lab-dir', lab.dir])
+    expect(status.code).toBe(0)
+    expect(objects(lab).privateKeys).toEqual([lab.state.certificate.id])
+  })
+})
+
+describe('ukey renew when the bank server restarts mid-renewal and forgets the request', () => {
+  it('the poll after the restart is answered "unknown transaction": exit 31 "run again", the key as before, nothing pending; the rerun renews', async () => {
+    const lab = await makeLab(20)
+    // The lab CA behind one address; a "restart" swaps in a fresh server (open transactions gone, renewals.json kept).
+    const make = (waitingCount: number): ReturnType<typeof createLabCmpServer> => createLabCmpServer({
+      ca: { certPem: readFileSync(lab.state.ca.cert, 'utf8'), keyPem: readFileSync(lab.state.ca.key, 'utf8') },
+      policy: { renewBeforeDays: 30, graceAfterDays: 90 },
+      stateFile: join(lab.dir, 'renewals.json'),
+      waitingCount,
+      log: (e) => lab.log.push(`${e.kind} → ${e.outcome}`),
+    })
+    let current = make(50)
+    const http = await listenCmp((der) => current.handle(der), '127.0.0.1', 0)
+    const url = `http://127.0.0.1:${http.port}/pkix/`
+    try {
+      const run = start(['renew', '--lab', '--lab-dir', lab.dir, '--server', url, '--yes', '--lang', 'en'], { UKEY_PIN: PIN })
+      await run.stderrUntil('(poll 1)')
+      current = make(0) // the client is sleeping the server's 1 s checkAfter: its next pollReq reaches the restarted server
+      const r = await run.done
+      expect(r.code, r.stderr).toBe(31)
+      expect(r.stderr).toContain('the bank\'s server no longer knows this renewal (unknown transaction')
+      expect(r.stderr).toContain('run `ukey renew` again')
+      expect(lab.log).toContain('pollReq → rejected: unknown transaction')
+      const o = objects(lab)
+      expect(o.privateKeys).toEqual([lab.state.certificate.id])
+      expect(signs(lab, lab.state.certificate.id)).toBe(true)
+      const status = await ukey(['renew', '--status', '--lab', '--lab-dir', lab.dir])
+      expect(status.code).toBe(0)
+      const rerun = await ukey(['renew', '--lab', '--lab-dir', lab.dir, '--server', url, '--yes'], { env: { UKEY_PIN: PIN } })
+      expect(rerun.code, rerun.stderr).toBe(0)
+      assertRenewed(lab)
+      expect(everythingSaid(lab, [r, status, rerun])).not.toContain(PIN)
+    } finally {
+      await http.close()
+    }
+  })
 })

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { UkeyError } from '../../src/errors.js'
 import { FakeToken, FakeTokenProvider, type FakeTokenSpec } from '../../src/hardware/pkcs11/fake.js'
 import { createLabCa, issueCertificate, type LabCa } from '../../src/lab/ca.js'
-import type { CmpHttpServer } from '../../src/lab/cmp-http.js'
+import { listenCmp, type CmpHttpServer } from '../../src/lab/cmp-http.js'
 import { createLabCmpServer } from '../../src/lab/cmp-server.js'
 import type { BankProfile } from '../../src/profile/types.js'
 import { RenewalJournal } from '../../src/renewal/journal.js'
@@ -401,3 +401,147 @@ describe('renew (in-process): the key pulled out after every call', () => {
   })
 })
 
+
+describe('renew (in-process): interrupted (an AbortSignal, as Ctrl-C/SIGTERM/SIGHUP give it) during each journalled step', () => {
+  const STEPS = ['window-checked', 'logged-in', 'key-generated', 'request-sent', 'certificate-received', 'certificate-stored', 'confirmed', 'old-removed'] as const
+  for (const step of STEPS) {
+    it(`aborted while "${step}" runs: stops at the next safe point; 130 with the journal closed before the key changed, else 31 with it kept; a rerun renews`, async () => {
+      const old = await customer(inDays(6))
+      const token = tokenWith(old)
+      const journalDir = join(dir, `j-abort-${step}`)
+      const controller = new AbortController()
+      const ended: string[] = []
+      const first = await run(token, url, journalDir, {
+        signal: controller.signal,
+        onEvent: (e) => {
+          if (e.type === 'step' && e.step === step && e.phase === 'begin') controller.abort('SIGINT')
+          if (e.type === 'step' && e.phase === 'end') ended.push(e.step)
+        },
+      }).then((r) => r.outcome, (e: UkeyError) => e)
+      // A token step finishes (a call is not cut in half) and nothing after it starts; a step waiting on the bank or on a PIN is cut short.
+      const cut = step === 'logged-in' || step === 'request-sent' || step === 'confirmed'
+      expect(ended.at(-1)).toBe(cut ? STEPS[STEPS.indexOf(step) - 1] : step)
+      if (step === 'old-removed') {
+        // The abort came during the last step: there is no later safe point, the renewal is complete.
+        expect(first).toBe('renewed')
+        renewedOnce(token, old)
+        return
+      }
+      expect(first).toBeInstanceOf(UkeyError)
+      const e = first as UkeyError
+      const pending = RenewalJournal.pending(journalDir)
+      if (step === 'window-checked' || step === 'logged-in') {
+        expect(e.code).toBe('CANCELLED')
+        expect(e.exitCode).toBe(130)
+        expect(pending).toHaveLength(0)
+        expect(token.objects).toHaveLength(1)
+      } else {
+        expect(e.code).toBe('RENEWAL_INTERRUPTED')
+        expect(e.exitCode).toBe(31)
+        expect(e.key).toBe('error.RENEWAL_INTERRUPTED_SIGNAL')
+        expect(e.params).toMatchObject({ step: cut ? step : STEPS[STEPS.indexOf(step) + 1], reason: 'SIGINT' })
+        expect(pending).toHaveLength(1)
+        expect(pending[0]!.lastCompleted).toBe(ended.at(-1))
+      }
+      expect(credentialWorks(token, 'a1b2c3') || token.objects.some((o) => o.cert && o.id !== 'a1b2c3' && credentialWorks(token, o.id))).toBe(true)
+      expect(credentialWorks(token, 'a1b2c3')).toBe(true) // before old-removed, the old one always
+      expect((await run(token, url, journalDir)).outcome).toBe('renewed')
+      renewedOnce(token, old)
+      expect(RenewalJournal.pending(journalDir)).toHaveLength(0)
+    })
+  }
+
+  it('aborted while the bank says "waiting" (50 times, 1 s apart): stops during the wait, journal kept, the old credential signs, a rerun renews', async () => {
+    const slow = createLabCmpServer({ ca, policy: { renewBeforeDays: 30, graceAfterDays: 90 }, stateFile: join(dir, 'slow.json'), waitingCount: 50 })
+    const h = await slow.listen('127.0.0.1', 0)
+    try {
+      const old = await customer(inDays(6))
+      const token = tokenWith(old)
+      const journalDir = join(dir, 'j-abort-waiting')
+      const controller = new AbortController()
+      let abortedAt = 0
+      const polls: number[] = []
+      const e = await failure(run(token, `http://127.0.0.1:${h.port}/pkix/`, journalDir, {
+        signal: controller.signal,
+        sleep: undefined, // the real wait: the abort must cut it short
+        onEvent: (ev) => {
+          if (ev.type !== 'waiting') return
+          polls.push(ev.poll)
+          if (ev.poll === 2) {
+            abortedAt = performance.now()
+            controller.abort('SIGTERM')
+          }
+        },
+      }))
+      const took = performance.now() - abortedAt
+      expect(e.code).toBe('RENEWAL_INTERRUPTED')
+      expect(e.params).toMatchObject({ step: 'request-sent', reason: 'SIGTERM' })
+      expect(polls).toEqual([1, 2])
+      // Issue 13: within 2 s of the signal (the wait was 1 s; the abort ends it at once).
+      expect(took).toBeLessThan(2000)
+      expect(RenewalJournal.pending(journalDir)[0]?.lastCompleted).toBe('key-generated')
+      expect(credentialWorks(token, 'a1b2c3')).toBe(true)
+      expect((await run(token, url, journalDir)).outcome).toBe('renewed')
+      renewedOnce(token, old)
+    } finally {
+      await h.close()
+    }
+  })
+})
+
+describe('renew (in-process): a server that forgot the transaction (restarted)', () => {
+  /**
+   * The lab server "restarted": a fresh server behind the same address, its open
+   * transactions gone, its records (renewals.json) kept — swapped synchronously,
+   * so the restart falls exactly between two messages of the transaction.
+   */
+  async function restartable(stateName: string, waitingCount = 0): Promise<{ url: string; restart(): void; close(): Promise<void> }> {
+    let busy = waitingCount
+    const make = (): ReturnType<typeof createLabCmpServer> =>
+      createLabCmpServer({ ca, policy: { renewBeforeDays: 30, graceAfterDays: 90 }, stateFile: join(dir, stateName), waitingCount: busy })
+    let current = make()
+    const h = await listenCmp((der) => current.handle(der), '127.0.0.1', 0)
+    return {
+      url: `http://127.0.0.1:${h.port}/pkix/`,
+      restart: () => {
+        busy = 0 // back from the restart, no longer busy: the rerun is answered at once
+        current = make()
+      },
+      close: () => h.close(),
+    }
+  }
+
+  for (const [when, point] of [['while it answered "waiting"', 'waiting'], ['before the confirmation', 'certificate-stored']] as const) {
+    it(`${when}: RENEWAL_TRANSACTION_LOST (31, run again), what was added removed, the old credential signs; the rerun renews`, async () => {
+      const server = await restartable(`forgot-${point}.json`, point === 'waiting' ? 50 : 0)
+      try {
+        const old = await customer(inDays(6))
+        const token = tokenWith(old)
+        const journalDir = join(dir, `j-forgot-${point}`)
+        let restarts = 0
+        const restartOnce = (): void => {
+          if (restarts++ === 0) server.restart()
+        }
+        const e = await failure(run(token, server.url, journalDir, {
+          sleep: async () => {
+            if (point === 'waiting') restartOnce()
+          },
+          checkpoint: (p) => {
+            if (p === point) restartOnce()
+          },
+        }))
+        expect(restarts).toBe(1)
+        expect(e.code, JSON.stringify(e.params)).toBe('RENEWAL_TRANSACTION_LOST')
+        expect(e.exitCode).toBe(31)
+        expect(String(e.params['text'])).toContain('unknown transaction')
+        expect(token.objects).toHaveLength(1)
+        expect(credentialWorks(token, 'a1b2c3')).toBe(true)
+        expect(RenewalJournal.pending(journalDir)).toHaveLength(0)
+        expect((await run(token, server.url, journalDir)).outcome).toBe('renewed')
+        renewedOnce(token, old)
+      } finally {
+        await server.close()
+      }
+    })
+  }
+})

@@ -30,6 +30,22 @@ describe('renewal journal', () => {
     expect(RenewalJournal.pending(d).map((p) => p.data.id)).toEqual(['2100000012345678-7f01'])
   })
 
+  it('writes its times from the clock it is given (the transaction passes its own), and tells a step begun from one ended', () => {
+    const d = dir()
+    let t = Date.parse('2026-11-30T08:00:00Z')
+    const clock = (): Date => new Date((t += 1000))
+    const j = RenewalJournal.open(d, init, clock)
+    j.begin('key-generated')
+    expect(j.begun('key-generated')).toBe(true)
+    expect(j.completed('key-generated')).toBe(false)
+    j.end('key-generated')
+    expect(j.data.createdAt).toBe('2026-11-30T08:00:01.000Z')
+    expect(j.data.entries.map((e) => e.at)).toEqual(['2026-11-30T08:00:02.000Z', '2026-11-30T08:00:03.000Z'])
+    const again = RenewalJournal.pending(d, clock)[0]!
+    again.begin('request-sent')
+    expect(again.data.entries.at(-1)!.at).toBe('2026-11-30T08:00:04.000Z')
+  })
+
   it('a closed journal is not pending, and a new renewal of the same certificate starts afresh', () => {
     const d = dir()
     const j = RenewalJournal.open(d, init)

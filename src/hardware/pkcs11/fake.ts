@@ -1,7 +1,7 @@
 import { createPrivateKey, generateKeyPairSync, sign as cryptoSign, type KeyObject } from 'node:crypto'
 import { UkeyError } from '../../errors.js'
 import type {
-  KeyAlgorithmSpec, ModuleInfo, PinState, SignMechanism, TokenCertificate, TokenInfo, TokenKeyPair, TokenProvider, TokenSession,
+  KeyAlgorithmSpec, ModuleInfo, PinState, SignMechanism, TokenCertificate, TokenInfo, TokenKeyPair, TokenObjectKind, TokenProvider, TokenSession,
 } from './types.js'
 
 /**
@@ -180,11 +180,22 @@ class FakeSession implements TokenSession {
     this.t.objects.push({ id, label, cert: der })
   }
 
-  async deleteObjects(id: string): Promise<number> {
+  async deleteObjects(id: string, kind?: TokenObjectKind): Promise<number> {
     this.step()
-    const before = this.t.objects.length
-    this.t.objects = this.t.objects.filter((o) => o.id !== id)
-    return before - this.t.objects.length
+    // One fake object may hold a certificate and its keys together: remove the parts asked for, then the empty shells.
+    const field = { certificate: 'cert', 'private-key': 'privateKey', 'public-key': 'publicKey' } as const
+    let removed = 0
+    for (const o of this.t.objects) {
+      if (o.id !== id) continue
+      for (const f of kind ? [field[kind]] : Object.values(field)) {
+        if (o[f]) {
+          delete o[f]
+          removed++
+        }
+      }
+    }
+    this.t.objects = this.t.objects.filter((o) => o.cert || o.privateKey || o.publicKey)
+    return removed
   }
 
   async close(): Promise<void> {}

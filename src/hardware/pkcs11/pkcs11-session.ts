@@ -8,7 +8,7 @@ import { ckrName, toUkeyError } from './errors.js'
 import type { LoadedModule, ModuleSession } from './loaded-module.js'
 import { curveByName, curveOfParams, ecSpki, modulusBits, rsaSpki } from './spki.js'
 import { tokenInfo } from './token-info.js'
-import type { KeyAlgorithmSpec, SignMechanism, TokenCertificate, TokenInfo, TokenKeyPair, TokenSession } from './types.js'
+import type { KeyAlgorithmSpec, SignMechanism, TokenCertificate, TokenInfo, TokenKeyPair, TokenObjectKind, TokenSession } from './types.js'
 
 /** DER DigestInfo header for SHA-256 (RFC 8017 9.2 note 1), for modules with raw CKM_RSA_PKCS only. */
 const SHA256_DIGEST_INFO = Buffer.from('3031300d060960864801650304020105000420', 'hex')
@@ -328,10 +328,11 @@ export class Pkcs11TokenSession implements TokenSession, ModuleSession {
     })
   }
 
-  async deleteObjects(id: string): Promise<number> {
+  async deleteObjects(id: string, kind?: TokenObjectKind): Promise<number> {
     const cka = idBytes(id)
+    const cls = kind === 'certificate' ? CKO.CERTIFICATE : kind === 'private-key' ? CKO.PRIVATE_KEY : kind === 'public-key' ? CKO.PUBLIC_KEY : undefined
     return this.call('C_DestroyObject', () => {
-      const objects = this.find([{ type: CKA.ID, value: cka }])
+      const objects = this.find([{ type: CKA.ID, value: cka }, ...(cls === undefined ? [] : [{ type: CKA.CLASS, value: cls }])])
       for (const h of objects) this.ck.destroyObject(this.handle, h)
       return objects.length
     })

@@ -63,6 +63,9 @@ export interface TokenKeyPair {
   hasPrivateKey: boolean
 }
 
+/** The three objects of a credential on a token, for removing them one at a time in a chosen order. */
+export type TokenObjectKind = 'certificate' | 'private-key' | 'public-key'
+
 export type SignMechanism = 'RSA-PKCS-SHA256' | 'ECDSA-SHA256'
 
 /** An open session on one token. `close` always; a removed token makes every call fail with TOKEN_REMOVED. */
@@ -81,8 +84,8 @@ export interface TokenSession {
   /** Signs `data` (the hash is computed on the token for these mechanisms). ECDSA returns r||s (PKCS#11 format). */
   sign(id: string, mechanism: SignMechanism, data: Buffer): Promise<Buffer>
   storeCertificate(id: string, label: string, der: Buffer): Promise<void>
-  /** Deletes every object (certificate, public and private key) with this CKA_ID; returns how many. */
-  deleteObjects(id: string): Promise<number>
+  /** Deletes the objects with this CKA_ID — every one, or only those of `kind` — and returns how many. */
+  deleteObjects(id: string, kind?: TokenObjectKind): Promise<number>
   close(): Promise<void>
 }
 

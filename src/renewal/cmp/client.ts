@@ -48,9 +48,18 @@ export function faqCodeOf(status: StatusInfo): '0116' | '403.7' | null {
   return null
 }
 
-function refused(status: StatusInfo): UkeyError {
+/**
+ * `continuing`: the refusal answers a message inside a transaction (pollReq,
+ * certConf). There, badRequest alone ("transaction not permitted or supported",
+ * RFC 4210 5.2.3) means the server no longer knows the transaction — restarted,
+ * or it expired — not a verdict on the customer: a new transaction can succeed.
+ */
+function refused(status: StatusInfo, continuing = false): UkeyError {
   const code = faqCodeOf(status)
   const text = status.text.join(' ').slice(0, 300)
+  if (continuing && code === null && status.failInfo.length === 1 && status.failInfo[0] === 'badRequest') {
+    return new UkeyError('RENEWAL_TRANSACTION_LOST', { params: { text: text || 'badRequest' } })
+  }
   return new UkeyError('RENEWAL_REFUSED', {
     key: code === '0116' ? 'error.RENEWAL_REFUSED_0116' : code === '403.7' ? 'error.RENEWAL_REFUSED_4037' : 'error.RENEWAL_REFUSED',
     params: { faq: code ?? '', text: text || status.failInfo.join(', ') || status.status },
@@ -112,9 +121,9 @@ export interface IssuedCertificate extends KeyUpdateResult {
 
 type ConfirmOptions = Pick<KeyUpdateOptions, 'url' | 'oldCert' | 'signerOld' | 'trusted' | 'extraCerts' | 'transfer' | 'now'>
 
-function exchanger(o: ConfirmOptions): (der: Buffer, ids: { transactionID: Buffer; senderNonce: Buffer }) => Promise<CmpResponse> {
+function exchanger(o: ConfirmOptions): (der: Buffer, ids: { transactionID: Buffer; senderNonce: Buffer }, continuing?: boolean) => Promise<CmpResponse> {
   const now = o.now ?? (() => new Date())
-  return async (der, ids) => {
+  return async (der, ids, continuing = false) => {
     let answer: Buffer
     try {
       answer = await postPkiMessage(o.url, der, o.transfer ?? {})
@@ -130,7 +139,7 @@ function exchanger(o: ConfirmOptions): (der: Buffer, ids: { transactionID: Buffe
       if (isCmpError(e)) {
         try {
           const res = readResponse(answer)
-          if (res.kind === 'error') throw refused(res.status)
+          if (res.kind === 'error') throw refused(res.status, continuing)
         } catch (inner) {
           if (inner instanceof UkeyError) throw inner
         }
@@ -170,9 +179,9 @@ export async function requestCertificate(o: KeyUpdateOptions): Promise<IssuedCer
     o.onWaiting?.(checkAfter, polls)
     if (res.kind === 'pollRep') await sleep(Math.min(checkAfter, 300) * 1000)
     const poll = await buildPollReq({ ...common(o), ...ids, recipNonce: res.header.senderNonce! })
-    res = await exchange(poll.der, poll)
+    res = await exchange(poll.der, poll, true)
   }
-  if (res.kind === 'error') throw refused(res.status)
+  if (res.kind === 'error') throw refused(res.status, polls > 0)
   if (res.kind !== 'kup' && res.kind !== 'ip' && res.kind !== 'cp') throw unavailable(new Error(`unexpected ${res.kind}`))
   if (res.status.status !== 'accepted' && res.status.status !== 'grantedWithMods') throw refused(res.status)
   if (!res.certificate) throw unavailable(new Error('accepted without a certificate'))
@@ -194,8 +203,8 @@ export async function confirmCertificate(o: ConfirmOptions, certificate: Buffer,
     recipNonce: Buffer.from(c.recipNonce, 'hex'),
     certificate,
   })
-  const done = await exchanger(o)(conf.der, conf)
-  if (done.kind === 'error') throw refused(done.status)
+  const done = await exchanger(o)(conf.der, conf, true)
+  if (done.kind === 'error') throw refused(done.status, true)
   if (done.kind !== 'pkiConf') throw unavailable(new Error(`expected pkiConf, got ${done.kind}`))
 }
 
