@@ -20,10 +20,11 @@ const common = {
   // …but graphene-pk11's ES2015 build resolves mechanisms differently from the CommonJS one it is tested with.
   alias: { 'graphene-pk11': './node_modules/graphene-pk11/build/cjs/index.js' },
   target: 'node20',
-  // Native packages (pkcs11js, node-hid, usb) and node-forge stay in node_modules (graphene-pk11 is
+  // Native packages (pkcs11js, node-hid, usb, koffi: each finds its platform's prebuild at run time)
+  // and node-forge stay in node_modules (graphene-pk11 is
   // bundled: its hundred small files cost ~150 ms to load one by one); oclif
   // requires typescript and tsx only in development mode.
-  external: ['node-forge', 'pkcs11js', 'node-hid', 'usb', 'typescript', 'tsx'],
+  external: ['node-forge', 'pkcs11js', 'node-hid', 'usb', 'koffi', 'typescript', 'tsx'],
   // CommonJS dependencies inside an ESM bundle need require().
   banner: { js: "import { createRequire as __ukeyRequire } from 'node:module'; const require = __ukeyRequire(import.meta.url);" },
   logLevel: 'warning',

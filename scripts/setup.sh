@@ -20,7 +20,10 @@ fi
 # softhsm2: the lab token (PKCS#11); opensc: pkcs11-tool, an independent witness;
 # umockdev: simulated USB keys; libusb/libudev: node-hid at run time; openssl: CMP peer.
 # python3-gi + gir1.2-umockdev-1.0: umockdev's API, which the hot-plug test drives.
-pkgs=(softhsm2 opensc umockdev libusb-1.0-0 libudev1 openssl python3-gi gir1.2-umockdev-1.0)
+# wine64: the Windows suite runs Node's own node.exe under it (scripts/test-windows.sh);
+# gcc + mingw-w64 (i686, x86_64): the tests build tiny ELF and PE modules to read their machine type.
+pkgs=(softhsm2 opensc umockdev libusb-1.0-0 libudev1 openssl python3-gi gir1.2-umockdev-1.0
+  wine64 gcc gcc-mingw-w64-x86-64 gcc-mingw-w64-i686)
 [ "${UKEY_SETUP_BENCH:-0}" = 1 ] && pkgs+=(hyperfine python3-cryptography time)
 missing=()
 for p in "${pkgs[@]}"; do
