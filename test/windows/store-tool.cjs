@@ -23,9 +23,6 @@ const KEY_PROV_INFO = koffi.struct({
 const f = (name, result, args) => crypt32.func('__stdcall', name, result, args)
 const openSystemStore = f('CertOpenSystemStoreW', 'void *', ['void *', 'str16'])
 const closeStore = f('CertCloseStore', 'bool', ['void *', 'uint32_t'])
-const enumCerts = f('CertEnumCertificatesInStore', 'void *', ['void *', 'void *'])
-const duplicate = f('CertDuplicateCertificateContext', 'void *', ['void *'])
-const remove = f('CertDeleteCertificateFromStore', 'bool', ['void *'])
 const free = f('CertFreeCertificateContext', 'bool', ['void *'])
 const addEncoded = f('CertAddEncodedCertificateToStore', 'bool', ['void *', 'uint32_t', 'void *', 'uint32_t', 'uint32_t', koffi.out(koffi.pointer('void *'))])
 const setProperty = f('CertSetCertificateContextProperty', 'bool', ['void *', 'uint32_t', 'uint32_t', koffi.pointer(KEY_PROV_INFO)])
@@ -36,16 +33,23 @@ const CERT_KEY_PROV_INFO_PROP_ID = 2
 const PROV_RSA_FULL = 1
 const AT_KEYEXCHANGE = 1
 
+if (command === 'clear') {
+  // The user's My store lives in HKCU\Software\Microsoft\SystemCertificates\MY.
+  // Wine 8's crypt32 returns TRUE from CertDeleteCertificateFromStore but never
+  // removes the entry from the registry (measured: the certificates are back in
+  // the next process), so the test empties the registry key itself.
+  const advapi32 = koffi.load('advapi32.dll')
+  const deleteTree = advapi32.func('__stdcall', 'RegDeleteTreeW', 'int32_t', ['void *', 'str16'])
+  const HKEY_CURRENT_USER = 0xffffffff80000001n // (HKEY)(ULONG_PTR)(LONG)0x80000001, sign-extended on 64-bit
+  const status = deleteTree(HKEY_CURRENT_USER, 'Software\\Microsoft\\SystemCertificates\\MY\\Certificates')
+  if (status !== 0 && status !== 2 /* ERROR_FILE_NOT_FOUND: already empty */) throw new Error(`RegDeleteTreeW: ${status}`)
+  process.exit(0)
+}
+
 const store = openSystemStore(null, 'MY')
 if (!store) throw new Error('CertOpenSystemStoreW(MY) failed')
 try {
-  if (command === 'clear') {
-    let ctx
-    while ((ctx = enumCerts(store, null))) {
-      if (!remove(duplicate(ctx))) throw new Error('CertDeleteCertificateFromStore failed')
-      free(ctx)
-    }
-  } else if (command === 'add') {
+  if (command === 'add') {
     const [file, provider, container] = rest
     const der = fs.readFileSync(file)
     const out = [null]
