@@ -4,8 +4,9 @@ import { UkeyError } from '../../errors.js'
 import { archMismatch } from '../../platform/binary-arch.js'
 import { expandWindowsVariables, p11kitModuleDirs, pathFor, systemModuleDirs } from '../../platform/module-paths.js'
 import type { BankProfile } from '../../profile/types.js'
+import { MODULE_MAKERS, type ModuleMaker } from '../module-makers.js'
 
-export type ModuleOrigin = 'flag' | 'environment' | 'profile' | `vendor:${string}` | 'p11-kit'
+export type ModuleOrigin = 'flag' | 'environment' | 'profile' | `vendor:${string}` | `maker:${string}` | 'p11-kit'
 
 export interface ModuleCandidate {
   path: string
@@ -100,6 +101,8 @@ export function discoverModules(opts: {
   platform?: NodeJS.Platform
   arch?: string
   p11kitConfigDirs?: string[]
+  /** Other bank-key makers' modules (default: the built-in list). */
+  makers?: ModuleMaker[]
 }): ModuleCandidate[] {
   const env = opts.env ?? process.env
   const platform = opts.platform ?? process.platform
@@ -126,13 +129,15 @@ export function discoverModules(opts: {
   }
   for (const m of opts.profile.pkcs11.modules) add(m, 'profile', null)
   const system = systemModuleDirs(platform, arch, env)
-  for (const v of opts.profile.vendors) {
-    const own = (v.searchPaths[platform] ?? []).flatMap((d) => (platform === 'win32' ? (expandWindowsVariables(d, env) ?? []) : [d]))
-    for (const name of v.modules[platform] ?? []) {
+  const findAll = (owner: Pick<ModuleMaker, 'modules' | 'searchPaths'>, origin: ModuleOrigin, vendorCode: string | null): void => {
+    const own = (owner.searchPaths[platform] ?? []).flatMap((d) => (platform === 'win32' ? (expandWindowsVariables(d, env) ?? []) : [d]))
+    for (const name of owner.modules[platform] ?? []) {
       const found = firstExisting(name, [...own, ...system.native], platform) ?? firstExisting(name, system.foreign, platform)
-      if (found) add(found, `vendor:${v.code}`, v.code)
+      if (found) add(found, origin, vendorCode)
     }
   }
+  for (const v of opts.profile.vendors) findAll(v, `vendor:${v.code}`, v.code)
+  for (const m of opts.makers ?? MODULE_MAKERS) findAll(m, `maker:${m.id}`, null)
   if (platform === 'linux' && opts.profile.pkcs11.p11kit) {
     for (const m of readP11KitConfigs(opts.p11kitConfigDirs ?? P11KIT_CONFIG_DIRS)) {
       if (!wantedByUs(m)) continue
