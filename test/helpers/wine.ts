@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { RunResult } from './cli.js'
@@ -86,7 +86,7 @@ export function winUkey(args: string[], opts: WinRunOptions = {}): Promise<RunRe
   return winNode(['bin\\run.js', ...args], opts)
 }
 
-/** The Windows user store, as a test sets it up (test/windows/store-tool.cjs, through crypt32). */
+/** The Windows user store, as a test sets it up (test/windows/store-tool.mjs, through crypt32). */
 export const userStore = {
   async clear(): Promise<void> {
     await storeTool(['clear'])
@@ -97,6 +97,26 @@ export const userStore = {
 }
 
 async function storeTool(args: string[]): Promise<void> {
-  const r = await winNode([winPath(join(import.meta.dirname, '..', 'windows', 'store-tool.cjs')), winPath(WIN.root), ...args])
+  const r = await winNode([winPath(join(import.meta.dirname, '..', 'windows', 'store-tool.mjs')), winPath(WIN.root), ...args])
   if (r.code !== 0) throw new Error(`store-tool ${args.join(' ')}: exit ${r.code}\n${r.stdout}${r.stderr}`)
+}
+
+/**
+ * The Windows user's folders in the Wine prefix, as Linux paths. Wine sets
+ * %APPDATA% and %LOCALAPPDATA% itself (a Unix variable of that name does not
+ * reach the Windows program: measured), so tests use the real folders and
+ * remove what they put there.
+ */
+export function winUserFolders(): { appData: string; localAppData: string } {
+  const user = process.env['USER'] ?? 'root'
+  const home = join(required('WINEPREFIX'), 'drive_c', 'users', user)
+  return { appData: join(home, 'AppData', 'Roaming'), localAppData: join(home, 'AppData', 'Local') }
+}
+
+/** Puts a bank profile where ukey on Windows reads it (%APPDATA%\ukey\Config\profile.json); returns its removal. */
+export function installWinProfile(profile: object): () => void {
+  const dir = join(winUserFolders().appData, 'ukey')
+  mkdirSync(join(dir, 'Config'), { recursive: true })
+  writeFileSync(join(dir, 'Config', 'profile.json'), JSON.stringify(profile))
+  return () => rmSync(dir, { recursive: true, force: true })
 }

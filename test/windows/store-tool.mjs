@@ -1,13 +1,16 @@
 // Puts certificates into the Windows user store (CurrentUser\My) as an
 // enrolment page or a vendor tool would: through crypt32. Run by node.exe under
 // Wine from the test (test/helpers/wine.ts), never by ukey itself.
-//   node.exe store-tool.cjs WIN_ROOT clear
-//   node.exe store-tool.cjs WIN_ROOT add CERT.der [PROVIDER CONTAINER]
+//   node.exe store-tool.mjs WIN_ROOT clear
+//   node.exe store-tool.mjs WIN_ROOT add CERT.der [PROVIDER CONTAINER]
 // PROVIDER/CONTAINER set CERT_KEY_PROV_INFO_PROP_ID: the CSP/KSP said to hold
 // the certificate's private key (which vendor's USB key).
-'use strict'
-const fs = require('node:fs')
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+
 const [winRoot, command, ...rest] = process.argv.slice(2)
+// koffi of the Windows checkout (its win32 prebuild), not this checkout's Linux one.
+const require = createRequire(import.meta.url)
 const koffi = require(require.resolve('koffi', { paths: [winRoot] }))
 
 const crypt32 = koffi.load('crypt32.dll')
@@ -51,7 +54,7 @@ if (!store) throw new Error('CertOpenSystemStoreW(MY) failed')
 try {
   if (command === 'add') {
     const [file, provider, container] = rest
-    const der = fs.readFileSync(file)
+    const der = readFileSync(file)
     const out = [null]
     if (!addEncoded(store, X509_ASN_ENCODING, der, der.length, CERT_STORE_ADD_REPLACE_EXISTING, out)) throw new Error(`CertAddEncodedCertificateToStore failed for ${file}`)
     if (provider) {
