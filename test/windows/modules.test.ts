@@ -54,4 +54,12 @@ describe('module discovery on Windows paths, and the bitness finding', () => {
       expect(r.stdout + r.stderr).not.toMatch(/Bad EXE format/i)
     }
   })
+  it('diagnose (the health check) with only a 32-bit module: the vendor-module step fails with the bitness remedy (FAQ 2, 10.3)', async () => {
+    const r = await winUkey(['diagnose', '--json', '--no-input', '--lang', 'en', '--module', winPath(libs['pe-x86'])])
+    const doc = JSON.parse(r.stdout) as { steps: Array<{ checks: Array<{ id: string; outcome: string }>; remedy: string | null }> }
+    const step = doc.steps.find((s) => s.checks.some((c) => c.id === 'vendor-module' && c.outcome === 'fail'))
+    expect(step?.remedy).toContain("Install the vendor's 64-bit management tool, or run ukey with a 32-bit Node.js")
+    expect(r.stdout).not.toMatch(/The the|the the/)
+    expect(r.code).toBe(20)
+  })
 })
