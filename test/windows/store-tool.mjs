@@ -14,6 +14,9 @@ const require = createRequire(import.meta.url)
 const koffi = require(require.resolve('koffi', { paths: [winRoot] }))
 
 const crypt32 = koffi.load('crypt32.dll')
+// CRYPT_KEY_PROV_INFO written out again from wincrypt.h, not shared with
+// src/hardware/stores/windows-store.ts: this tool is the independent witness (as
+// pkcs11-tool is for the PKCS#11 code), so a wrong layout there cannot hide here.
 const KEY_PROV_INFO = koffi.struct({
   pwszContainerName: 'str16',
   pwszProvName: 'str16',
