@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test: type check, lint, build, then the vitest suite (unit, CLI end-to-end,
-# integration on real components). Sets up what it needs first.
+# integration on real components), then the Windows suite (ukey as node.exe under
+# Wine: scripts/test-windows.sh). Sets up what it needs first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -16,4 +17,6 @@ node -e '
   console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
 ' "$report" || true
 rm -f "$report"
+echo "==> Windows suite"
+UKEY_SKIP_SETUP=1 bash scripts/test-windows.sh || status=$?
 exit $status

@@ -22,6 +22,7 @@ gcc               gcc                     test    builds the stub PKCS#11 module
 x86_64-w64-mingw32-gcc gcc-mingw-w64-x86-64 test  the stub module as a 64-bit Windows DLL
 i686-w64-mingw32-gcc gcc-mingw-w64-i686   test    the stub module as a 32-bit Windows DLL (the bitness finding)
 tinyproxy         tinyproxy-bin           test    a real HTTP proxy for the proxy tests (the program only: no system service)
+/usr/lib/wine/wine64 wine64               test    the Windows suite runs Node's own node.exe under Wine (scripts/test-windows.sh)
 hyperfine         hyperfine               bench   whole-process timings
 /usr/bin/time     time                    bench   peak RSS
 -                 python3-cryptography    bench   the Python peer in bench/check-window

@@ -5,8 +5,8 @@ import { looksLikePkcs12 } from './pkcs12.js'
 import { readCertSummary, type CertSummary } from './summary.js'
 import { UkeyError } from '../errors.js'
 
-/** How a certificate reached us: a file format, or read off a USB key ('token'). */
-export type CertFormat = 'pem' | 'der' | 'pkcs7' | 'pkcs7-pem' | 'pkcs12' | 'token'
+/** How a certificate reached us: a file format, read off a USB key ('token'), or from a system certificate store ('store'). */
+export type CertFormat = 'pem' | 'der' | 'pkcs7' | 'pkcs7-pem' | 'pkcs12' | 'token' | 'store'
 
 export interface Decoded {
   format: CertFormat

@@ -1,4 +1,6 @@
 import { readCertificates, type CertificateEvent } from '../flows/read-certificates.js'
+import { readStoreCertificates } from '../flows/store-certificates.js'
+import type { WindowsStoreName } from '../hardware/stores/windows-store.js'
 import { readTokenCertificates } from '../flows/token-certificates.js'
 import { openTokens } from '../flows/tokens.js'
 import { realProviderFactory } from '../hardware/token-provider.js'
@@ -19,19 +21,23 @@ export interface SourceFlags {
   'pin-stdin': boolean
   force: boolean
   login: boolean
+  /** --store: a system certificate store (Windows). */
+  store?: string
 }
 
 /**
  * The certificates a command reads: files named on the command line, then the
  * plugged keys when --token, --serial or --label asks for them (or --lab, whose
- * certificates live on its token). One stdin: a PIN or a password, not both.
+ * certificates live on its token), then the system store --store names. One
+ * stdin: a PIN or a password, not both.
  */
 export async function* certificateSources(inputs: string[], flags: SourceFlags, profile: BankProfile, ui: Ui): AsyncGenerator<CertificateEvent[]> {
   const wantTokens = flags.token || flags.login || Boolean(flags.serial) || Boolean(flags.label) || (flags.lab && inputs.length === 0)
-  if (inputs.length === 0 && !wantTokens) throw usageError('name certificate files or directories, or use --token to read the plugged USB keys')
+  if (inputs.length === 0 && !wantTokens && !flags.store) throw usageError('name certificate files or directories, or use --token to read the plugged USB keys (--store my: the Windows certificate store)')
   const stdinUsers = [inputs.includes('-') && '-', flags['password-stdin'] && '--password-stdin', flags['pin-stdin'] && '--pin-stdin'].filter(Boolean)
   if (stdinUsers.length > 1) throw usageError(`${stdinUsers.join(' and ')} cannot both read standard input`)
   if (inputs.length) yield* readCertificates({ inputs, recursive: flags.recursive, password: passwordProvider(ui, { stdin: flags['password-stdin'] }) })
+  if (flags.store) yield* readStoreCertificates(flags.store as WindowsStoreName)
   if (wantTokens) {
     const ctx = await openTokens(profile, realProviderFactory, { module: flags.module })
     try {

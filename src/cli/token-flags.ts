@@ -12,6 +12,14 @@ export const selectFlags = {
   label: Flags.string({ description: 'the key with this token label', helpGroup: 'TOKEN' }),
 }
 
+/**
+ * System certificate stores. Only Windows' today (CurrentUser\My through crypt32);
+ * NSS and the macOS Keychain would be other names here.
+ */
+export const storeFlags = {
+  store: Flags.string({ description: "read the user's Windows certificate store (my: Personal), where the bank's enrolment or the vendor's tool installs the certificate; Windows only", options: ['my'] }),
+}
+
 export const pinFlags = {
   'pin-stdin': Flags.boolean({ description: 'read the PIN from the first line of standard input (else UKEY_PIN, else a masked prompt)', helpGroup: 'TOKEN' }),
   force: Flags.boolean({ description: 'log in even when the key reports its final PIN try', helpGroup: 'TOKEN' }),

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import { UkeyCommand } from '../cli/base-command.js'
 import { runCheckWindow } from '../cli/check-window-run.js'
-import { moduleFlags, pinFlags, selectFlags } from '../cli/token-flags.js'
+import { moduleFlags, pinFlags, selectFlags, storeFlags } from '../cli/token-flags.js'
 import { WINDOW_FORMATS } from '../output/window-render.js'
 
 export default class CheckWindow extends UkeyCommand {
@@ -24,6 +24,7 @@ PKCS#12 passwords: --password-stdin, the UKEY_P12_PASSWORD variable, or a masked
     'cat cert.pem | <%= config.bin %> <%= command.id %> - --json',
     '<%= config.bin %> <%= command.id %> --token            # the certificates on the plugged USB keys',
     '<%= config.bin %> <%= command.id %> --serial 2100000012345678 --quiet',
+    '<%= config.bin %> <%= command.id %> --store my                   # Windows: the certificates installed for this user',
     '<%= config.bin %> <%= command.id %> -r certs/ --output prometheus > /var/lib/node_exporter/textfile/ukey.prom',
   ]
 
@@ -42,6 +43,7 @@ PKCS#12 passwords: --password-stdin, the UKEY_P12_PASSWORD variable, or a masked
     tz: Flags.string({ description: 'time zone for dates shown to people (IANA name, default: the system\'s)' }),
     'password-stdin': Flags.boolean({ description: 'read the PKCS#12 password from the first line of standard input' }),
     token: Flags.boolean({ description: 'check the certificates on every plugged USB key', helpGroup: 'TOKEN' }),
+    ...storeFlags,
     ...selectFlags,
     ...moduleFlags,
     ...pinFlags,

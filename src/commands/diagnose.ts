@@ -5,6 +5,7 @@ import { pinSource } from '../cli/pin.js'
 import { moduleFlags, selectFlags } from '../cli/token-flags.js'
 import { withTerminal } from '../cli/ui.js'
 import { UkeyError } from '../errors.js'
+import { readWindowsStore } from '../hardware/stores/windows-store.js'
 import { realProviderFactory } from '../hardware/token-provider.js'
 import { defaultLabDir } from '../lab/paths.js'
 import { defaultJournalDir } from '../renewal/journal.js'
@@ -92,6 +93,8 @@ Exit codes: 0 nothing wrong found (or already renewed); 20 action needed (the bo
         selector: { serial: flags.serial, label: flags.label },
         printedNumber: flags['key-number'],
         softStores: flags['soft-store'] ?? [],
+        // FAQ 10.1's "computer where the certificate is installed": on Windows, the user's store.
+        ...(process.platform === 'win32' ? { windowsStore: () => readWindowsStore('my') } : {}),
         allowed: flags['allow-keygen'] ? ['test-keygen'] : [],
         force: flags.force,
       },

@@ -3,7 +3,7 @@ import { UkeyCommand } from '../cli/base-command.js'
 import { parseAt, parseTz } from '../cli/instant.js'
 import { statePainter } from '../cli/paint.js'
 import { certificateSources } from '../cli/certificate-sources.js'
-import { moduleFlags, pinFlags, selectFlags } from '../cli/token-flags.js'
+import { moduleFlags, pinFlags, selectFlags, storeFlags } from '../cli/token-flags.js'
 import { EXIT, worstExit } from '../exit-codes.js'
 import { showCertificates, type ShownCertificate } from '../flows/show-cert.js'
 import { errorRecord, showCard, showJson, showRecord } from '../output/show-render.js'
@@ -19,6 +19,7 @@ Exit codes: 0 when every input was read, 3 when one could not be (the others are
     '<%= config.bin %> <%= command.id %> customer.pfx --lang en',
     '<%= config.bin %> <%= command.id %> --token                     # what is on the plugged USB key',
     '<%= config.bin %> <%= command.id %> --lab                       # the lab token\'s certificate',
+    '<%= config.bin %> <%= command.id %> --store my                  # Windows: the certificates installed for this user, with the key\'s provider',
     'UKEY_P12_PASSWORD=… <%= config.bin %> <%= command.id %> customer.pfx --json',
   ]
 
@@ -35,6 +36,7 @@ Exit codes: 0 when every input was read, 3 when one could not be (the others are
     tz: Flags.string({ description: 'time zone for dates shown to people (IANA name, default: the system\'s)' }),
     'password-stdin': Flags.boolean({ description: 'read the PKCS#12 password from the first line of standard input' }),
     token: Flags.boolean({ description: 'show the certificates on every plugged USB key', helpGroup: 'TOKEN' }),
+    ...storeFlags,
     ...selectFlags,
     ...moduleFlags,
     ...pinFlags,

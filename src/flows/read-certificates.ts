@@ -12,7 +12,8 @@ import { FileReader } from './file-reader.js'
 export type PasswordProvider = (source: string, attempt: number) => Promise<string | undefined>
 
 export type CertificateEvent =
-  | { type: 'certificate'; source: string; index: number; format: CertFormat; cert: CertSummary }
+  /** keyProvider: the CSP/KSP a certificate store names for the private key (store:my). */
+  | { type: 'certificate'; source: string; index: number; format: CertFormat; cert: CertSummary; keyProvider?: string }
   | { type: 'error'; source: string; error: UkeyError }
 
 export interface ReadOptions {

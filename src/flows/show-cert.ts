@@ -13,6 +13,8 @@ export interface ShownCertificate {
   format: CertFormat
   details: CertDetails
   window: WindowAssessment
+  /** The CSP/KSP a certificate store names for the private key (store:my). */
+  keyProvider?: string
 }
 export type ShowEvent = ShownCertificate | InputFailure
 

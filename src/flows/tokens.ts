@@ -1,6 +1,7 @@
 import { UkeyError } from '../errors.js'
 import { identifyVendor, versionAtLeast, type Vendor, type VendorVerdict } from '../hardware/vendors.js'
 import { discoverModules, type ModuleCandidate } from '../hardware/pkcs11/discovery.js'
+import { WithUnloadableModules } from '../hardware/pkcs11/unloadable-modules.js'
 import type { TokenInfo, TokenProvider, TokenSelector, TokenSession } from '../hardware/pkcs11/types.js'
 import type { BankProfile } from '../profile/types.js'
 
@@ -21,7 +22,10 @@ export async function openTokens(profile: BankProfile, factory: ProviderFactory,
   for (const [k, v] of Object.entries(profile.pkcs11.environment)) process.env[k] = v
   const modules = discoverModules({ explicit: opts.module, profile })
   if (modules.length === 0) throw new UkeyError('PKCS11_NO_MODULE', { actions: ['action.installVendorTool'] })
-  return { profile, modules, provider: await factory(modules.map((m) => m.path)) }
+  // A module discovery already knows cannot load here (its machine type) is reported, never loaded.
+  const unloadable = modules.flatMap((m) => (m.problem ? [{ path: m.path, error: m.problem }] : []))
+  const provider = await factory(modules.filter((m) => !m.problem).map((m) => m.path))
+  return { profile, modules, provider: unloadable.length ? new WithUnloadableModules(provider, unloadable) : provider }
 }
 
 export interface DetectedToken {

@@ -2,9 +2,12 @@
  * The USB-key vendors a bank supports. FAQ 1: the first two digits of the number
  * printed on the key are the vendor code. USB ids from usb.ids and libccid
  * (shared/notes/umockdev.md); none is public for Daming. PKCS#11 module file
- * names differ per bank build of the vendor tool, so the built-in table names
- * none: a bank profile lists them, and discovery also reads the system's
- * p11-kit registrations (see pkcs11/discovery.ts).
+ * names: the ones public sources name, each with its source below; a bank's
+ * build of a vendor tool may ship its own name, which its profile lists.
+ * Discovery looks for them in the vendor's folders and the system's
+ * (platform/module-paths.ts) and reads the p11-kit registrations.
+ * No public source names a PKCS#11 module file for Huada or Daming keys: their
+ * entries name none (a bank profile must).
  */
 
 export interface UsbId {
@@ -18,17 +21,12 @@ export interface Vendor {
   usb: UsbId[]
   /** Substrings of the PKCS#11 manufacturerID / token manufacturer that mean this vendor. */
   manufacturerPatterns: string[]
-  /** Module file names per platform (process.platform), searched in `searchPaths`. */
+  /** Module file names per platform (process.platform), searched in `searchPaths`, then the system's library folders. */
   modules: Partial<Record<NodeJS.Platform, string[]>>
+  /** The vendor's own install folders (Windows: %VARIABLES% allowed), searched before the system's. */
   searchPaths: Partial<Record<NodeJS.Platform, string[]>>
   /** Oldest module version the bank supports ("major.minor"); older means "update the management tool" (FAQ 2). */
   minModuleVersion: string | null
-}
-
-const COMMON_PATHS: Partial<Record<NodeJS.Platform, string[]>> = {
-  linux: ['/usr/lib', '/usr/lib64', '/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/local/lib'],
-  darwin: ['/usr/local/lib', '/Library/Frameworks', '/opt/homebrew/lib'],
-  win32: ['C:\\Windows\\System32', 'C:\\Windows\\SysWOW64'],
 }
 
 export const BUILTIN_VENDORS: Vendor[] = [
@@ -37,8 +35,12 @@ export const BUILTIN_VENDORS: Vendor[] = [
     name: { 'zh-CN': '捷德', en: 'Giesecke & Devrient' },
     usb: [{ vendorId: 0x1059, productIds: null }],
     manufacturerPatterns: ['Giesecke', 'G&D', 'G+D'],
-    modules: {},
-    searchPaths: COMMON_PATHS,
+    // G+D's SafeSign Identity Client (A.E.T. Europe, a G+D company). Source: demoiselle/signer,
+    // core/.../keystore/loader/configuration/Configuration.java @56144ff ("safesign_ou_gd",
+    // "TokenOuSmartCard_61_GD"): %SystemRoot%\system32\aetpkss1.dll, /usr/lib/libaetpkss.so,
+    // /usr/local/lib/libaetpkss.dylib and /Applications/tokenadmin.app/Contents/Frameworks/libaetpkss.dylib.
+    modules: { win32: ['aetpkss1.dll'], linux: ['libaetpkss.so'], darwin: ['libaetpkss.dylib'] },
+    searchPaths: { darwin: ['/Applications/tokenadmin.app/Contents/Frameworks'] },
     minModuleVersion: null,
   },
   {
@@ -46,8 +48,12 @@ export const BUILTIN_VENDORS: Vendor[] = [
     name: { 'zh-CN': '握奇', en: 'Watchdata' },
     usb: [{ vendorId: 0x163c, productIds: [0x0406, 0x0407, 0x0417, 0x0418, 0x0a03] }],
     manufacturerPatterns: ['Watchdata', 'WatchData', '握奇'],
-    modules: {},
-    searchPaths: COMMON_PATHS,
+    // Source: demoiselle/signer Configuration.java @56144ff ("watchdata", "watchdata_ccid"):
+    // %SystemRoot%\system32\WDPKCS.dll and WDICP_P11_CCID_v34.dll; libwdpkcs.so in /usr/lib,
+    // /usr/local/lib, /usr/local/lib64, /usr/lib/watchdata/lib, /opt/watchdata/lib64;
+    // libwdpkcs.dylib in /usr/lib, /usr/local/lib. (Its Brazil-only builds' folders are left out.)
+    modules: { win32: ['WDPKCS.dll', 'WDICP_P11_CCID_v34.dll'], linux: ['libwdpkcs.so'], darwin: ['libwdpkcs.dylib'] },
+    searchPaths: { linux: ['/usr/lib/watchdata/lib', '/opt/watchdata/lib64', '/usr/local/lib64'], darwin: ['/usr/lib'] },
     minModuleVersion: null,
   },
   {
@@ -55,8 +61,9 @@ export const BUILTIN_VENDORS: Vendor[] = [
     name: { 'zh-CN': '华大', en: 'Huada (China Huada IC Design)' },
     usb: [{ vendorId: 0x1677, productIds: [0x0103, 0x0025, 0x0101] }],
     manufacturerPatterns: ['Huada', 'HED', 'CIDC', '华大'],
+    // No public source names its PKCS#11 module file (searched: code, docs, pages): a bank profile names it.
     modules: {},
-    searchPaths: COMMON_PATHS,
+    searchPaths: {},
     minModuleVersion: null,
   },
   {
@@ -64,8 +71,9 @@ export const BUILTIN_VENDORS: Vendor[] = [
     name: { 'zh-CN': '大明', en: 'Daming' },
     usb: [],
     manufacturerPatterns: ['Daming', '大明'],
+    // No public source names its PKCS#11 module file (searched: code, docs, pages): a bank profile names it.
     modules: {},
-    searchPaths: COMMON_PATHS,
+    searchPaths: {},
     minModuleVersion: null,
   },
 ]

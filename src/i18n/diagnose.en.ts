@@ -102,6 +102,8 @@ export const diagnoseEn = {
   'diagnose.ev.softBundle': 'PKCS#12 bundle (certificate with its key): {path}',
   'diagnose.ev.softCertificate': 'certificate "{subject}" (expires {notAfter}): {path}',
   'diagnose.ev.softNone': 'no certificate in {stores}',
+  'diagnose.ev.storeCertificate': 'certificate "{subject}" (expires {notAfter}) installed on this computer (Windows certificate store, Personal)',
+  'diagnose.ev.storeCertificateWithKey': 'certificate "{subject}" (expires {notAfter}) installed on this computer (Windows certificate store, Personal); its key is held by {provider}',
   'diagnose.ev.noRenewalServer': 'the bank profile names no renewal server',
   'diagnose.ev.serverReachable': '{url} answers',
   'diagnose.ev.serverReachableViaProxy': '{url} answers through the proxy {proxy}',

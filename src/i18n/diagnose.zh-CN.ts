@@ -100,6 +100,8 @@ export const diagnoseZhCN: Record<keyof typeof diagnoseEn, string> = {
   'diagnose.ev.softBundle': 'PKCS#12 文件（含证书及私钥）：{path}',
   'diagnose.ev.softCertificate': '证书“{subject}”（{notAfter} 到期）：{path}',
   'diagnose.ev.softNone': '{stores} 中没有证书',
+  'diagnose.ev.storeCertificate': '本机已安装证书“{subject}”（{notAfter} 到期；Windows 证书存储“个人”）',
+  'diagnose.ev.storeCertificateWithKey': '本机已安装证书“{subject}”（{notAfter} 到期；Windows 证书存储“个人”），其私钥由 {provider} 保管',
   'diagnose.ev.noRenewalServer': '银行配置中没有换证服务器',
   'diagnose.ev.serverReachable': '{url} 有响应',
   'diagnose.ev.serverReachableViaProxy': '{url} 经代理服务器 {proxy} 有响应',

@@ -30,6 +30,8 @@ export interface ShowRecord {
   isCA: boolean
   selfSigned: boolean
   fingerprints: { sha256: string; sha1: string }
+  /** Which CSP/KSP holds the private key, when a certificate store says (which vendor's key). */
+  keyProvider?: string
 }
 
 export function showRecord(c: ShownCertificate, t: Translate, profile: BankProfile, tz?: string): ShowRecord {
@@ -58,6 +60,7 @@ export function showRecord(c: ShownCertificate, t: Translate, profile: BankProfi
     isCA: d.isCA,
     selfSigned: d.selfSigned,
     fingerprints: d.fingerprints,
+    ...(c.keyProvider !== undefined ? { keyProvider: c.keyProvider } : {}),
   }
 }
 
@@ -99,6 +102,7 @@ export function showCard(c: ShownCertificate, t: Translate, profile: BankProfile
     ['show.selfSigned', t(d.selfSigned ? 'show.yes' : 'show.no')],
     ['show.ca', t(d.isCA ? 'show.yes' : 'show.no')],
     ['show.format', c.format],
+    ...(c.keyProvider !== undefined ? [['show.keyProvider', c.keyProvider || t('show.none')] as [MessageKey, string]] : []),
   ]
   const labelWidth = Math.max(...rows.map(([k]) => stringWidth(t(k))))
   const head = opts.count > 1 ? `${c.source}#${c.index}` : c.source

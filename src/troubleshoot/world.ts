@@ -1,5 +1,6 @@
 import type { PinSource, ProviderFactory } from '../flows/tokens.js'
 import type { TokenSelector } from '../hardware/pkcs11/types.js'
+import type { StoreCertificate } from '../hardware/stores/windows-store.js'
 import type { UsbListing } from '../hardware/usb/index.js'
 import type { BankProfile } from '../profile/types.js'
 import type { CheckId } from './types.js'
@@ -31,6 +32,8 @@ export interface DiagnoseWorld {
   printedNumber?: string
   /** Folders that hold the customer's software certificate (users without a key, FAQ 10.1). */
   softStores: string[]
+  /** The user's Windows certificate store (CurrentUser\My); undefined where there is none (not Windows). */
+  windowsStore?: () => Promise<StoreCertificate[]>
   /** Checks the technician allowed in advance (--allow-keygen): their consent question is not asked. */
   allowed: CheckId[]
   /** Log in even on the final PIN try (--force). */

@@ -49,5 +49,5 @@ export function keyRemedy(k: PhysicalKey): Message {
 /** A vendor's name in both languages: a message is rendered in the user's language only at the edge. */
 export function vendorParams(v: Vendor | null): { vendor: LocalValue; code: string } {
   // A vendor the key does not name (no module, no signal): said generically, in both languages.
-  return { vendor: v ? v.name : { 'zh-CN': 'USB Key 所属厂商', en: 'the key\'s vendor' }, code: v?.code ?? '?' }
+  return { vendor: v ? v.name : { 'zh-CN': 'USB Key 所属厂商', en: 'key\'s vendor\'s' }, code: v?.code ?? '?' }
 }

@@ -25,7 +25,11 @@ export const vendorModule: Check = async (probes) => {
   }
   // No key to match a module to: only the machine's own state can be told.
   if (report.modules.length === 0) return { outcome: 'fail', evidence: [msg('diagnose.ev.noModules')], remedy: msg('diagnose.fix.installTool', vendorParams(null)) }
-  if (report.modules.every((m) => !m.loaded)) return { outcome: 'fail', evidence, remedy: msg('diagnose.fix.moduleFailed', vendorParams(null)) }
+  if (report.modules.every((m) => !m.loaded)) {
+    // A module of the other bitness (a 32-bit vendor DLL under 64-bit ukey) has its own remedy: the vendor's other build.
+    const wrongArch = report.modules.find((m) => m.error?.code === 'PKCS11_MODULE_WRONG_ARCH')?.error
+    return { outcome: 'fail', evidence, remedy: wrongArch ? msg(wrongArch.key, wrongArch.params) : msg('diagnose.fix.moduleFailed', vendorParams(null)) }
+  }
   return { outcome: 'unknown', evidence: [...evidence, msg('diagnose.ev.noKeyToMatch')] }
 }
 
