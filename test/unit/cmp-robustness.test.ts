@@ -61,7 +61,8 @@ function outcome(der: Buffer): string {
       results.push(e.reason)
     }
   }
-  expect(Date.now() - started).toBeLessThan(2000)
+  // A hang guard, not a timing: generous so a loaded machine never trips it.
+  expect(Date.now() - started).toBeLessThan(10_000)
   return results.join('/')
 }
 
