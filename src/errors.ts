@@ -1,4 +1,4 @@
-import { EXIT } from './exit-codes.js'
+import { EXIT } from './output/exit-codes.js'
 import type { MessageKey } from './i18n/en.js'
 
 /**

@@ -1,4 +1,4 @@
-import { checkWindow, WindowTally } from '../flows/check-window.js'
+import { checkWindow, WindowTally } from '../cert/window-events.js'
 import { TextSink } from '../output/sink.js'
 import { windowRenderer, type WindowFormat } from '../output/window-render.js'
 import { certificateSources, type SourceFlags } from './certificate-sources.js'
@@ -30,7 +30,7 @@ export async function runCheckWindow(inputs: string[], flags: CheckWindowFlags, 
 
   // chalk only when there is colour to paint: output to a pipe or a file (or NO_COLOR)
   // never loads it (−20 ms of start-up for one file, bench/README.md).
-  const paint = ui.color && !flags.quiet ? (await import('./paint.js')).statePainter(ui) : undefined
+  const paint = ui.color && !flags.quiet ? (await import('../output/paint.js')).statePainter(ui) : undefined
   const out = new TextSink(process.stdout)
   const renderer = flags.quiet ? undefined : windowRenderer(format, { out, t: ui.t, profile, at, tz, paint })
   const tally = new WindowTally()

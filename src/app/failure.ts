@@ -1,5 +1,5 @@
 import { UkeyError, isUkeyError } from '../errors.js'
-import { EXIT } from '../exit-codes.js'
+import { EXIT } from '../output/exit-codes.js'
 import type { Ui } from './ui.js'
 
 // Plain functions, no oclif: the oclif commands (base-command.ts) and the fast

@@ -1,4 +1,4 @@
-import type { PasswordProvider } from '../flows/read-certificates.js'
+import type { PasswordProvider } from '../hardware/soft-store/read-certificates.js'
 import { withTerminal, type Ui } from './ui.js'
 
 export const P12_PASSWORD_ENV = 'UKEY_P12_PASSWORD'

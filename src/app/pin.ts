@@ -1,4 +1,4 @@
-import type { PinSource } from '../flows/tokens.js'
+import type { PinSource } from '../hardware/tokens.js'
 import { withTerminal, type Ui } from './ui.js'
 
 export const PIN_ENV = 'UKEY_PIN'

@@ -1,10 +1,10 @@
-import { certDetails, type CertDetails } from '../cert/details.js'
-import type { CertFormat } from '../cert/decode.js'
-import { derProblem } from '../cert/decode.js'
-import { assessWindow, type WindowAssessment } from '../cert/window.js'
+import { certDetails, type CertDetails } from './details.js'
+import type { CertFormat } from './decode.js'
+import { derProblem } from './decode.js'
+import { assessWindow, type WindowAssessment } from './window.js'
 import type { BankProfile } from '../profile/types.js'
-import type { CertificateEvent } from './read-certificates.js'
-import type { InputFailure } from './check-window.js'
+import type { CertificateEvent } from '../hardware/soft-store/read-certificates.js'
+import type { InputFailure } from './window-events.js'
 
 export interface ShownCertificate {
   type: 'certificate'

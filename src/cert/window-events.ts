@@ -1,10 +1,10 @@
-import { assessWindow, WINDOW_STATES, type WindowAssessment, type WindowState } from '../cert/window.js'
-import type { CertFormat } from '../cert/decode.js'
-import type { CertSummary } from '../cert/summary.js'
-import { EXIT, STATE_EXIT, worstExit } from '../exit-codes.js'
+import { assessWindow, WINDOW_STATES, type WindowAssessment, type WindowState } from './window.js'
+import type { CertFormat } from './decode.js'
+import type { CertSummary } from './summary.js'
+import { EXIT, STATE_EXIT, worstExit } from '../output/exit-codes.js'
 import type { UkeyError } from '../errors.js'
 import type { BankProfile } from '../profile/types.js'
-import type { CertificateEvent } from './read-certificates.js'
+import type { CertificateEvent } from '../hardware/soft-store/read-certificates.js'
 
 export interface WindowRow {
   type: 'certificate'

@@ -1,12 +1,12 @@
 import { Command, Flags, Errors } from '@oclif/core'
 import type { UkeyError } from '../errors.js'
 import type { BankProfile } from '../profile/types.js'
-import { reportFailure, reportInput, say } from './failure.js'
-import { uiOfArgv, type CommandContext } from './command-context.js'
-import { chooseProfile, type LabChoice } from './profile-choice.js'
-import type { Ui } from './ui.js'
+import { reportFailure, reportInput, say } from '../app/failure.js'
+import { uiOfArgv, type CommandContext } from '../app/command-context.js'
+import { chooseProfile, type LabChoice } from '../app/profile-choice.js'
+import type { Ui } from '../app/ui.js'
 
-export { usageError } from './failure.js'
+export { usageError } from '../app/failure.js'
 
 export const baseFlags = {
   lang: Flags.string({
@@ -21,7 +21,7 @@ export const baseFlags = {
 /**
  * Shared by every command: the terminal facts, the bank profile, and the one
  * handler that turns any failure into a message in the user's language and a
- * documented exit code (src/cli/failure.ts). Stack traces only with --debug.
+ * documented exit code (src/app/failure.ts). Stack traces only with --debug.
  */
 export abstract class UkeyCommand extends Command {
   static override baseFlags = baseFlags
@@ -47,7 +47,7 @@ export abstract class UkeyCommand extends Command {
     reportInput(this.ui, error)
   }
 
-  /** This command as the context a plain command body runs in (src/cli/command-context.ts). */
+  /** This command as the context a plain command body runs in (src/app/command-context.ts). */
   protected get context(): CommandContext {
     const ui = (): Ui => this.ui
     return {

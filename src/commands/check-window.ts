@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core'
-import { UkeyCommand } from '../cli/base-command.js'
-import { runCheckWindow } from '../cli/check-window-run.js'
-import { moduleFlags, pinFlags, selectFlags } from '../cli/token-flags.js'
+import { UkeyCommand } from './base-command.js'
+import { runCheckWindow } from '../app/check-window.js'
+import { moduleFlags, pinFlags, selectFlags } from './token-flags.js'
 import { WINDOW_FORMATS } from '../output/window-render.js'
 
 export default class CheckWindow extends UkeyCommand {

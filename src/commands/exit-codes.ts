@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core'
-import { UkeyCommand } from '../cli/base-command.js'
-import { EXIT_CODE_TABLE } from '../exit-code-table.js'
+import { UkeyCommand } from './base-command.js'
+import { EXIT_CODE_TABLE } from '../output/exit-code-table.js'
 
 export default class ExitCodes extends UkeyCommand {
   static override summary = 'The exit codes every ukey command uses (a contract for scripts)'

@@ -1,11 +1,11 @@
 import { Args, Flags } from '@oclif/core'
-import { UkeyCommand } from '../cli/base-command.js'
-import { parseAt, parseTz } from '../cli/instant.js'
-import { statePainter } from '../cli/paint.js'
-import { certificateSources } from '../cli/certificate-sources.js'
-import { moduleFlags, pinFlags, selectFlags } from '../cli/token-flags.js'
-import { EXIT, worstExit } from '../exit-codes.js'
-import { showCertificates, type ShownCertificate } from '../flows/show-cert.js'
+import { UkeyCommand } from './base-command.js'
+import { parseAt, parseTz } from '../app/instant.js'
+import { statePainter } from '../output/paint.js'
+import { certificateSources } from '../app/certificate-sources.js'
+import { moduleFlags, pinFlags, selectFlags } from './token-flags.js'
+import { EXIT, worstExit } from '../output/exit-codes.js'
+import { showCertificates, type ShownCertificate } from '../cert/show-events.js'
 import { errorRecord, showCard, showJson, showRecord } from '../output/show-render.js'
 
 export default class ShowCert extends UkeyCommand {

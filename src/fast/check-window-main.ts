@@ -1,6 +1,6 @@
-import { runCheckWindow, type CheckWindowFlags } from '../cli/check-window-run.js'
-import { argvContext } from '../cli/command-context.js'
-import { reportFailure } from '../cli/failure.js'
+import { runCheckWindow, type CheckWindowFlags } from '../app/check-window.js'
+import { argvContext } from '../app/command-context.js'
+import { reportFailure } from '../app/failure.js'
 import type { ParsedCommandLine } from './flag-spec.js'
 
 /** check-window without oclif: the same body and the same failure handler as the oclif command. */

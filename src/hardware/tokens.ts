@@ -1,7 +1,7 @@
 import { UkeyError } from '../errors.js'
-import { identifyVendor, versionAtLeast, type Vendor, type VendorVerdict } from '../hardware/vendors.js'
-import { discoverModules, type ModuleCandidate } from '../hardware/pkcs11/discovery.js'
-import type { TokenInfo, TokenProvider, TokenSelector, TokenSession } from '../hardware/pkcs11/types.js'
+import { identifyVendor, versionAtLeast, type Vendor, type VendorVerdict } from '../profile/vendors.js'
+import { discoverModules, type ModuleCandidate } from './pkcs11/discovery.js'
+import type { TokenInfo, TokenProvider, TokenSelector, TokenSession } from './pkcs11/types.js'
 import type { BankProfile } from '../profile/types.js'
 
 /** Builds the real provider for a list of module paths (injected: tests and the fake pass their own). */

@@ -1,6 +1,6 @@
-import type { PhysicalKey, PhysicalView } from '../flows/physical-keys.js'
+import type { PhysicalKey, PhysicalView } from '../hardware/physical-keys.js'
 import type { UsbKey } from '../hardware/usb/types.js'
-import type { DetectReport, DetectedToken } from '../flows/tokens.js'
+import type { DetectReport, DetectedToken } from '../hardware/tokens.js'
 import type { Lang, Translate } from '../i18n/index.js'
 import type { BankProfile } from '../profile/types.js'
 import { measure, renderRow, type Column } from './table.js'

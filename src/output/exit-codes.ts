@@ -1,4 +1,4 @@
-import type { WindowState } from './cert/window.js'
+import type { WindowState } from '../cert/window.js'
 
 /** DESIGN.md's exit codes: a contract with scripts. Documented in README and `ukey help exit-codes`. */
 export const EXIT = {

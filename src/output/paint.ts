@@ -1,5 +1,5 @@
 import { Chalk, type ChalkInstance } from 'chalk'
-import type { Ui } from './ui.js'
+import type { Ui } from '../app/ui.js'
 
 const STYLE: Record<string, (c: ChalkInstance) => ChalkInstance> = {
   'not-yet-valid': (c) => c.magenta, // the clock is wrong

@@ -1,6 +1,6 @@
-import type { WindowEvent, WindowRow, WindowTally } from '../flows/check-window.js'
+import type { WindowEvent, WindowRow, WindowTally } from '../cert/window-events.js'
 import type { WindowAssessment } from '../cert/window.js'
-import { STATE_EXIT } from '../exit-codes.js'
+import { STATE_EXIT } from './exit-codes.js'
 import type { Translate } from '../i18n/index.js'
 import type { BankProfile } from '../profile/types.js'
 import { formatDateTime } from './time.js'

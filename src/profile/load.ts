@@ -5,7 +5,7 @@ import { DEFAULT_PROFILE } from './default.js'
 // @ts-expect-error generated JavaScript without types
 import validateProfile from './validate-profile.gen.js'
 import type { BankProfile } from './types.js'
-import type { Vendor } from '../hardware/vendors.js'
+import type { Vendor } from './vendors.js'
 import { UkeyError } from '../errors.js'
 
 /** Per-OS config directory: XDG on Linux, Library/Preferences on macOS, %APPDATA% on Windows. */

@@ -1,4 +1,4 @@
-import type { PinSource, ProviderFactory } from '../flows/tokens.js'
+import type { PinSource, ProviderFactory } from '../hardware/tokens.js'
 import type { TokenSelector } from '../hardware/pkcs11/types.js'
 import type { UsbListing } from '../hardware/usb/index.js'
 import type { BankProfile } from '../profile/types.js'

@@ -8,7 +8,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFil
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { readCertificates, type CertificateEvent } from '../../src/flows/read-certificates.js'
+import { readCertificates, type CertificateEvent } from '../../src/hardware/soft-store/read-certificates.js'
 import { FIXTURES } from '../helpers/cli.js'
 
 const GOOD = ['rsa.pem', 'ec.pem', 'rsa.der', 'chain.pem', 'bundle.p7b', 'sm2.pem', 'nopass.p12']

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { FakeToken } from '../../src/hardware/pkcs11/fake.js'
 import { diagnose } from '../../src/troubleshoot/engine.js'
-import { diagnosisRecord, sayer } from '../../src/troubleshoot/render.js'
+import { diagnosisRecord, sayer } from '../../src/output/diagnose-render.js'
 import { RULES, findRule, healthRule } from '../../src/troubleshoot/rules/index.js'
 import type { Ask, Rule } from '../../src/troubleshoot/types.js'
 import { translator } from '../../src/i18n/index.js'

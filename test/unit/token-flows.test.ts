@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { FakeToken, FakeTokenProvider } from '../../src/hardware/pkcs11/fake.js'
-import { detect, loginSafely, selectToken, type TokenContext } from '../../src/flows/tokens.js'
+import { detect, loginSafely, selectToken, type TokenContext } from '../../src/hardware/tokens.js'
 import { DEFAULT_PROFILE } from '../../src/profile/default.js'
 import { UkeyError } from '../../src/errors.js'
 import type { TokenInfo } from '../../src/hardware/pkcs11/types.js'

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core'
-import { UkeyCommand } from '../../cli/base-command.js'
-import { PIN_ENV } from '../../cli/pin.js'
+import { UkeyCommand } from '../base-command.js'
+import { PIN_ENV } from '../../app/pin.js'
 import { readStdin } from '../../hardware/soft-store/sources.js'
 import { realProviderFactory } from '../../hardware/token-provider.js'
 import { defaultLabDir } from '../../lab/paths.js'

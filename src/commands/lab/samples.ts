@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core'
 import { join } from 'node:path'
 import envPaths from 'env-paths'
-import { UkeyCommand } from '../../cli/base-command.js'
+import { UkeyCommand } from '../base-command.js'
 
 export default class LabSamples extends UkeyCommand {
   static override summary = 'Write sample certificates, one per renewal-window state, for demos and training (the lab, not a bank)'

@@ -1,8 +1,8 @@
-import { decodeCertificates, derProblem, type CertFormat } from '../cert/decode.js'
-import { openPkcs12 } from '../cert/pkcs12.js'
-import { readCertSummary, type CertSummary } from '../cert/summary.js'
-import { UkeyError } from '../errors.js'
-import { expandInputs, readSourceFile, readStdin, type Source, type SourceEvent } from '../hardware/soft-store/sources.js'
+import { decodeCertificates, derProblem, type CertFormat } from '../../cert/decode.js'
+import { openPkcs12 } from '../../cert/pkcs12.js'
+import { readCertSummary, type CertSummary } from '../../cert/summary.js'
+import { UkeyError } from '../../errors.js'
+import { expandInputs, readSourceFile, readStdin, type Source, type SourceEvent } from './sources.js'
 import { FileReader } from './file-reader.js'
 
 /**

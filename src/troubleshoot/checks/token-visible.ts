@@ -1,7 +1,7 @@
-import type { PhysicalKey } from '../../flows/physical-keys.js'
+import type { PhysicalKey } from '../../hardware/physical-keys.js'
 import { describeUsb } from '../../output/detect-render.js'
 import type { LocalValue, Message } from '../types.js'
-import type { Vendor } from '../../hardware/vendors.js'
+import type { Vendor } from '../../profile/vendors.js'
 import { msg, type Check } from './check.js'
 
 /** The key as its module shows it: what the bank's control reads the serial from (9002). */
