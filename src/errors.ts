@@ -1,63 +1,62 @@
-import { EXIT } from './output/exit-codes.js'
 import type { MessageKey } from './i18n/en.js'
 
 /**
  * Stable error codes: scripts and the help topic rely on them, so a code is never
- * renamed or reused. Each maps to a message in both catalogues and an exit code.
+ * renamed or reused. Each maps to a message in both catalogues, and to an exit code
+ * at the command layer (src/output/exit-codes.ts): errors know nothing of processes.
  */
-export const ERROR_EXIT = {
-  INPUT_NOT_FOUND: EXIT.INPUT,
-  INPUT_UNREADABLE: EXIT.INPUT,
-  INPUT_IS_DIRECTORY: EXIT.INPUT,
-  INPUT_EMPTY: EXIT.INPUT,
-  INPUT_TOO_LARGE: EXIT.INPUT,
-  NOT_A_CERTIFICATE: EXIT.INPUT,
-  CERT_TRUNCATED: EXIT.INPUT,
-  CERT_CORRUPT: EXIT.INPUT,
-  PKCS12_PASSWORD_WRONG: EXIT.INPUT,
-  PKCS12_PASSWORD_REQUIRED: EXIT.INPUT,
-  PKCS12_UNSUPPORTED: EXIT.INPUT,
-  PKCS11_NO_MODULE: EXIT.INPUT,
-  PKCS11_MODULE_NOT_FOUND: EXIT.INPUT,
-  PKCS11_MODULE_INVALID: EXIT.INPUT,
-  PKCS11_FUNCTION_NOT_SUPPORTED: EXIT.INPUT,
-  PKCS11_DEVICE_ERROR: EXIT.INPUT,
-  USB_UNAVAILABLE: EXIT.INPUT,
-  TOKEN_NOT_FOUND: EXIT.INPUT,
-  TOKEN_AMBIGUOUS: EXIT.USAGE,
-  TOKEN_REMOVED: EXIT.INPUT,
-  TOKEN_NO_CERTIFICATE: EXIT.INPUT,
-  CERT_WITHOUT_KEY: EXIT.INPUT,
-  PIN_REQUIRED: EXIT.INPUT,
-  PIN_INCORRECT: EXIT.INPUT,
-  PIN_FINAL_TRY: EXIT.INPUT,
-  PIN_LOCKED: EXIT.INPUT,
-  LAB_EXISTS: EXIT.INPUT,
-  LAB_NO_SOFTHSM: EXIT.INPUT,
-  LAB_MISSING: EXIT.INPUT,
-  LAB_PORT_IN_USE: EXIT.INPUT,
-  RENEWAL_REFUSED: EXIT.RENEWAL_REFUSED,
-  RENEWAL_BAD_CERTIFICATE: EXIT.RENEWAL_REFUSED,
-  RENEWAL_UNAVAILABLE: EXIT.RENEWAL_INTERRUPTED,
-  // renew: 30 = the renewal will not happen as asked (retrying does not help); 31 = it did not complete, the old certificate works, a rerun may.
-  RENEWAL_NOT_CONFIGURED: EXIT.INPUT,
-  RENEWAL_OUTSIDE_WINDOW: EXIT.RENEWAL_REFUSED,
-  RENEWAL_ALREADY_DONE: EXIT.RENEWAL_REFUSED,
-  RENEWAL_KEYGEN_FAILED: EXIT.RENEWAL_INTERRUPTED,
-  RENEWAL_INTERRUPTED: EXIT.RENEWAL_INTERRUPTED,
-  RENEWAL_NEEDS_CONFIRMATION: EXIT.USAGE,
-  RENEWAL_CERT_AMBIGUOUS: EXIT.USAGE,
-  RENEWAL_NEW_KEY_UNUSABLE: EXIT.RENEWAL_INTERRUPTED,
-  RENEWAL_BUSY: EXIT.RENEWAL_INTERRUPTED,
-  RENEWAL_JOURNAL_UNWRITABLE: EXIT.RENEWAL_INTERRUPTED,
-  PROFILE_INVALID: EXIT.INPUT,
-  PROFILE_UNREADABLE: EXIT.INPUT,
-  USAGE: EXIT.USAGE,
-  CANCELLED: EXIT.CANCELLED,
-  INTERNAL: EXIT.FAILURE,
-} as const
+export const ERROR_CODES = [
+  'INPUT_NOT_FOUND',
+  'INPUT_UNREADABLE',
+  'INPUT_IS_DIRECTORY',
+  'INPUT_EMPTY',
+  'INPUT_TOO_LARGE',
+  'NOT_A_CERTIFICATE',
+  'CERT_TRUNCATED',
+  'CERT_CORRUPT',
+  'PKCS12_PASSWORD_WRONG',
+  'PKCS12_PASSWORD_REQUIRED',
+  'PKCS12_UNSUPPORTED',
+  'PKCS11_NO_MODULE',
+  'PKCS11_MODULE_NOT_FOUND',
+  'PKCS11_MODULE_INVALID',
+  'PKCS11_FUNCTION_NOT_SUPPORTED',
+  'PKCS11_DEVICE_ERROR',
+  'USB_UNAVAILABLE',
+  'TOKEN_NOT_FOUND',
+  'TOKEN_AMBIGUOUS',
+  'TOKEN_REMOVED',
+  'TOKEN_NO_CERTIFICATE',
+  'CERT_WITHOUT_KEY',
+  'PIN_REQUIRED',
+  'PIN_INCORRECT',
+  'PIN_FINAL_TRY',
+  'PIN_LOCKED',
+  'LAB_EXISTS',
+  'LAB_NO_SOFTHSM',
+  'LAB_MISSING',
+  'LAB_PORT_IN_USE',
+  'RENEWAL_REFUSED',
+  'RENEWAL_BAD_CERTIFICATE',
+  'RENEWAL_UNAVAILABLE',
+  'RENEWAL_NOT_CONFIGURED',
+  'RENEWAL_OUTSIDE_WINDOW',
+  'RENEWAL_ALREADY_DONE',
+  'RENEWAL_KEYGEN_FAILED',
+  'RENEWAL_INTERRUPTED',
+  'RENEWAL_NEEDS_CONFIRMATION',
+  'RENEWAL_CERT_AMBIGUOUS',
+  'RENEWAL_NEW_KEY_UNUSABLE',
+  'RENEWAL_BUSY',
+  'RENEWAL_JOURNAL_UNWRITABLE',
+  'PROFILE_INVALID',
+  'PROFILE_UNREADABLE',
+  'USAGE',
+  'CANCELLED',
+  'INTERNAL',
+] as const
 
-export type ErrorCode = keyof typeof ERROR_EXIT
+export type ErrorCode = (typeof ERROR_CODES)[number]
 
 export type MessageParams = Record<string, string | number>
 
@@ -80,12 +79,13 @@ export class UkeyError extends Error {
     this.params = opts.params ?? {}
     this.actions = opts.actions ?? []
   }
-
-  get exitCode(): number {
-    return ERROR_EXIT[this.code]
-  }
 }
 
 export function isUkeyError(e: unknown): e is UkeyError {
   return e instanceof UkeyError
+}
+
+/** A command line that cannot be run as given (exit 2): the detail says what is wrong. */
+export function usageError(detail: string): UkeyError {
+  return new UkeyError('USAGE', { params: { detail } })
 }

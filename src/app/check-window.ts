@@ -1,12 +1,16 @@
-import { checkWindow, WindowTally } from '../cert/window-events.js'
+import { checkWindow } from '../cert/window-events.js'
+import { WindowTally } from '../output/window-tally.js'
 import { TextSink } from '../output/sink.js'
 import { windowRenderer, type WindowFormat } from '../output/window-render.js'
-import { certificateSources, type SourceFlags } from './certificate-sources.js'
-import type { CommandContext } from './command-context.js'
+import { certificateSources, type SourceOptions } from './certificate-sources.js'
+import { profileOf, reportInput } from './context.js'
 import { parseAt, parseTz } from './instant.js'
+import type { Io } from './io.js'
 import { startProgress } from './progress.js'
 
-export interface CheckWindowFlags extends SourceFlags {
+export interface CheckWindowOptions extends SourceOptions {
+  /** Certificate files or directories; `-` for standard input. */
+  inputs: string[]
   at?: string
   output: string
   json: boolean
@@ -17,31 +21,31 @@ export interface CheckWindowFlags extends SourceFlags {
 }
 
 /**
- * The body of `ukey check-window`, for its two callers: the oclif command
+ * `ukey check-window`, for its two callers: the oclif command
  * (src/commands/check-window.ts) and the fast path that starts without oclif
- * (src/fast/check-window.ts). Sets process.exitCode; failures are thrown.
+ * (src/fast/check-window.ts). Returns the exit code; failures are thrown.
  */
-export async function runCheckWindow(inputs: string[], flags: CheckWindowFlags, ctx: CommandContext): Promise<void> {
-  const at = parseAt(flags.at)
-  const tz = parseTz(flags.tz)
-  const profile = ctx.profile(flags.profile, { use: flags.lab, dir: flags['lab-dir'] })
-  const ui = ctx.ui
-  const format: WindowFormat = flags.json ? 'json' : (flags.output as WindowFormat)
+export async function run(options: CheckWindowOptions, io: Io): Promise<number> {
+  const at = parseAt(options.at, io.now())
+  const tz = parseTz(options.tz)
+  const profile = profileOf(io, options.profile, { use: options.lab, dir: options['lab-dir'] })
+  const ui = io.ui
+  const format: WindowFormat = options.json ? 'json' : (options.output as WindowFormat)
 
   // chalk only when there is colour to paint: output to a pipe or a file (or NO_COLOR)
   // never loads it (−20 ms of start-up for one file, bench/README.md).
-  const paint = ui.color && !flags.quiet ? (await import('../output/paint.js')).statePainter(ui) : undefined
-  const out = new TextSink(process.stdout)
-  const renderer = flags.quiet ? undefined : windowRenderer(format, { out, t: ui.t, profile, at, tz, paint })
+  const paint = ui.color && !options.quiet ? (await import('../output/paint.js')).painter(true) : undefined
+  const out = new TextSink(io.stdout)
+  const renderer = options.quiet ? undefined : windowRenderer(format, { out, t: ui.t, profile, at, tz, paint })
   const tally = new WindowTally()
-  const progress = flags.quiet ? undefined : startProgress(ui, (n) => ui.t('progress.checked', { n }))
+  const progress = options.quiet ? undefined : startProgress(io, (n) => ui.t('progress.checked', { n }))
   try {
-    for await (const batch of checkWindow(certificateSources(inputs, flags, profile, ui), { at, profile })) {
+    for await (const batch of checkWindow(certificateSources(options.inputs, options, profile, io), { at, profile })) {
       for (const ev of batch) {
         tally.add(ev)
-        if (ev.type === 'error' && !flags.quiet) {
+        if (ev.type === 'error' && !options.quiet) {
           progress?.clear()
-          ctx.reportInput(ev.error)
+          reportInput(io, ev.error)
         }
         renderer?.event(ev)
       }
@@ -53,5 +57,5 @@ export async function runCheckWindow(inputs: string[], flags: CheckWindowFlags, 
   }
   renderer?.end(tally)
   await out.flush()
-  process.exitCode = tally.exitCode
+  return tally.exitCode
 }

@@ -1,10 +1,9 @@
-import { assessWindow, WINDOW_STATES, type WindowAssessment, type WindowState } from './window.js'
+import { assessWindow, type WindowAssessment } from './window.js'
 import type { CertFormat } from './decode.js'
 import type { CertSummary } from './summary.js'
-import { EXIT, STATE_EXIT, worstExit } from '../output/exit-codes.js'
 import type { UkeyError } from '../errors.js'
-import type { BankProfile } from '../profile/types.js'
-import type { CertificateEvent } from '../hardware/soft-store/read-certificates.js'
+import type { WindowPolicy } from './window.js'
+import type { CertificateEvent } from './events.js'
 
 export interface WindowRow {
   type: 'certificate'
@@ -21,28 +20,9 @@ export interface InputFailure {
 }
 export type WindowEvent = WindowRow | InputFailure
 
-/** Running totals of a batch: counts per state, failed inputs, and the exit code (worst wins). */
-export class WindowTally {
-  readonly states: Record<WindowState, number> = Object.fromEntries(WINDOW_STATES.map((s) => [s, 0])) as Record<WindowState, number>
-  certificates = 0
-  errors = 0
-  exitCode: number = EXIT.OK
-
-  add(event: WindowEvent): void {
-    if (event.type === 'certificate') {
-      this.certificates++
-      this.states[event.window.state]++
-      this.exitCode = worstExit(this.exitCode, STATE_EXIT[event.window.state])
-    } else {
-      this.errors++
-      this.exitCode = worstExit(this.exitCode, event.error.exitCode)
-    }
-  }
-}
-
 export interface CheckWindowOptions {
   at: Date
-  profile: BankProfile
+  profile: { window: WindowPolicy }
 }
 
 /** Every certificate in the inputs with its renewal-window assessment at `at`, in batches. */

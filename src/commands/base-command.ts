@@ -1,12 +1,11 @@
 import { Command, Flags, Errors } from '@oclif/core'
-import type { UkeyError } from '../errors.js'
-import type { BankProfile } from '../profile/types.js'
-import { reportFailure, reportInput, say } from '../app/failure.js'
-import { uiOfArgv, type CommandContext } from '../app/command-context.js'
-import { chooseProfile, type LabChoice } from '../app/profile-choice.js'
+import { profileOf } from '../app/context.js'
+import { say, type Io } from '../app/io.js'
+import type { LabChoice } from '../app/profile-choice.js'
 import type { Ui } from '../app/ui.js'
-
-export { usageError } from '../app/failure.js'
+import type { BankProfile } from '../profile/types.js'
+import { reportFailure } from './failure.js'
+import { processIo } from './io.js'
 
 export const baseFlags = {
   lang: Flags.string({
@@ -19,44 +18,33 @@ export const baseFlags = {
 }
 
 /**
- * Shared by every command: the terminal facts, the bank profile, and the one
- * handler that turns any failure into a message in the user's language and a
- * documented exit code (src/app/failure.ts). Stack traces only with --debug.
+ * Shared by every command: this process as the Io a use case runs with
+ * (src/app/io.ts), and the one handler that turns any failure into a message in
+ * the user's language and a documented exit code (src/commands/failure.ts).
+ * Stack traces only with --debug.
  */
 export abstract class UkeyCommand extends Command {
   static override baseFlags = baseFlags
 
-  private _ui: Ui | undefined
+  private _io: Io | undefined
 
-  protected get ui(): Ui {
-    this._ui ??= uiOfArgv(this.argv)
-    return this._ui
+  /** The streams, terminal facts, environment, clock and prompt, made on first use. */
+  protected get io(): Io {
+    this._io ??= processIo(this.argv)
+    return this._io
   }
 
-  /** `--profile`, else `--lab` (the lab's own profile), else UKEY_PROFILE, the user's file or the built-in one. */
+  protected get ui(): Ui {
+    return this.io.ui
+  }
+
+  /** For the lab's commands, which run their bodies here (they are the lab's glue, docs/architecture.md). */
   protected profile(file: string | undefined, lab?: LabChoice): BankProfile {
-    return chooseProfile(file, lab)
+    return profileOf(this.io, file, lab)
   }
 
   protected say(text: string): void {
-    say(text)
-  }
-
-  /** One line on stderr for a failed input: the batch goes on. */
-  protected reportInput(error: UkeyError): void {
-    reportInput(this.ui, error)
-  }
-
-  /** This command as the context a plain command body runs in (src/app/command-context.ts). */
-  protected get context(): CommandContext {
-    const ui = (): Ui => this.ui
-    return {
-      get ui() {
-        return ui()
-      },
-      profile: (file, lab) => this.profile(file, lab),
-      reportInput: (error) => this.reportInput(error),
-    }
+    say(this.io, text)
   }
 
   override async catch(err: Error & { exitCode?: number }): Promise<void> {

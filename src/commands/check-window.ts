@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core'
 import { UkeyCommand } from './base-command.js'
-import { runCheckWindow } from '../app/check-window.js'
+import { run } from '../app/check-window.js'
 import { moduleFlags, pinFlags, selectFlags } from './token-flags.js'
 import { WINDOW_FORMATS } from '../output/window-render.js'
 
@@ -49,6 +49,6 @@ PKCS#12 passwords: --password-stdin, the UKEY_P12_PASSWORD variable, or a masked
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(CheckWindow)
-    await runCheckWindow(argv as string[], flags, this.context)
+    process.exitCode = await run({ ...flags, inputs: argv as string[] }, this.io)
   }
 }

@@ -15,10 +15,10 @@ export interface TokenContext {
 
 /**
  * Finds the modules and loads them. The profile's environment (the lab's
- * SOFTHSM2_CONF) is applied first: a module reads it when it initialises.
+ * SOFTHSM2_CONF) must be in the process environment already: the command applies
+ * it (Io.applyEnvironment), nothing below the commands writes the environment.
  */
 export async function openTokens(profile: BankProfile, factory: ProviderFactory, opts: { module?: string } = {}): Promise<TokenContext> {
-  for (const [k, v] of Object.entries(profile.pkcs11.environment)) process.env[k] = v
   const modules = discoverModules({ explicit: opts.module, profile })
   if (modules.length === 0) throw new UkeyError('PKCS11_NO_MODULE', { actions: ['action.installVendorTool'] })
   return { profile, modules, provider: await factory(modules.map((m) => m.path)) }

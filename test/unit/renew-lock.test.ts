@@ -1,3 +1,4 @@
+import { exitCodeOf } from '../../src/output/exit-codes.js'
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -29,7 +30,7 @@ describe('one renewal per key at a time', () => {
       }
       expect(err).toBeInstanceOf(UkeyError)
       expect((err as UkeyError).code).toBe('RENEWAL_BUSY')
-      expect((err as UkeyError).exitCode).toBe(31)
+      expect(exitCodeOf(err as UkeyError)).toBe(31)
       expect((err as UkeyError).params['pid']).toBe(holder.pid)
     } finally {
       holder.kill('SIGKILL')

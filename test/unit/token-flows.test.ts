@@ -1,3 +1,4 @@
+import { exitCodeOf } from '../../src/output/exit-codes.js'
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { FakeToken, FakeTokenProvider } from '../../src/hardware/pkcs11/fake.js'
@@ -97,7 +98,8 @@ describe('choosing one key', () => {
       selectToken(two, {})
       expect.unreachable()
     } catch (e) {
-      expect(e).toMatchObject({ code: 'TOKEN_AMBIGUOUS', exitCode: 2 })
+      expect(e).toMatchObject({ code: 'TOKEN_AMBIGUOUS' })
+      expect(exitCodeOf(e as UkeyError)).toBe(2)
       expect((e as UkeyError).params['list']).toContain('3100000000000002')
     }
   })

@@ -1,3 +1,4 @@
+import { applyEnvironment } from '../io.js'
 import { Flags } from '@oclif/core'
 import { UkeyCommand } from '../base-command.js'
 import { UkeyError } from '../../errors.js'
@@ -23,6 +24,7 @@ export default class LabStatus extends UkeyCommand {
     const state = readLabState(dir)
     if (!state) throw new UkeyError('LAB_MISSING', { params: { dir } })
     const profile = loadProfile(state.profile)
+    applyEnvironment(profile.pkcs11.environment)
     const ctx = await openTokens(profile, realProviderFactory)
     const { t } = this.ui
     try {

@@ -1,7 +1,8 @@
-import { decodeCertificates, derProblem, type CertFormat } from '../../cert/decode.js'
+import { decodeCertificates, derProblem } from '../../cert/decode.js'
 import { openPkcs12 } from '../../cert/pkcs12.js'
 import { readCertSummary, type CertSummary } from '../../cert/summary.js'
 import { UkeyError } from '../../errors.js'
+import type { CertificateEvent } from '../../cert/events.js'
 import { expandInputs, readSourceFile, readStdin, type Source, type SourceEvent } from './sources.js'
 import { FileReader } from './file-reader.js'
 
@@ -11,15 +12,13 @@ import { FileReader } from './file-reader.js'
  */
 export type PasswordProvider = (source: string, attempt: number) => Promise<string | undefined>
 
-export type CertificateEvent =
-  | { type: 'certificate'; source: string; index: number; format: CertFormat; cert: CertSummary }
-  | { type: 'error'; source: string; error: UkeyError }
 
 export interface ReadOptions {
   inputs: string[]
   recursive: boolean
   password?: PasswordProvider
-  stdin?: NodeJS.ReadableStream
+  // The caller's standard input (for `-`): never process.stdin by default below the commands.
+  stdin: NodeJS.ReadableStream
 }
 
 // Events are handed over in batches: per-event async iteration costs more than
