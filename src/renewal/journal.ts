@@ -155,15 +155,11 @@ export class RenewalJournal {
     }
   }
 
-  /** Open journals: renewals that were interrupted (`ukey renew --status`). */
+  /** Open journals: renewals that were interrupted (`ukey renew --status`), in file-name order. */
   static pending(dir: string): RenewalJournal[] {
-    let names: string[]
-    try {
-      names = readdirSync(dir).filter((n) => n.endsWith('.json')).sort()
-    } catch {
-      return []
-    }
-    return names.map((n) => RenewalJournal.load(join(dir, n))).filter((j): j is RenewalJournal => j !== null && j.record.state === 'open')
+    return listJournals(dir)
+      .filter((j) => j.record.state === 'open')
+      .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
   }
 
   get data(): Readonly<JournalRecord> {

@@ -5,7 +5,8 @@ import { diagnosisRecord, sayer } from '../../src/output/diagnose-render.js'
 import { RULES, findRule, healthRule } from '../../src/troubleshoot/rules/index.js'
 import type { Ask, Rule } from '../../src/troubleshoot/types.js'
 import { translator } from '../../src/i18n/index.js'
-import { PIN, SERIAL, customerCert, fakeKey, fakeWorld, walk, writeJournal } from '../helpers/diagnose-world.js'
+import { assessWindow } from '../../src/cert/window.js'
+import { NOW, PIN, SERIAL, customerCert, fakeKey, fakeWorld, walk, writeJournal } from '../helpers/diagnose-world.js'
 
 const rule = (code: string): Rule => findRule(code)!
 const noOne: Ask = async () => undefined
@@ -113,6 +114,15 @@ describe('the walk on a fake key, per scenario and code', () => {
     expect(en(report.next.text, report.next.params)).toMatch(/renewal is possible from 2026-11-\d\d/)
     expect(report.steps[1]!.checks[0]!.result.data).toMatchObject({ state: 'valid' })
     expect((await run('403.7', [fakeKey(cert)])).report.verdict).toBe('ok')
+  })
+
+  it('the window step counts days as check-window does (cert/window.ts): 2.5 days expired is 2, not 3', async () => {
+    const cert = await customerCert(-2.5)
+    const { report } = await run('0116', [fakeKey(cert)])
+    const data = report.steps[1]!.checks[0]!.result.data as { state: string; daysLeft: number; notAfter: string }
+    const w = assessWindow({ notBefore: new Date(0), notAfter: new Date(data.notAfter) }, NOW, { renewBeforeDays: 30, graceAfterDays: 90 })
+    expect(data).toMatchObject({ state: 'grace', daysLeft: -2 })
+    expect(data.daysLeft).toBe(w.daysLeft)
   })
 
   it('lapsed: 0116 and 403.7 send the customer to the counter (action, not a faulty key)', async () => {
