@@ -105,6 +105,7 @@ export const diagnoseEn = {
   'diagnose.ev.noRenewalServer': 'the bank profile names no renewal server',
   'diagnose.ev.serverReachable': '{url} answers',
   'diagnose.ev.serverUnreachable': '{url} does not answer ({code})',
+  'diagnose.ev.serverUntrusted': '{url} answers, but its signature does not chain to the bank CA of the profile ({detail})',
   'diagnose.ev.declined': 'the technician declined',
   'diagnose.ev.noConsent': 'not run: it needs consent (on a terminal, or --allow-keygen)',
 
@@ -130,6 +131,7 @@ export const diagnoseEn = {
   'diagnose.fix.keygenLeftover': 'Remove the test key pair {id} from the key with the management tool.',
   'diagnose.fix.closeHolder': 'Close {name} (pid {pid}), which holds the key, then retry (FAQ 10.2).',
   'diagnose.fix.serverUnreachable': 'The bank\'s renewal server does not answer: check the network and try again later.',
+  'diagnose.fix.serverUntrusted': 'The server that answers is not the bank\'s (or the profile names the wrong CA): check the renewal URL and the bank CA in the profile, and the network (a proxy answering for the bank).',
 
   // When the walk ends without a finding.
   'diagnose.next.retry': 'Nothing wrong found: try the renewal again.',

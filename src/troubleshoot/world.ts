@@ -1,3 +1,5 @@
+import type { ServerProbe } from '../renewal/probe.js'
+import type { RenewalServer } from '../renewal/trust.js'
 import type { PinSource, ProviderFactory } from '../hardware/tokens.js'
 import type { TokenSelector } from '../hardware/pkcs11/types.js'
 import type { UsbListing } from '../hardware/usb/index.js'
@@ -37,6 +39,6 @@ export interface DiagnoseWorld {
   force?: boolean
   /** Which processes hold these device nodes; `complete` false when some processes could not be inspected; null: cannot tell here. */
   deviceHolders?: (paths: string[]) => Promise<{ holders: DeviceHolder[]; complete: boolean } | null>
-  /** Opens a TCP connection to the renewal server and closes it; rejects when it cannot. */
-  connect?: (host: string, port: number, timeoutMs: number) => Promise<void>
+  /** Asks the renewal server whether it is there and the bank's (default: renewal/probe.ts's probeServer). */
+  probeServer?: (server: RenewalServer, oldCert: Buffer) => Promise<ServerProbe>
 }

@@ -239,12 +239,27 @@ describe('rules are data', () => {
 describe('the health check', () => {
   it('runs every check, stops at none, and the worst finding decides', async () => {
     const cert = await customerCert(200)
-    const world = await fakeWorld([fakeKey(cert)], { connect: async () => { throw Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }) } })
+    const world = await fakeWorld([fakeKey(cert)], { probeServer: async () => ({ reachable: false, trusted: false, detail: 'connect ECONNREFUSED' }) })
     const report = await diagnose(healthRule, world, { ask: noOne })
     const ran = report.steps.flatMap((s) => s.checks.map((c) => c.id)).sort()
     expect(ran).toEqual(['certificate-with-key', 'chains-to-bank-ca', 'device-busy', 'key-signs', 'module-vendor-match', 'renewal-journal', 'renewal-refused', 'renewal-server', 'renewal-window', 'soft-certificate', 'test-keygen', 'token-visible', 'token-visible', 'usb-key', 'vendor-module'])
     expect(report.steps.some((s) => s.outcome === 'skipped')).toBe(false)
     expect(report).toMatchObject({ code: null, verdict: 'action', next: { text: 'diagnose.fix.serverUnreachable' } })
+  })
+
+  it('a renewal server whose answer does not chain to the bank CA is a finding of its own; the customer\'s certificate names the request', async () => {
+    const cert = await customerCert(200)
+    const asked: Buffer[] = []
+    const world = await fakeWorld([fakeKey(cert)], {
+      probeServer: async (_server, oldCert) => {
+        asked.push(oldCert)
+        return { reachable: true, trusted: false, detail: 'signature does not chain' }
+      },
+    })
+    const report = await diagnose(healthRule, world, { ask: noOne })
+    const server = report.steps.flatMap((s) => s.checks).find((c) => c.id === 'renewal-server')!
+    expect(server.result).toMatchObject({ outcome: 'fail', data: { reachable: true, trusted: false }, remedy: { text: 'diagnose.fix.serverUntrusted' } })
+    expect(asked).toEqual([cert.der])
   })
 })
 

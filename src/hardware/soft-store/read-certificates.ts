@@ -165,3 +165,14 @@ async function readPkcs12(buf: Buffer, source: string, provider?: PasswordProvid
     }
   })
 }
+
+/**
+ * The DER of every certificate in one file (PEM, DER, PKCS#7), read whole: a
+ * profile's bank CA and TLS CA files. A PKCS#12 bundle is not a certificate file
+ * here (it would need a password, and holds a key).
+ */
+export function readCertificateFile(path: string): Buffer[] {
+  const decoded = decodeCertificates(readSourceFile(path), path)
+  if (decoded === 'pkcs12') throw new UkeyError('NOT_A_CERTIFICATE', { params: { source: path } })
+  return decoded.certificates.map((c) => Buffer.from(c.der))
+}
