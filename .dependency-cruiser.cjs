@@ -61,6 +61,14 @@ module.exports = {
       from: { path: '^src/' },
       to: { circular: true },
     },
+    {
+      name: 'no-folder-cycle',
+      comment: 'No cycles between folders either, at any depth (hardware/usb and hardware/pkcs11 too)',
+      severity: 'error',
+      scope: 'folder',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
     ...upward,
     {
       name: 'lab-only-from-its-commands',

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import envPaths from 'env-paths'
+import { currentPlatform } from './os.js'
 
 // The one place that knows where ukey keeps things on each OS (env-paths: XDG on
 // Linux, Library/… on macOS, %APPDATA% / %LOCALAPPDATA% on Windows).
@@ -32,7 +33,8 @@ export function defaultSamplesDir(): string {
  * Windows, Application Support on macOS: env-paths' "log" folders are for logs).
  */
 export function stateJournalDir(): string {
-  if (process.platform !== 'win32' && process.platform !== 'darwin') {
+  const os = currentPlatform()
+  if (os !== 'win32' && os !== 'darwin') {
     const state = process.env['XDG_STATE_HOME'] || join(homedir(), '.local', 'state')
     return join(state, 'ukey', 'journal')
   }

@@ -1,3 +1,4 @@
+import type { DeviceHolder } from '../platform/processes.js'
 import type { ServerProbe } from '../renewal/probe.js'
 import type { RenewalServer } from '../renewal/trust.js'
 import type { PinSource, ProviderFactory } from '../hardware/tokens.js'
@@ -6,12 +7,7 @@ import type { UsbListing } from '../hardware/usb/index.js'
 import type { BankProfile } from '../profile/types.js'
 import type { CheckId } from './types.js'
 
-/** A process that has a device node open (device-busy). */
-export interface DeviceHolder {
-  pid: number
-  name: string
-  path: string
-}
+export type { DeviceHolder } from '../platform/processes.js'
 
 /**
  * Everything a check may look at, injected (after @peculiar/x509's provider):

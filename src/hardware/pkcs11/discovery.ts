@@ -1,3 +1,4 @@
+import { currentPlatform } from '../../platform/os.js'
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
 import type { BankProfile } from '../../profile/types.js'
@@ -79,7 +80,7 @@ export function discoverModules(opts: {
   p11kitConfigDirs?: string[]
 }): ModuleCandidate[] {
   const env = opts.env ?? process.env
-  const platform = opts.platform ?? process.platform
+  const platform = opts.platform ?? currentPlatform()
   if (opts.explicit) return [{ path: opts.explicit, origin: 'flag', vendorCode: null }]
   if (env[MODULE_ENV]) return [{ path: env[MODULE_ENV]!, origin: 'environment', vendorCode: null }]
 
