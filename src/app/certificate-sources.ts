@@ -7,19 +7,30 @@ import type { BankProfile } from '../profile/types.js'
 import { usageError } from '../errors.js'
 import { passwordProvider } from './password.js'
 import { pinSource } from './pin.js'
+import { profileOf, type TokenOptions } from './context.js'
+import { parseAt, parseTz } from './instant.js'
 import type { Io } from './io.js'
 
-export interface SourceOptions {
+export interface SourceOptions extends TokenOptions {
   recursive: boolean
   'password-stdin': boolean
   token: boolean
-  serial?: string
-  label?: string
-  module?: string
-  lab: boolean
-  'pin-stdin': boolean
-  force: boolean
   login: boolean
+}
+
+/** What check-window and show-cert share: the inputs, the instant and time zone, JSON or not. */
+export interface CertificateCommandOptions extends SourceOptions {
+  /** Certificate files or directories; `-` for standard input. */
+  inputs: string[]
+  /** The instant to evaluate at (ISO 8601 or +30d); default: the Io clock. */
+  at?: string
+  tz?: string
+  json: boolean
+}
+
+/** The instant, the time zone and the profile of a certificate command (usage errors thrown before anything is read). */
+export function certificateSettings(options: CertificateCommandOptions, io: Io): { at: Date; tz: string | undefined; profile: BankProfile } {
+  return { at: parseAt(options.at, io.now()), tz: parseTz(options.tz), profile: profileOf(io, options.profile, { use: options.lab, dir: options['lab-dir'] }) }
 }
 
 /**

@@ -2,22 +2,14 @@ import { checkWindow } from '../cert/window-events.js'
 import { WindowTally } from '../output/window-tally.js'
 import { TextSink } from '../output/sink.js'
 import { windowRenderer, type WindowFormat } from '../output/window-render.js'
-import { certificateSources, type SourceOptions } from './certificate-sources.js'
-import { profileOf, reportInput } from './context.js'
-import { parseAt, parseTz } from './instant.js'
+import { certificateSettings, certificateSources, type CertificateCommandOptions } from './certificate-sources.js'
+import { reportInput } from './context.js'
 import type { Io } from './io.js'
 import { startProgress } from './progress.js'
 
-export interface CheckWindowOptions extends SourceOptions {
-  /** Certificate files or directories; `-` for standard input. */
-  inputs: string[]
-  at?: string
+export interface CheckWindowOptions extends CertificateCommandOptions {
   output: string
-  json: boolean
   quiet: boolean
-  tz?: string
-  profile?: string
-  'lab-dir'?: string
 }
 
 /**
@@ -26,9 +18,7 @@ export interface CheckWindowOptions extends SourceOptions {
  * (src/fast/check-window.ts). Returns the exit code; failures are thrown.
  */
 export async function run(options: CheckWindowOptions, io: Io): Promise<number> {
-  const at = parseAt(options.at, io.now())
-  const tz = parseTz(options.tz)
-  const profile = profileOf(io, options.profile, { use: options.lab, dir: options['lab-dir'] })
+  const { at, tz, profile } = certificateSettings(options, io)
   const ui = io.ui
   const format: WindowFormat = options.json ? 'json' : (options.output as WindowFormat)
 

@@ -6,14 +6,11 @@ import { usbKeyName } from '../hardware/usb/types.js'
 import { detectRecord, detectText, usbRecord } from '../output/detect-render.js'
 import { EXIT } from '../output/exit-codes.js'
 import type { BankProfile } from '../profile/types.js'
-import { profileOf } from './context.js'
+import { profileOf, type ProfileOptions } from './context.js'
 import { say, type Io } from './io.js'
 
-export interface DetectOptions {
+export interface DetectOptions extends ProfileOptions {
   module?: string
-  lab: boolean
-  'lab-dir'?: string
-  profile?: string
   /** The number printed on the key: its vendor is named and checked against the key (FAQ 1). */
   serial?: string
   json: boolean

@@ -7,14 +7,14 @@ import { defaultJournalDir } from '../renewal/journal.js'
 import { diagnose } from '../troubleshoot/engine.js'
 import { RULES, findRule, healthRule } from '../troubleshoot/rules/index.js'
 import type { Ask } from '../troubleshoot/types.js'
-import { profileOf } from './context.js'
+import { profileOf, type TokenOptions } from './context.js'
 import { parseAt } from './instant.js'
 import type { Io } from './io.js'
 import { pinSource } from './pin.js'
 import { StepSpinner } from './progress.js'
 import { withTerminal } from './ui.js'
 
-export interface DiagnoseOptions {
+export interface DiagnoseOptions extends TokenOptions {
   /** The code or message the customer saw; none: the health check. */
   code?: string
   list: boolean
@@ -24,14 +24,6 @@ export interface DiagnoseOptions {
   'key-number'?: string
   'soft-store'?: string[]
   at?: string
-  serial?: string
-  label?: string
-  module?: string
-  lab: boolean
-  'lab-dir'?: string
-  profile?: string
-  'pin-stdin': boolean
-  force: boolean
 }
 
 /** `ukey diagnose`: the FAQ's remedies for a code, walked; the report on stdout. Returns the exit code (0, 20, 21). */

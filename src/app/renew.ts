@@ -6,24 +6,16 @@ import { doneText, dryRunText, planText, renewRecord, statusRecord, statusText, 
 import { defaultLabDir } from '../platform/paths.js'
 import { defaultJournalDir, listJournals, type RenewalStep } from '../renewal/journal.js'
 import type { RenewEvent, RenewPlan, RenewResult } from '../renewal/transaction.js'
-import { profileOf } from './context.js'
+import { profileOf, type TokenOptions } from './context.js'
 import { parseTz } from './instant.js'
 import type { Io } from './io.js'
 import { pinSource } from './pin.js'
 import { StepSpinner } from './progress.js'
 import { withTerminal } from './ui.js'
 
-export interface RenewOptions {
-  serial?: string
-  label?: string
+export interface RenewOptions extends TokenOptions {
   /** The certificate to renew (its CKA_ID, hex), when the key holds several. */
   id?: string
-  module?: string
-  lab: boolean
-  'lab-dir'?: string
-  profile?: string
-  'pin-stdin': boolean
-  force: boolean
   yes: boolean
   'dry-run': boolean
   status: boolean

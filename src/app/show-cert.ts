@@ -3,26 +3,15 @@ import { EXIT, exitCodeOf, worstExit } from '../output/exit-codes.js'
 import { painter } from '../output/paint.js'
 import { errorRecord, showCard, showJson, showRecord } from '../output/show-render.js'
 import type { ErrorRecord } from '../output/window-records.js'
-import { certificateSources, type SourceOptions } from './certificate-sources.js'
-import { profileOf, reportInput } from './context.js'
-import { parseAt, parseTz } from './instant.js'
+import { certificateSettings, certificateSources, type CertificateCommandOptions } from './certificate-sources.js'
+import { reportInput } from './context.js'
 import type { Io } from './io.js'
 
-export interface ShowCertOptions extends SourceOptions {
-  /** Certificate files or directories; `-` for standard input. */
-  inputs: string[]
-  json: boolean
-  at?: string
-  tz?: string
-  profile?: string
-  'lab-dir'?: string
-}
+export type ShowCertOptions = CertificateCommandOptions
 
 /** `ukey show-cert`: every certificate in the inputs in full. Returns the exit code (0, or 3 when an input could not be read). */
 export async function run(options: ShowCertOptions, io: Io): Promise<number> {
-  const at = parseAt(options.at, io.now())
-  const tz = parseTz(options.tz)
-  const profile = profileOf(io, options.profile, { use: options.lab, dir: options['lab-dir'] })
+  const { at, tz, profile } = certificateSettings(options, io)
   const ui = io.ui
 
   const shown: ShownCertificate[] = []
