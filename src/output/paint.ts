@@ -2,23 +2,16 @@ import { Chalk, type ChalkInstance } from 'chalk'
 
 // One palette for every command: a window state (check-window, show-cert) or a
 // diagnosis outcome and verdict (diagnose) names its colour.
-const STYLE: Record<string, (c: ChalkInstance) => ChalkInstance> = {
-  'not-yet-valid': (c) => c.magenta, // the clock is wrong
-  valid: (c) => c.green,
-  renewable: (c) => c.yellow, // act now
-  grace: (c) => c.red,
-  lapsed: (c) => c.redBright.bold,
-  pass: (c) => c.green,
-  yes: (c) => c.green,
-  ok: (c) => c.green,
-  fail: (c) => c.red,
-  no: (c) => c.red,
-  faulty: (c) => c.redBright.bold,
-  action: (c) => c.yellow,
-  unknown: (c) => c.yellow,
-  shown: (c) => c.cyan,
-  skipped: (c) => c.gray,
-}
+const PALETTE: Array<[kinds: string[], colour: (c: ChalkInstance) => ChalkInstance]> = [
+  [['valid', 'pass', 'yes', 'ok'], (c) => c.green],
+  [['renewable', 'action', 'unknown'], (c) => c.yellow], // act now / look here
+  [['grace', 'fail', 'no'], (c) => c.red],
+  [['lapsed', 'faulty'], (c) => c.redBright.bold],
+  [['not-yet-valid'], (c) => c.magenta], // the clock is wrong
+  [['shown'], (c) => c.cyan],
+  [['skipped'], (c) => c.gray],
+]
+const STYLE = new Map(PALETTE.flatMap(([kinds, colour]) => kinds.map((k) => [k, colour] as const)))
 
 /** Paints `text` in the colour of `kind` (a window state, a step outcome, a verdict). */
 export type Painter = (kind: string, text: string) => string
@@ -27,5 +20,5 @@ export type Painter = (kind: string, text: string) => string
 export function painter(color: boolean): Painter {
   if (!color) return (_kind, text) => text
   const chalk = new Chalk({ level: 1 })
-  return (kind, text) => STYLE[kind]?.(chalk)(text) ?? text
+  return (kind, text) => STYLE.get(kind)?.(chalk)(text) ?? text
 }
