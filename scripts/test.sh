@@ -8,6 +8,8 @@ bash scripts/setup.sh
 export OCLIF_SKIP_NEW_VERSION_CHECK=true
 echo "==> type check"; npx tsc -p tsconfig.test.json
 echo "==> lint"; npx eslint .
+# The layering of docs/architecture.md: no import against the order, no cycle (file or folder).
+echo "==> layers"; npx depcruise src --config .dependency-cruiser.cjs
 report=$(mktemp)
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json="$report" </dev/null || status=$?

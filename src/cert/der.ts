@@ -197,3 +197,18 @@ export function stringValue(buf: Uint8Array, tlv: Tlv): string {
       throw new DerError('malformed', `tag 0x${tlv.tag.toString(16)} is not a string`)
   }
 }
+
+/** A child element with the offset of its first (tag) octet: children are contiguous, so each starts where the previous ended. */
+export type Element = Tlv & { from: number }
+
+export function elements(buf: Buffer, parent: Tlv): Element[] {
+  let from = parent.start
+  return children(buf, parent).map((t) => {
+    const e = { ...t, from }
+    from = t.next
+    return e
+  })
+}
+
+/** An element's whole encoding, tag and length included. */
+export const whole = (buf: Buffer, e: Element): Buffer => Buffer.from(buf.subarray(e.from, e.end))

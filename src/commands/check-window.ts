@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core'
-import { UkeyCommand } from '../cli/base-command.js'
-import { runCheckWindow } from '../cli/check-window-run.js'
-import { moduleFlags, pinFlags, selectFlags, storeFlags } from '../cli/token-flags.js'
+import { UkeyCommand } from './base-command.js'
+import { run } from '../app/check-window.js'
+import { moduleFlags, pinFlags, selectFlags, storeFlags } from './token-flags.js'
 import { WINDOW_FORMATS } from '../output/window-render.js'
 
 export default class CheckWindow extends UkeyCommand {
@@ -51,6 +51,6 @@ PKCS#12 passwords: --password-stdin, the UKEY_P12_PASSWORD variable, or a masked
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(CheckWindow)
-    await runCheckWindow(argv as string[], flags, this.context)
+    process.exitCode = await run({ ...flags, inputs: argv as string[] }, this.io)
   }
 }

@@ -1,5 +1,5 @@
 import { Args, Help } from '@oclif/core'
-import { UkeyCommand } from '../cli/base-command.js'
+import { UkeyCommand } from './base-command.js'
 
 export default class HelpCommand extends UkeyCommand {
   static override summary = 'Help for ukey, a command, or a topic (e.g. `ukey help exit-codes`)'

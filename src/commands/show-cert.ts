@@ -1,12 +1,7 @@
 import { Args, Flags } from '@oclif/core'
-import { UkeyCommand } from '../cli/base-command.js'
-import { parseAt, parseTz } from '../cli/instant.js'
-import { statePainter } from '../cli/paint.js'
-import { certificateSources } from '../cli/certificate-sources.js'
-import { moduleFlags, pinFlags, selectFlags, storeFlags } from '../cli/token-flags.js'
-import { EXIT, worstExit } from '../exit-codes.js'
-import { showCertificates, type ShownCertificate } from '../flows/show-cert.js'
-import { errorRecord, showCard, showJson, showRecord } from '../output/show-render.js'
+import { UkeyCommand } from './base-command.js'
+import { moduleFlags, pinFlags, selectFlags, storeFlags } from './token-flags.js'
+import { run } from '../app/show-cert.js'
 
 export default class ShowCert extends UkeyCommand {
   static override summary = 'Show certificates in full: subject, issuer, validity, renewal state, key, usages, fingerprints'
@@ -44,31 +39,6 @@ Exit codes: 0 when every input was read, 3 when one could not be (the others are
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(ShowCert)
-    const inputs = argv as string[]
-    const at = parseAt(flags.at)
-    const tz = parseTz(flags.tz)
-    const profile = this.profile(flags.profile, { use: flags.lab, dir: flags['lab-dir'] })
-    const ui = this.ui
-
-    const shown: ShownCertificate[] = []
-    const errors = []
-    let exitCode: number = EXIT.OK
-    for await (const ev of showCertificates(certificateSources(inputs, flags, profile, ui), { at, profile })) {
-      if (ev.type === 'error') {
-        exitCode = worstExit(exitCode, ev.error.exitCode)
-        errors.push(errorRecord(ev, ui.t))
-        this.reportInput(ev.error)
-      } else shown.push(ev)
-    }
-    if (flags.json) {
-      process.stdout.write(showJson(shown.map((c) => showRecord(c, ui.t, profile, tz)), errors, profile.lab, exitCode))
-    } else {
-      const paint = statePainter(ui)
-      const counts = new Map<string, number>()
-      for (const c of shown) counts.set(c.source, (counts.get(c.source) ?? 0) + 1)
-      if (profile.lab) process.stdout.write(ui.t('lab.banner') + '\n')
-      process.stdout.write(shown.map((c) => showCard(c, ui.t, profile, { tz, count: counts.get(c.source)!, paint })).join('\n'))
-    }
-    process.exitCode = exitCode
+    process.exitCode = await run({ ...flags, inputs: argv as string[] }, this.io)
   }
 }

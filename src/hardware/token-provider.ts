@@ -1,4 +1,4 @@
-import type { ProviderFactory } from '../flows/tokens.js'
+import type { ProviderFactory } from './tokens.js'
 
 /** The real provider (ukey's PKCS#11 binding over koffi), loaded only by commands that reach a token. */
 export const realProviderFactory: ProviderFactory = async (paths) => {

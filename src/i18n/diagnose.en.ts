@@ -112,6 +112,7 @@ export const diagnoseEn = {
   'diagnose.ev.proxyUnreachable': 'the proxy cannot be reached ({proxy}: {code})',
   'diagnose.ev.proxyInvalid': 'the proxy setting cannot be used: {detail}',
   'diagnose.ev.serverUnreachable': '{url} does not answer ({code})',
+  'diagnose.ev.serverUntrusted': '{url} answers, but its signature does not chain to the bank CA of the profile ({detail})',
   'diagnose.ev.declined': 'the technician declined',
   'diagnose.ev.noConsent': 'not run: it needs consent (on a terminal, or --allow-keygen)',
 
@@ -138,6 +139,7 @@ export const diagnoseEn = {
   'diagnose.fix.closeHolder': 'Close {name} (pid {pid}), which holds the key, then retry (FAQ 10.2).',
   'diagnose.fix.proxy': 'The proxy between this computer and the bank does not let the renewal through: check the proxy setting (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, or renewal.proxy in the bank profile) with the network administrator.',
   'diagnose.fix.serverUnreachable': 'The bank\'s renewal server does not answer: check the network and try again later.',
+  'diagnose.fix.serverUntrusted': 'The server that answers is not the bank\'s (or the profile names the wrong CA): check the renewal URL and the bank CA in the profile, and the network (a proxy answering for the bank).',
 
   // When the walk ends without a finding.
   'diagnose.next.retry': 'Nothing wrong found: try the renewal again.',

@@ -110,6 +110,7 @@ export const diagnoseZhCN: Record<keyof typeof diagnoseEn, string> = {
   'diagnose.ev.proxyUnreachable': '无法连接代理服务器（{proxy}：{code}）',
   'diagnose.ev.proxyInvalid': '代理设置无法使用：{detail}',
   'diagnose.ev.serverUnreachable': '{url} 无响应（{code}）',
+  'diagnose.ev.serverUntrusted': '{url} 有响应，但其签名不能验证到银行配置中的 CA（{detail}）',
   'diagnose.ev.declined': '技术人员拒绝',
   'diagnose.ev.noConsent': '未执行：需要同意（在终端中确认，或使用 --allow-keygen）',
 
@@ -135,6 +136,7 @@ export const diagnoseZhCN: Record<keyof typeof diagnoseEn, string> = {
   'diagnose.fix.closeHolder': '请关闭占用 USB Key 的程序 {name}（pid {pid}），然后重试（常见问题 10.2）。',
   'diagnose.fix.proxy': '本机与银行之间的代理服务器不放行换证请求：请与网络管理员核对代理设置（HTTPS_PROXY、HTTP_PROXY、NO_PROXY，或银行配置中的 renewal.proxy）。',
   'diagnose.fix.serverUnreachable': '银行换证服务器无响应：请检查网络，稍后再试。',
+  'diagnose.fix.serverUntrusted': '应答的服务器不是银行的（或银行配置中的 CA 有误）：请检查配置中的换证地址和银行 CA，以及网络（是否有代理冒充银行应答）。',
 
   'diagnose.next.retry': '未发现问题：请重新换证。',
   'diagnose.next.retryThenCounter': '未发现问题：请重试；如仍出现该错误，USB Key 可能已损坏，请到柜台更换（常见问题 3）。',

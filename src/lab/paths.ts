@@ -1,7 +1,2 @@
-import { join } from 'node:path'
-import envPaths from 'env-paths'
-
-/** The lab's folder: the user's data directory (XDG_DATA_HOME, %LOCALAPPDATA%, ~/Library/Application Support). */
-export function defaultLabDir(): string {
-  return join(envPaths('ukey', { suffix: '' }).data, 'lab')
-}
+// The lab's folder is one of ukey's per-OS paths: src/platform/paths.ts knows them all.
+export { defaultLabDir } from '../platform/paths.js'

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path'
 import { defaultLabDir } from './paths.js'
 import { UkeyError } from '../errors.js'
-import type { ProviderFactory } from '../flows/tokens.js'
+import type { ProviderFactory } from '../hardware/tokens.js'
 import type { KeyAlgorithmSpec } from '../hardware/pkcs11/types.js'
 import { createLabCa, issueCertificate } from './ca.js'
 import { findSoftHsm, initLabToken, writeSoftHsmConf } from './softhsm.js'

@@ -1,23 +1,15 @@
-import type { PhysicalKey, PhysicalView } from '../flows/physical-keys.js'
-import type { UsbKey } from '../hardware/usb/types.js'
-import type { DetectReport, DetectedToken } from '../flows/tokens.js'
+import type { PhysicalKey, PhysicalView } from '../hardware/physical-keys.js'
+import { hex4, usbKeyName, type UsbKey } from '../hardware/usb/types.js'
+import type { DetectReport, DetectedToken } from '../hardware/tokens.js'
 import type { Lang, Translate } from '../i18n/index.js'
 import type { BankProfile } from '../profile/types.js'
 import { measure, renderRow, type Column } from './table.js'
 
 export type DetectView = PhysicalView
 
-const hex4 = (n: number): string => '0x' + n.toString(16).padStart(4, '0')
-
 /** A USB device as JSON (detect --json and detect --watch --json share it). */
 export function usbRecord(u: UsbKey, kind: string): object {
   return { transport: u.transport, vendorId: hex4(u.vendorId), productId: hex4(u.productId), manufacturer: u.manufacturer, product: u.product, serial: u.serial, path: u.path, kind }
-}
-
-/** "HID 0x163c:0x0407 Watchdata WatchKey USB Token (2100012345)" */
-export function describeUsb(u: UsbKey): string {
-  const name = [u.manufacturer, u.product].filter(Boolean).join(' ')
-  return `${u.transport.toUpperCase()} ${hex4(u.vendorId)}:${hex4(u.productId)}${name ? ' ' + name : ''}${u.serial ? ` (${u.serial})` : ''}`
 }
 
 function keyAdvice(k: PhysicalKey, t: Translate, lang: Lang): string {
@@ -128,7 +120,7 @@ export function detectText(view: DetectView, t: Translate, profile: BankProfile,
   lines.push('', t('detect.usb'))
   if (usbKeys.length === 0) lines.push('  ' + t('show.none'))
   for (const k of usbKeys) {
-    lines.push(`  ${k.verdict === 'ok' ? '✓' : '!'} ${describeUsb(k.usb!.key)}`)
+    lines.push(`  ${k.verdict === 'ok' ? '✓' : '!'} ${usbKeyName(k.usb!.key)}`)
     lines.push(`      ${keyAdvice(k, t, lang)}`)
   }
   for (const e of view.usbErrors) lines.push(`  ! ${t(e.error.key, e.error.params)}`)

@@ -1,10 +1,9 @@
 import type { UkeyError } from '../errors.js'
 import type { Translate } from '../i18n/index.js'
 import type { RenewalJournal, RenewalStep } from '../renewal/journal.js'
-import { describeKeySpec } from '../renewal/key-spec.js'
 import type { PlanCheck, RenewPlan, RenewResult } from '../renewal/transaction.js'
 import type { WindowState } from '../cert/window.js'
-import type { PinState } from '../hardware/pkcs11/types.js'
+import type { KeyAlgorithmSpec, PinState } from '../hardware/pkcs11/types.js'
 import { formatDateTime } from './time.js'
 import { displayWidth } from './width.js'
 
@@ -106,4 +105,9 @@ export function statusRecord(pending: RenewalJournal[], all: RenewalJournal[], d
     outcome: j.data.outcome ?? null,
   })
   return { schemaVersion: 1, dir, pending: pending.map(view), journals: all.map(view) }
+}
+
+/** "RSA 2048", "EC P-256": how the plan names the new key. */
+export function describeKeySpec(spec: KeyAlgorithmSpec): string {
+  return spec.algorithm === 'RSA' ? `RSA ${spec.bits}` : `EC ${spec.curve}`
 }

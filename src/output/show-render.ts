@@ -1,4 +1,4 @@
-import type { ShowEvent, ShownCertificate } from '../flows/show-cert.js'
+import type { ShowEvent, ShownCertificate } from '../cert/show-events.js'
 import type { Translate, MessageKey } from '../i18n/index.js'
 import type { BankProfile } from '../profile/types.js'
 import { pad } from './table.js'

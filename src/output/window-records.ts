@@ -1,6 +1,7 @@
-import type { WindowEvent, WindowRow, WindowTally } from '../flows/check-window.js'
+import type { WindowEvent, WindowRow } from '../cert/window-events.js'
+import type { WindowTally } from './window-tally.js'
 import type { WindowAssessment } from '../cert/window.js'
-import { STATE_EXIT } from '../exit-codes.js'
+import { STATE_EXIT, exitCodeOf } from './exit-codes.js'
 import type { Translate } from '../i18n/index.js'
 import type { BankProfile } from '../profile/types.js'
 import { formatDateTime } from './time.js'
@@ -99,7 +100,7 @@ export function certificateJson(row: WindowRow, t: Translate, profile: BankProfi
 }
 
 export function errorRecord(ev: Extract<WindowEvent, { type: 'error' }>, t: Translate): ErrorRecord {
-  return { type: 'error', source: ev.source, code: ev.error.code, message: t(ev.error.key, ev.error.params), exitCode: ev.error.exitCode }
+  return { type: 'error', source: ev.source, code: ev.error.code, message: t(ev.error.key, ev.error.params), exitCode: exitCodeOf(ev.error) }
 }
 
 export function summaryRecord(tally: WindowTally, at: Date, profile: BankProfile): SummaryRecord {

@@ -1,5 +1,6 @@
 import { WINDOW_STATES } from '../cert/window.js'
-import type { WindowEvent, WindowRow, WindowTally } from '../flows/check-window.js'
+import type { WindowEvent, WindowRow } from '../cert/window-events.js'
+import type { WindowTally } from './window-tally.js'
 import type { Translate } from '../i18n/index.js'
 import type { BankProfile } from '../profile/types.js'
 import { csvLine } from './csv.js'

@@ -1,4 +1,4 @@
-import { BUILTIN_VENDORS } from '../hardware/vendors.js'
+import { BUILTIN_VENDORS } from './vendors.js'
 import type { BankProfile } from './types.js'
 
 /** The FAQ's values (questions 1, 4–6): four vendors; renewable from 30 days before expiry to 90 days after. */

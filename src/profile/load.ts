@@ -1,17 +1,12 @@
 import { readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import envPaths from 'env-paths'
+import { configDir } from '../platform/paths.js'
 import { DEFAULT_PROFILE } from './default.js'
 // @ts-expect-error generated JavaScript without types
 import validateProfile from './validate-profile.gen.js'
 import type { BankProfile } from './types.js'
-import type { Vendor } from '../hardware/vendors.js'
+import type { Vendor } from './vendors.js'
 import { UkeyError } from '../errors.js'
-
-/** Per-OS config directory: XDG on Linux, Library/Preferences on macOS, %APPDATA% on Windows. */
-export function configDir(): string {
-  return envPaths('ukey', { suffix: '' }).config
-}
 
 export function userProfilePath(): string {
   return join(configDir(), 'profile.json')

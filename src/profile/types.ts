@@ -1,5 +1,5 @@
 import type { WindowPolicy } from '../cert/window.js'
-import type { Vendor } from '../hardware/vendors.js'
+import type { Vendor } from './vendors.js'
 
 export interface BankProfile {
   name: string

@@ -1,7 +1,6 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs'
-import { homedir } from 'node:os'
 import { basename, join } from 'node:path'
-import envPaths from 'env-paths'
+import { stateJournalDir } from '../platform/paths.js'
 import { UkeyError } from '../errors.js'
 
 /**
@@ -94,11 +93,7 @@ export function listJournals(dir: string, clock: Clock = () => new Date()): Rene
 
 export function defaultJournalDir(opts: { labDir?: string } = {}): string {
   if (opts.labDir) return join(opts.labDir, 'journal')
-  if (process.platform !== 'win32' && process.platform !== 'darwin') {
-    const state = process.env['XDG_STATE_HOME'] || join(homedir(), '.local', 'state')
-    return join(state, 'ukey', 'journal')
-  }
-  return join(envPaths('ukey', { suffix: '' }).data, 'journal')
+  return stateJournalDir()
 }
 
 /**

@@ -38,8 +38,3 @@ export function keySpecFor(certificate: Buffer): { spec: KeyAlgorithmSpec; mecha
 function keygenUnsupported(detail: string): UkeyError {
   return new UkeyError('RENEWAL_KEYGEN_FAILED', { params: { detail }, actions: ['action.diagnose0124'] })
 }
-
-/** "RSA 2048", "EC P-256": how the plan names the new key. */
-export function describeKeySpec(spec: KeyAlgorithmSpec): string {
-  return spec.algorithm === 'RSA' ? `RSA ${spec.bits}` : `EC ${spec.curve}`
-}

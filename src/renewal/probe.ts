@@ -12,6 +12,8 @@ export interface ServerProbe {
   /** The answer was signed by a certificate that chains to the bank CA. */
   trusted: boolean
   detail: string
+  /** The failure was the proxy's (refused, or not reachable), not the bank's: the remedy is the proxy setting. */
+  proxy?: 'refused' | 'unreachable'
 }
 
 /**
@@ -27,7 +29,8 @@ export async function probeServer(server: RenewalServer, oldCert: Buffer, transf
   try {
     answer = await postPkiMessage(server.url, req.der, { ...(server.tlsCa.length ? { ca: server.tlsCa } : {}), ...transfer })
   } catch (e) {
-    return { reachable: false, trusted: false, detail: failure(e) }
+    const proxy = e instanceof UkeyError ? (e.code === 'RENEWAL_PROXY_REFUSED' ? 'refused' : e.code === 'RENEWAL_PROXY_UNREACHABLE' ? 'unreachable' : undefined) : undefined
+    return { reachable: false, trusted: false, detail: failure(e), ...(proxy ? { proxy } : {}) }
   }
   try {
     verifyProtection(answer, { trusted: server.trusted, expect: { transactionID: req.transactionID, recipNonce: req.senderNonce } })

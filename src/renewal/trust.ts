@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs'
-import { decodeCertificates } from '../cert/decode.js'
 import { UkeyError } from '../errors.js'
+import { readCertificateFile } from '../hardware/soft-store/read-certificates.js'
 import type { BankProfile } from '../profile/types.js'
 
 export interface RenewalServer {
@@ -9,18 +8,6 @@ export interface RenewalServer {
   trusted: Buffer[]
   /** For HTTPS: the CA certificates the server's TLS certificate must chain to (default: the system's). */
   tlsCa: Buffer[]
-}
-
-function readCertificates(file: string): Buffer[] {
-  let buf: Buffer
-  try {
-    buf = readFileSync(file)
-  } catch (e) {
-    throw new UkeyError('INPUT_UNREADABLE', { params: { source: file, detail: (e as NodeJS.ErrnoException).code ?? 'error' }, cause: e })
-  }
-  const decoded = decodeCertificates(buf, file)
-  if (decoded === 'pkcs12') throw new UkeyError('NOT_A_CERTIFICATE', { params: { source: file } })
-  return decoded.certificates.map((c) => Buffer.from(c.der))
 }
 
 /** The profile's renewal server and its trust anchors; `url` overrides the profile's (a test server, a bank's standby). */
@@ -38,7 +25,7 @@ export function renewalServer(profile: BankProfile, url?: string): RenewalServer
   }
   return {
     url: target,
-    trusted: profile.renewal.caCerts.flatMap(readCertificates),
-    tlsCa: profile.renewal.tlsCaCerts.flatMap(readCertificates),
+    trusted: profile.renewal.caCerts.flatMap(readCertificateFile),
+    tlsCa: profile.renewal.tlsCaCerts.flatMap(readCertificateFile),
   }
 }

@@ -102,5 +102,3 @@ async function runOne(check: Check, probes: Probes, step: CheckStep): Promise<Ch
   }
 }
 
-/** The exit code of a verdict (DESIGN.md): 0 nothing wrong found, 20 action needed, 21 the key is faulty. */
-export { verdictExit } from './verdict-exit.js'

@@ -1,16 +1,15 @@
-import type { PinSource, ProviderFactory } from '../flows/tokens.js'
+import type { DeviceHolder } from '../platform/processes.js'
+import type { ServerProbe } from '../renewal/probe.js'
+import type { TransferOptions } from '../renewal/cmp/transfer.js'
+import type { RenewalServer } from '../renewal/trust.js'
+import type { PinSource, ProviderFactory } from '../hardware/tokens.js'
 import type { TokenSelector } from '../hardware/pkcs11/types.js'
 import type { StoreCertificate } from '../hardware/stores/windows-store.js'
 import type { UsbListing } from '../hardware/usb/index.js'
 import type { BankProfile } from '../profile/types.js'
 import type { CheckId } from './types.js'
 
-/** A process that has a device node open (device-busy). */
-export interface DeviceHolder {
-  pid: number
-  name: string
-  path: string
-}
+export type { DeviceHolder } from '../platform/processes.js'
 
 /**
  * Everything a check may look at, injected (after @peculiar/x509's provider):
@@ -40,6 +39,6 @@ export interface DiagnoseWorld {
   force?: boolean
   /** Which processes hold these device nodes; `complete` false when some processes could not be inspected; null: cannot tell here. */
   deviceHolders?: (paths: string[]) => Promise<{ holders: DeviceHolder[]; complete: boolean } | null>
-  /** Opens a TCP connection to the renewal server and closes it; rejects when it cannot. */
-  connect?: (host: string, port: number, timeoutMs: number) => Promise<void>
+  /** Asks the renewal server whether it is there and the bank's (default: renewal/probe.ts's probeServer). */
+  probeServer?: (server: RenewalServer, oldCert: Buffer, transfer?: TransferOptions) => Promise<ServerProbe>
 }

@@ -2,8 +2,9 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { fixture, ukey } from '../helpers/cli.js'
+import { labWithServer, stopLabServers } from '../helpers/lab-server.js'
 import { diagnoseSchemaErrors } from '../helpers/diagnose-schema.js'
 import { SoftHsmStore, SOFTHSM_MODULE, USER_PIN } from '../helpers/softhsm.js'
 
@@ -256,3 +257,26 @@ function closedPort(): Promise<number> {
     })
   })
 }
+
+describe('ukey diagnose: the renewal server, through the renewal\'s own probe', () => {
+  afterAll(stopLabServers)
+
+  it('the bank\'s server (its answer chains to the profile CA) passes; a server signing with another CA is the finding (exit 20)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ukey-diag-server-'))
+    const bank = await labWithServer(join(root, 'bank'), { pin: PIN_ENV.UKEY_PIN })
+    const other = await labWithServer(join(root, 'other'), { pin: PIN_ENV.UKEY_PIN })
+    const profile = JSON.parse(readFileSync(join(bank.dir, 'profile.json'), 'utf8'))
+    const serverCheck = (doc: Doc) => doc.steps.flatMap((s) => s.checks).find((c) => c.id === 'renewal-server')
+    for (const [name, url] of [['bank', bank.url], ['other', other.url]] as const) {
+      profile.renewal.url = url
+      writeFileSync(join(bank.dir, `profile-${name}.json`), JSON.stringify(profile))
+    }
+    const good = await diagnoseJson(['--lab', '--lab-dir', bank.dir, '--profile', join(bank.dir, 'profile-bank.json')], PIN_ENV)
+    expect(serverCheck(good.doc)).toMatchObject({ outcome: 'pass', data: { url: bank.url, reachable: true, trusted: true } })
+    expect(bank.log.length).toBeGreaterThan(0)
+    const bad = await diagnoseJson(['--lab', '--lab-dir', bank.dir, '--profile', join(bank.dir, 'profile-other.json')], PIN_ENV)
+    expect(serverCheck(bad.doc)).toMatchObject({ outcome: 'fail', data: { url: other.url, reachable: true, trusted: false } })
+    expect(bad.code).toBe(20)
+    expect(bad.doc.next).toContain('not the bank\'s')
+  })
+})

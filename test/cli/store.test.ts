@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { readStoreCertificates } from '../../src/flows/store-certificates.js'
+import { readStoreCertificates } from '../../src/hardware/store-certificates.js'
 import { UkeyError } from '../../src/errors.js'
 import { fixture, ukey } from '../helpers/cli.js'
 

@@ -1,6 +1,7 @@
 // The renewal protocol client end to end against OpenSSL's own CMP server (the
 // `openssl cmp -port` mock): success, polling, refusals mapped to the FAQ codes,
 // the mock's certificate for the wrong key refused, the server down.
+import { exitCodeOf } from '../../src/output/exit-codes.js'
 import { afterEach, describe, expect, it } from 'vitest'
 import { requestKeyUpdate, type KeyUpdateOptions } from '../../src/renewal/cmp/client.js'
 import { softwareSigner, spkiOf } from '../../src/renewal/cmp/signer.js'
@@ -62,7 +63,8 @@ describe('requestKeyUpdate against openssl cmp', () => {
   it('a refusal whose text carries 0116 becomes RENEWAL_REFUSED with the 0116 message (exit 30)', async () => {
     const { pki, url } = await server({ args: ['-pkistatus', '2', '-failure', '25', '-statusstring', '0116 already renewed'] })
     const e = await failure(requestKeyUpdate(options(pki, url)))
-    expect(e).toMatchObject({ code: 'RENEWAL_REFUSED', key: 'error.RENEWAL_REFUSED_0116', exitCode: 30, params: { faq: '0116', text: '0116 already renewed' } })
+    expect(e).toMatchObject({ code: 'RENEWAL_REFUSED', key: 'error.RENEWAL_REFUSED_0116', params: { faq: '0116', text: '0116 already renewed' } })
+    expect(exitCodeOf(e as UkeyError)).toBe(30)
     expect(e.actions).toEqual(['action.diagnose'])
   })
 
@@ -76,7 +78,8 @@ describe('requestKeyUpdate against openssl cmp', () => {
   it("the mock's certificate for the old key is rejected in certConf and never returned", async () => {
     const { pki, url } = await server({ rsp: 'old' })
     const e = await failure(requestKeyUpdate(options(pki, url)))
-    expect(e).toMatchObject({ code: 'RENEWAL_BAD_CERTIFICATE', exitCode: 30, params: { detail: 'certificate is not for the new key' } })
+    expect(e).toMatchObject({ code: 'RENEWAL_BAD_CERTIFICATE', params: { detail: 'certificate is not for the new key' } })
+    expect(exitCodeOf(e as UkeyError)).toBe(30)
   })
 
   it('responses signed by a CA that is not the bank\'s are not trusted', async () => {
@@ -91,6 +94,7 @@ describe('requestKeyUpdate against openssl cmp', () => {
     const pki = await makeTestPki()
     const port = await freePort()
     const e = await failure(requestKeyUpdate(options(pki, `http://127.0.0.1:${port}/pkix/`, { transfer: { timeoutMs: 3000, connectTimeoutMs: 2000 } })))
-    expect(e).toMatchObject({ code: 'RENEWAL_UNAVAILABLE', exitCode: 31 })
+    expect(e).toMatchObject({ code: 'RENEWAL_UNAVAILABLE' })
+    expect(exitCodeOf(e as UkeyError)).toBe(31)
   })
 })

@@ -8,7 +8,8 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFil
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { readCertificates, type CertificateEvent } from '../../src/flows/read-certificates.js'
+import type { CertificateEvent } from '../../src/cert/events.js'
+import { readCertificates } from '../../src/hardware/soft-store/read-certificates.js'
 import { FIXTURES } from '../helpers/cli.js'
 
 const GOOD = ['rsa.pem', 'ec.pem', 'rsa.der', 'chain.pem', 'bundle.p7b', 'sm2.pem', 'nopass.p12']
@@ -25,7 +26,7 @@ function view(events: CertificateEvent[]): string[] {
 
 async function all(inputs: string[], recursive: boolean): Promise<string[]> {
   const out: string[] = []
-  for await (const batch of readCertificates({ inputs, recursive })) out.push(...view(batch))
+  for await (const batch of readCertificates({ inputs, recursive, stdin: process.stdin })) out.push(...view(batch))
   return out
 }
 

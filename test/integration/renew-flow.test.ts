@@ -3,6 +3,7 @@
 // pulled out after any call, key generation that fails). After every fault the
 // old credential must still sign, and a rerun must finish or say why not.
 
+import { exitCodeOf } from '../../src/output/exit-codes.js'
 import { createServer, type Server } from 'node:http'
 import { generateKeyPairSync, randomBytes, sign as cryptoSign, verify as cryptoVerify, X509Certificate, type KeyObject } from 'node:crypto'
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -201,7 +202,7 @@ describe('renew (in-process): the transaction against the lab CMP server', () =>
       const token = tokenWith(old)
       const e = await failure(run(token, url, join(dir, `j-out-${state}`)))
       expect(e.code).toBe('RENEWAL_OUTSIDE_WINDOW')
-      expect(e.exitCode).toBe(30)
+      expect(exitCodeOf(e)).toBe(30)
       expect(e.params['state']).toBe(state)
       expect(e.actions).toContain(action)
       expect(e.actions).toContain('action.diagnose0116')
@@ -230,7 +231,7 @@ describe('renew (in-process): the transaction against the lab CMP server', () =>
     const journalDir = join(dir, 'j-keygen')
     const e = await failure(run(token, url, journalDir))
     expect(e.code).toBe('RENEWAL_KEYGEN_FAILED')
-    expect(e.exitCode).toBe(31)
+    expect(exitCodeOf(e)).toBe(31)
     expect(e.actions).toContain('action.diagnose0124')
     expect(token.objects).toHaveLength(1)
     expect(credentialWorks(token, 'a1b2c3')).toBe(true)
@@ -298,7 +299,7 @@ describe('renew (in-process): the key and the customer', () => {
     writeFileSync(notADir, 'not a folder')
     const e = await failure(run(token, url, join(notADir, 'journal')))
     expect(e.code).toBe('RENEWAL_JOURNAL_UNWRITABLE')
-    expect(e.exitCode).toBe(31)
+    expect(exitCodeOf(e)).toBe(31)
     expect(token.objects).toHaveLength(1)
     expect(credentialWorks(token, 'a1b2c3')).toBe(true)
   })
@@ -432,12 +433,12 @@ describe('renew (in-process): interrupted (an AbortSignal, as Ctrl-C/SIGTERM/SIG
       const pending = RenewalJournal.pending(journalDir)
       if (step === 'window-checked' || step === 'logged-in') {
         expect(e.code).toBe('CANCELLED')
-        expect(e.exitCode).toBe(130)
+        expect(exitCodeOf(e)).toBe(130)
         expect(pending).toHaveLength(0)
         expect(token.objects).toHaveLength(1)
       } else {
         expect(e.code).toBe('RENEWAL_INTERRUPTED')
-        expect(e.exitCode).toBe(31)
+        expect(exitCodeOf(e)).toBe(31)
         expect(e.key).toBe('error.RENEWAL_INTERRUPTED_SIGNAL')
         expect(e.params).toMatchObject({ step: cut ? step : STEPS[STEPS.indexOf(step) + 1], reason: 'SIGINT' })
         expect(pending).toHaveLength(1)
@@ -532,7 +533,7 @@ describe('renew (in-process): a server that forgot the transaction (restarted)',
         }))
         expect(restarts).toBe(1)
         expect(e.code, JSON.stringify(e.params)).toBe('RENEWAL_TRANSACTION_LOST')
-        expect(e.exitCode).toBe(31)
+        expect(exitCodeOf(e)).toBe(31)
         expect(String(e.params['text'])).toContain('unknown transaction')
         expect(token.objects).toHaveLength(1)
         expect(credentialWorks(token, 'a1b2c3')).toBe(true)

@@ -12,7 +12,7 @@ let SCRIPT = ''
 
 const ENTRY = `
 import { listUsbKeys, classifyUsbKeys } from './src/hardware/usb/index.ts'
-import { BUILTIN_VENDORS } from './src/hardware/vendors.ts'
+import { BUILTIN_VENDORS } from './src/profile/vendors.ts'
 const all = process.argv.includes('--all')
 const started = performance.now()
 const listing = await listUsbKeys()

@@ -1,6 +1,7 @@
 // The certificate readers (src/cert) against the committed fixtures in
 // test/fixtures/certs, whose expected values come from openssl itself
 // (manifest.json, written by make.sh), plus hand-built DER for the edge cases.
+import { exitCodeOf } from '../../src/output/exit-codes.js'
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -351,7 +352,7 @@ describe('decodeCertificates: bad fixtures', () => {
     expect(e).toBeInstanceOf(UkeyError)
     expect((e as UkeyError).code).toBe(code)
     expect((e as UkeyError).params['source']).toBe(file)
-    expect((e as UkeyError).exitCode).toBe(3)
+    expect(exitCodeOf(e as UkeyError)).toBe(3)
   })
 
   it('the bad fixtures are what their names say', () => {

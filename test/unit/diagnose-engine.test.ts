@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { FakeToken } from '../../src/hardware/pkcs11/fake.js'
 import { diagnose } from '../../src/troubleshoot/engine.js'
-import { diagnosisRecord, sayer } from '../../src/troubleshoot/render.js'
+import { diagnosisRecord, sayer } from '../../src/output/diagnose-render.js'
 import { RULES, findRule, healthRule } from '../../src/troubleshoot/rules/index.js'
 import type { Ask, Rule } from '../../src/troubleshoot/types.js'
 import { translator } from '../../src/i18n/index.js'
-import { PIN, SERIAL, customerCert, fakeKey, fakeWorld, walk, writeJournal } from '../helpers/diagnose-world.js'
+import { assessWindow } from '../../src/cert/window.js'
+import { NOW, PIN, SERIAL, customerCert, fakeKey, fakeWorld, walk, writeJournal } from '../helpers/diagnose-world.js'
 
 const rule = (code: string): Rule => findRule(code)!
 const noOne: Ask = async () => undefined
@@ -113,6 +114,15 @@ describe('the walk on a fake key, per scenario and code', () => {
     expect(en(report.next.text, report.next.params)).toMatch(/renewal is possible from 2026-11-\d\d/)
     expect(report.steps[1]!.checks[0]!.result.data).toMatchObject({ state: 'valid' })
     expect((await run('403.7', [fakeKey(cert)])).report.verdict).toBe('ok')
+  })
+
+  it('the window step counts days as check-window does (cert/window.ts): 2.5 days expired is 2, not 3', async () => {
+    const cert = await customerCert(-2.5)
+    const { report } = await run('0116', [fakeKey(cert)])
+    const data = report.steps[1]!.checks[0]!.result.data as { state: string; daysLeft: number; notAfter: string }
+    const w = assessWindow({ notBefore: new Date(0), notAfter: new Date(data.notAfter) }, NOW, { renewBeforeDays: 30, graceAfterDays: 90 })
+    expect(data).toMatchObject({ state: 'grace', daysLeft: -2 })
+    expect(data.daysLeft).toBe(w.daysLeft)
   })
 
   it('lapsed: 0116 and 403.7 send the customer to the counter (action, not a faulty key)', async () => {
@@ -229,12 +239,27 @@ describe('rules are data', () => {
 describe('the health check', () => {
   it('runs every check, stops at none, and the worst finding decides', async () => {
     const cert = await customerCert(200)
-    const world = await fakeWorld([fakeKey(cert)], { connect: async () => { throw Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }) } })
+    const world = await fakeWorld([fakeKey(cert)], { probeServer: async () => ({ reachable: false, trusted: false, detail: 'connect ECONNREFUSED' }) })
     const report = await diagnose(healthRule, world, { ask: noOne })
     const ran = report.steps.flatMap((s) => s.checks.map((c) => c.id)).sort()
     expect(ran).toEqual(['certificate-with-key', 'chains-to-bank-ca', 'device-busy', 'key-signs', 'module-vendor-match', 'renewal-journal', 'renewal-refused', 'renewal-server', 'renewal-window', 'soft-certificate', 'test-keygen', 'token-visible', 'token-visible', 'usb-key', 'vendor-module'])
     expect(report.steps.some((s) => s.outcome === 'skipped')).toBe(false)
     expect(report).toMatchObject({ code: null, verdict: 'action', next: { text: 'diagnose.fix.serverUnreachable' } })
+  })
+
+  it('a renewal server whose answer does not chain to the bank CA is a finding of its own; the customer\'s certificate names the request', async () => {
+    const cert = await customerCert(200)
+    const asked: Buffer[] = []
+    const world = await fakeWorld([fakeKey(cert)], {
+      probeServer: async (_server, oldCert) => {
+        asked.push(oldCert)
+        return { reachable: true, trusted: false, detail: 'signature does not chain' }
+      },
+    })
+    const report = await diagnose(healthRule, world, { ask: noOne })
+    const server = report.steps.flatMap((s) => s.checks).find((c) => c.id === 'renewal-server')!
+    expect(server.result).toMatchObject({ outcome: 'fail', data: { reachable: true, trusted: false }, remedy: { text: 'diagnose.fix.serverUntrusted' } })
+    expect(asked).toEqual([cert.der])
   })
 })
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { csvField, csvLine } from '../../src/output/csv.js'
 import { labels } from '../../src/output/prometheus.js'
 import { fit, pad, measure } from '../../src/output/table.js'
-import { parseAt, parseTz } from '../../src/cli/instant.js'
+import { parseAt, parseTz } from '../../src/app/instant.js'
 import { formatDateTime, formatDate } from '../../src/output/time.js'
 import { UkeyError } from '../../src/errors.js'
 

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openTokens } from '../../src/flows/tokens.js'
+import { openTokens } from '../../src/hardware/tokens.js'
+import { exitCodeOf } from '../../src/output/exit-codes.js'
 import { discoverModules } from '../../src/hardware/pkcs11/discovery.js'
 import type { TokenProvider } from '../../src/hardware/pkcs11/types.js'
 import { usbUnavailable } from '../../src/hardware/usb/errors.js'
@@ -45,7 +46,7 @@ describe('discovery reads each candidate\'s machine type', () => {
   it('a 32-bit DLL given to a 64-bit process is a finding, with both bitnesses named (zh and en)', () => {
     const [c] = discoverModules({ explicit: libs['pe-x86'], profile: DEFAULT_PROFILE, arch: 'x64' })
     expect(c!.problem?.code).toBe('PKCS11_MODULE_WRONG_ARCH')
-    expect(c!.problem?.exitCode).toBe(3)
+    expect(exitCodeOf(c!.problem!)).toBe(3)
     const en = translator('en')(c!.problem!.key, c!.problem!.params)
     expect(en).toContain('32-bit x86 library')
     expect(en).toContain('64-bit x64 program')

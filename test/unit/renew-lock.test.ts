@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { afterAll, describe, expect, it } from 'vitest'
 import { UkeyError } from '../../src/errors.js'
+import { exitCodeOf } from '../../src/output/exit-codes.js'
 import { processIdentity } from '../../src/platform/process.js'
 import { lockKey } from '../../src/renewal/lock.js'
 import { ROOT } from '../helpers/cli.js'
@@ -73,7 +74,7 @@ describe('one renewal per key at a time', () => {
     expect(await holder.next()).toBe('won 21x')
     const err = busyError(() => lockKey(dir, '21x'))
     expect(err.code).toBe('RENEWAL_BUSY')
-    expect(err.exitCode).toBe(31)
+    expect(exitCodeOf(err)).toBe(31)
     expect(err.params['pid']).toBe(holder.child.pid)
     expect(String(err.params['since'])).toMatch(/^\d{4}-\d\d-\d\dT/)
     expect(err.params['file']).toBe(join(dir, '21x.lock'))

@@ -1,7 +1,8 @@
+import { exitCodeOf } from '../../src/output/exit-codes.js'
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { FakeToken, FakeTokenProvider } from '../../src/hardware/pkcs11/fake.js'
-import { detect, loginSafely, selectToken, type TokenContext } from '../../src/flows/tokens.js'
+import { detect, loginSafely, selectToken, type TokenContext } from '../../src/hardware/tokens.js'
 import { DEFAULT_PROFILE } from '../../src/profile/default.js'
 import { UkeyError } from '../../src/errors.js'
 import type { TokenInfo } from '../../src/hardware/pkcs11/types.js'
@@ -97,7 +98,8 @@ describe('choosing one key', () => {
       selectToken(two, {})
       expect.unreachable()
     } catch (e) {
-      expect(e).toMatchObject({ code: 'TOKEN_AMBIGUOUS', exitCode: 2 })
+      expect(e).toMatchObject({ code: 'TOKEN_AMBIGUOUS' })
+      expect(exitCodeOf(e as UkeyError)).toBe(2)
       expect((e as UkeyError).params['list']).toContain('3100000000000002')
     }
   })

@@ -6,7 +6,7 @@ import { CcidLister, isSmartCard, usbfsPath, type LibusbDevice } from '../../src
 import { collapseHidRecords, HidLister } from '../../src/hardware/usb/hid-lister.js'
 import { classifyUsbKeys, listUsbKeys, mergeTransports } from '../../src/hardware/usb/index.js'
 import type { UsbKey, UsbLister } from '../../src/hardware/usb/types.js'
-import { BUILTIN_VENDORS, type Vendor } from '../../src/hardware/vendors.js'
+import { BUILTIN_VENDORS, type Vendor } from '../../src/profile/vendors.js'
 
 // Pure tests: classification, merging and the listers over injected backends.
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { assessWindow, type WindowState } from '../../src/cert/window.js'
-import { STATE_EXIT, worstExit, EXIT } from '../../src/exit-codes.js'
+import { STATE_EXIT, worstExit, EXIT } from '../../src/output/exit-codes.js'
 
 const DAY = 86_400_000
 const S = 1000

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core'
-import { UkeyCommand } from '../../cli/base-command.js'
-import { PIN_ENV } from '../../cli/pin.js'
-import { readStdin } from '../../hardware/soft-store/sources.js'
+import { UkeyCommand } from '../base-command.js'
+import { PIN_ENV } from '../../app/pin.js'
+import { firstLine } from '../../app/stdin.js'
 import { realProviderFactory } from '../../hardware/token-provider.js'
 import { defaultLabDir } from '../../lab/paths.js'
 import { LAB_DEFAULT_PIN, initLab, resetLab } from '../../lab/token-lab.js'
@@ -30,7 +30,7 @@ The token's PIN is taken from --pin-stdin or UKEY_PIN; without either it is the 
     const { flags } = await this.parse(LabInit)
     const dir = flags.dir ?? defaultLabDir()
     if (flags.force) resetLab(dir)
-    const pin = flags['pin-stdin'] ? (await readStdin()).toString('utf8').split(/\r?\n/)[0]! : (process.env[PIN_ENV] || LAB_DEFAULT_PIN)
+    const pin = flags['pin-stdin'] ? await firstLine(process.stdin) : (process.env[PIN_ENV] || LAB_DEFAULT_PIN)
     const state = await initLab({
       dir,
       factory: realProviderFactory,

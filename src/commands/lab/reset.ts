@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core'
-import { UkeyCommand } from '../../cli/base-command.js'
+import { UkeyCommand } from '../base-command.js'
 import { defaultLabDir } from '../../lab/paths.js'
 import { resetLab } from '../../lab/token-lab.js'
 

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core'
 import { join } from 'node:path'
-import envPaths from 'env-paths'
-import { UkeyCommand } from '../../cli/base-command.js'
+import { defaultSamplesDir } from '../../platform/paths.js'
+import { UkeyCommand } from '../base-command.js'
 
 export default class LabSamples extends UkeyCommand {
   static override summary = 'Write sample certificates, one per renewal-window state, for demos and training (the lab, not a bank)'
@@ -16,7 +16,7 @@ Default directory: the lab directory under the user's state directory (XDG_STATE
   async run(): Promise<void> {
     const { flags } = await this.parse(LabSamples)
     const profile = this.profile(flags.profile)
-    const dir = flags.dir ?? join(envPaths('ukey', { suffix: '' }).data, 'lab', 'samples')
+    const dir = flags.dir ?? defaultSamplesDir()
     const { writeSamples } = await import('../../lab/samples.js')
     const specs = await writeSamples(dir, new Date(), profile.window)
     const files = specs.map((s) => ({ file: join(dir, s.file), state: s.state, subject: s.cn, notBefore: s.notBefore.toISOString(), notAfter: s.notAfter.toISOString() }))

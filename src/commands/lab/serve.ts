@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { UkeyCommand } from '../../cli/base-command.js'
+import { UkeyCommand } from '../base-command.js'
 import { UkeyError } from '../../errors.js'
 import { defaultLabDir } from '../../lab/paths.js'
 import { LAB_CMP_PORT, readLabState } from '../../lab/token-lab.js'

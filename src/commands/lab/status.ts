@@ -1,8 +1,9 @@
+import { applyEnvironment } from '../io.js'
 import { Flags } from '@oclif/core'
-import { UkeyCommand } from '../../cli/base-command.js'
+import { UkeyCommand } from '../base-command.js'
 import { UkeyError } from '../../errors.js'
-import { EXIT } from '../../exit-codes.js'
-import { detect, openTokens } from '../../flows/tokens.js'
+import { EXIT } from '../../output/exit-codes.js'
+import { detect, openTokens } from '../../hardware/tokens.js'
 import { realProviderFactory } from '../../hardware/token-provider.js'
 import { defaultLabDir } from '../../lab/paths.js'
 import { readLabState } from '../../lab/token-lab.js'
@@ -23,6 +24,7 @@ export default class LabStatus extends UkeyCommand {
     const state = readLabState(dir)
     if (!state) throw new UkeyError('LAB_MISSING', { params: { dir } })
     const profile = loadProfile(state.profile)
+    applyEnvironment(profile.pkcs11.environment)
     const ctx = await openTokens(profile, realProviderFactory)
     const { t } = this.ui
     try {

@@ -1,3 +1,4 @@
+import { currentArch, currentPlatform } from '../../platform/os.js'
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs'
 import { join } from 'node:path'
 import { UkeyError } from '../../errors.js'
@@ -76,7 +77,7 @@ function firstExisting(name: string, dirs: string[], platform: NodeJS.Platform):
  * than this process's: a 64-bit process cannot load a 32-bit DLL, and the
  * loader would only say "Bad EXE format" / "wrong ELF class".
  */
-export function wrongArchProblem(path: string, arch: string = process.arch): UkeyError | undefined {
+export function wrongArchProblem(path: string, arch: string = currentArch()): UkeyError | undefined {
   const m = archMismatch(path, arch)
   if (!m) return undefined
   return new UkeyError('PKCS11_MODULE_WRONG_ARCH', {
@@ -105,8 +106,8 @@ export function discoverModules(opts: {
   makers?: ModuleMaker[]
 }): ModuleCandidate[] {
   const env = opts.env ?? process.env
-  const platform = opts.platform ?? process.platform
-  const arch = opts.arch ?? process.arch
+  const platform = opts.platform ?? currentPlatform()
+  const arch = opts.arch ?? currentArch()
   const withProblem = (c: ModuleCandidate): ModuleCandidate => {
     const problem = wrongArchProblem(c.path, arch)
     return problem ? { ...c, problem } : c

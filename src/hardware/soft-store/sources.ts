@@ -115,7 +115,7 @@ function readLarge(fd: number, path: string, limit: number): Buffer {
 }
 
 /** Reads standard input to its end, refusing more than the limit. */
-export async function readStdin(stream: NodeJS.ReadableStream = process.stdin, limit = MAX_INPUT_BYTES): Promise<Buffer> {
+export async function readStdin(stream: NodeJS.ReadableStream, limit = MAX_INPUT_BYTES): Promise<Buffer> {
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of stream) {

@@ -1,3 +1,4 @@
+import { currentPlatform } from '../../platform/os.js'
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
@@ -89,7 +90,7 @@ export class CcidLister implements UsbLister {
   }
 
   private async strings(d: LibusbDevice): Promise<DeviceStrings | 'gone' | null> {
-    const sysfs = this.options.sysfs === undefined ? (process.platform === 'linux' ? '/sys' : null) : this.options.sysfs
+    const sysfs = this.options.sysfs === undefined ? (currentPlatform() === 'linux' ? '/sys' : null) : this.options.sysfs
     return sysfs !== null ? await stringsFromSysfs(sysfs, d) : await stringsFromDevice(d, this.options.timeoutMs ?? 500)
   }
 }
@@ -128,7 +129,7 @@ export function isSmartCard(d: LibusbDevice): boolean {
 }
 
 /** Linux's usbfs node (what lsusb -D and udev name); "bus-address" on other systems. */
-export function usbfsPath(bus: number, address: number, platform: NodeJS.Platform = process.platform): string {
+export function usbfsPath(bus: number, address: number, platform: NodeJS.Platform = currentPlatform()): string {
   const p3 = (n: number) => String(n).padStart(3, '0')
   return platform === 'linux' ? `/dev/bus/usb/${p3(bus)}/${p3(address)}` : `${bus}-${address}`
 }

@@ -1,5 +1,5 @@
 import { isUkeyError, type UkeyError } from '../../errors.js'
-import { vendorByUsbId, type Vendor } from '../vendors.js'
+import { vendorByUsbId, type Vendor } from '../../profile/vendors.js'
 import { CcidLister } from './ccid-lister.js'
 import { usbUnavailable } from './errors.js'
 import { HidLister } from './hid-lister.js'

@@ -34,3 +34,12 @@ export interface UsbLister {
   /** One entry per physical device (not per HID usage or interface), deduplicated by path. */
   list(): Promise<UsbKey[]>
 }
+
+/** A USB id as usb.ids writes it: 0x163c. */
+export const hex4 = (n: number): string => '0x' + n.toString(16).padStart(4, '0')
+
+/** A device as the bus names it ("HID 0x163c:0x0407 Watchdata USB Key (serial)"): the same words in detect's list and in diagnose's evidence. */
+export function usbKeyName(u: UsbKey): string {
+  const name = [u.manufacturer, u.product].filter(Boolean).join(' ')
+  return `${u.transport.toUpperCase()} ${hex4(u.vendorId)}:${hex4(u.productId)}${name ? ' ' + name : ''}${u.serial ? ` (${u.serial})` : ''}`
+}

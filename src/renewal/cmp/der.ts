@@ -1,5 +1,3 @@
-import { children, type Tlv } from '../../cert/der.js'
-
 // The few DER constructions CMP needs around the schema classes: wrapping the
 // already-encoded header and body into the protected part and the message
 // (RFC 4210 5.1.3: the signature is over exactly the bytes that are sent), and
@@ -40,17 +38,5 @@ export function ecdsaRawToDer(raw: Uint8Array): Buffer {
   return sequence(tlv(0x02, unsignedIntegerContent(r)), tlv(0x02, unsignedIntegerContent(s)))
 }
 
-/** A child element with the offset of its first (tag) octet: children are contiguous, so each starts where the previous ended. */
-export type Element = Tlv & { from: number }
-
-export function elements(buf: Buffer, parent: Tlv): Element[] {
-  let from = parent.start
-  return children(buf, parent).map((t) => {
-    const e = { ...t, from }
-    from = t.next
-    return e
-  })
-}
-
-export const whole = (buf: Buffer, e: Element): Buffer => Buffer.from(buf.subarray(e.from, e.end))
+export { elements, whole, type Element } from '../../cert/der.js'
 

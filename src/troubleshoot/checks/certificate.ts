@@ -1,8 +1,7 @@
 import { X509Certificate, randomBytes, verify } from 'node:crypto'
-import { decodeCertificates } from '../../cert/decode.js'
 import { isUkeyError } from '../../errors.js'
 import type { SignMechanism } from '../../hardware/pkcs11/types.js'
-import { readSourceFile } from '../../hardware/soft-store/sources.js'
+import { readCertificateFile } from '../../hardware/soft-store/read-certificates.js'
 import type { Probes, TokenCertificateView } from '../probes.js'
 import type { CheckResult } from '../types.js'
 import { msg, unknown, type Check } from './check.js'
@@ -82,8 +81,8 @@ export const chainsToBankCa: Check = async (probes) => {
   const cas: X509Certificate[] = []
   for (const f of files) {
     try {
-      const d = decodeCertificates(readSourceFile(f), f)
-      if (d !== 'pkcs12') for (const c of d.certificates) cas.push(new X509Certificate(Buffer.from(c.der)))
+      // Read as the renewal reads them (renewal/trust.ts): a file diagnose accepts, renew accepts.
+      for (const der of readCertificateFile(f)) cas.push(new X509Certificate(der))
     } catch (e) {
       return unknown(msg('diagnose.ev.bankCaUnreadable', { file: f, code: isUkeyError(e) ? e.code : 'INTERNAL' }))
     }

@@ -1,55 +1,8 @@
-import { readFileSync, readdirSync, readlinkSync } from 'node:fs'
-import type { DeviceHolder } from '../world.js'
+import { deviceHolders } from '../../platform/processes.js'
 import { msg, unknown, type Check } from './check.js'
 
 // The smart-card daemon holds every CCID reader by design: it is how vendor modules reach the key.
 const EXPECTED_HOLDERS = new Set(['pcscd'])
-
-/**
- * Linux: which processes have these device nodes open, from /proc/<pid>/fd.
- * Processes of other users cannot be inspected without privileges: the answer
- * is then incomplete, and the check says unknown rather than "free".
- */
-export async function procDeviceHolders(paths: string[]): Promise<{ holders: DeviceHolder[]; complete: boolean } | null> {
-  if (process.platform !== 'linux') return null
-  let pids: string[]
-  try {
-    pids = readdirSync('/proc').filter((n) => /^\d+$/.test(n))
-  } catch {
-    return null
-  }
-  const wanted = new Set(paths)
-  const holders: DeviceHolder[] = []
-  let complete = true
-  for (const pid of pids) {
-    if (Number(pid) === process.pid) continue
-    let fds: string[]
-    try {
-      fds = readdirSync(`/proc/${pid}/fd`)
-    } catch (e) {
-      // A process that ended meanwhile is not a gap; one we may not look into is.
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') complete = false
-      continue
-    }
-    for (const fd of fds) {
-      let target: string
-      try {
-        target = readlinkSync(`/proc/${pid}/fd/${fd}`)
-      } catch {
-        continue
-      }
-      if (!wanted.has(target)) continue
-      let name = '?'
-      try {
-        name = readFileSync(`/proc/${pid}/comm`, 'utf8').trim()
-      } catch {
-        // keep '?'
-      }
-      if (!EXPECTED_HOLDERS.has(name)) holders.push({ pid: Number(pid), name, path: target })
-    }
-  }
-  return { holders, complete }
-}
 
 /**
  * FAQ 10.2 ("close all IE windows"): the command-line analogue is another
@@ -60,8 +13,9 @@ export const deviceBusy: Check = async (probes) => {
   const v = await probes.view()
   const paths = v.keys.filter((k) => k.usb && k.usb.kind !== 'other').map((k) => k.usb!.key.path)
   if (paths.length === 0) return unknown(msg('diagnose.ev.noDeviceNode'))
-  const scan = await (probes.world.deviceHolders ?? procDeviceHolders)(paths)
-  if (!scan) return unknown(msg('diagnose.ev.holdersUnknown'))
+  const found = await (probes.world.deviceHolders ?? deviceHolders)(paths)
+  if (!found) return unknown(msg('diagnose.ev.holdersUnknown'))
+  const scan = { ...found, holders: found.holders.filter((h) => !EXPECTED_HOLDERS.has(h.name)) }
   if (scan.holders.length) {
     const h = scan.holders[0]!
     return {

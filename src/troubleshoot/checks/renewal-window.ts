@@ -3,8 +3,6 @@ import type { Message, Verdict } from '../types.js'
 import { msg, unknown, type Check } from './check.js'
 import { tokenCertificate } from './token-certificate.js'
 
-const DAY = 86_400_000
-
 /**
  * FAQ 4–6, 12.1: where the certificate stands against the renewal window, and
  * which side of it. The step says which states pass for its code (0116: the
@@ -28,7 +26,8 @@ export const renewalWindow: Check = async (probes, options) => {
     notBefore: cert.summary.notBefore.toISOString().slice(0, 10),
   }
   const evidence: Message[] = [msg(`diagnose.ev.window.${w.state}`, params)]
-  const data = { state: w.state, notAfter: cert.summary.notAfter.toISOString(), daysLeft: Math.floor((cert.summary.notAfter.getTime() - at.getTime()) / DAY) }
+  // The window's own count (cert/window.ts, rounded towards zero): diagnose and check-window never disagree by a day.
+  const data = { state: w.state, notAfter: cert.summary.notAfter.toISOString(), daysLeft: w.daysLeft }
   if (accept.includes(w.state)) return { outcome: 'pass', evidence, data }
   const verdict: Verdict = 'action'
   return { outcome: 'fail', evidence, data, remedy: msg(`diagnose.fix.window.${w.state}`, params), verdict }

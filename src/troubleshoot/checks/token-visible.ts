@@ -1,7 +1,7 @@
-import type { PhysicalKey } from '../../flows/physical-keys.js'
-import { describeUsb } from '../../output/detect-render.js'
+import type { PhysicalKey } from '../../hardware/physical-keys.js'
+import { usbKeyName } from '../../hardware/usb/types.js'
 import type { LocalValue, Message } from '../types.js'
-import type { Vendor } from '../../hardware/vendors.js'
+import type { Vendor } from '../../profile/vendors.js'
 import { msg, type Check } from './check.js'
 
 /** The key as its module shows it: what the bank's control reads the serial from (9002). */
@@ -15,7 +15,7 @@ export const tokenVisible: Check = async (probes) => {
   // software or lab token is visible beside it.
   if (unseen.length) {
     const k = unseen[0]!
-    evidence.push(msg('diagnose.ev.usbUnseen', { device: describeUsb(k.usb!.key) }))
+    evidence.push(msg('diagnose.ev.usbUnseen', { device: usbKeyName(k.usb!.key) }))
     return { outcome: 'fail', evidence, data: { tokens: report.tokens.length, keyVerdict: k.verdict }, remedy: keyRemedy(k) }
   }
   const chosen = await probes.token()

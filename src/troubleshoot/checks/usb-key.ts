@@ -1,4 +1,4 @@
-import { describeUsb } from '../../output/detect-render.js'
+import { usbKeyName } from '../../hardware/usb/types.js'
 import { msg, type Check } from './check.js'
 
 /** FAQ 10.1 / 11: is the key inserted? The USB bus, before any vendor module. */
@@ -6,7 +6,7 @@ export const usbKey: Check = async (probes) => {
   const { listing, listed } = await probes.usb()
   const v = await probes.view()
   const keys = v.keys.filter((k) => k.usb && (k.usb.kind === 'bank-key' || k.usb.kind === 'vendor-device'))
-  const evidence = keys.map((k) => msg('diagnose.ev.usbKey', { device: describeUsb(k.usb!.key), vendor: k.vendor ? `${k.vendor.code}` : '?' }))
+  const evidence = keys.map((k) => msg('diagnose.ev.usbKey', { device: usbKeyName(k.usb!.key), vendor: k.vendor ? `${k.vendor.code}` : '?' }))
   if (keys.length) return { outcome: 'pass', evidence, data: { usbKeys: keys.length } }
   // A transport that cannot be listed hides what is plugged in: no conclusion from silence.
   if (!listed || listing.errors.length) {

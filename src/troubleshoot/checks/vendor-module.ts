@@ -1,4 +1,4 @@
-import { identifyVendor, vendorByManufacturer, vendorByNumber, type Vendor } from '../../hardware/vendors.js'
+import { identifyVendor, vendorByManufacturer, vendorByNumber, type Vendor } from '../../profile/vendors.js'
 import type { Message } from '../types.js'
 import { msg, type Check } from './check.js'
 import { keyRemedy, vendorParams } from './token-visible.js'

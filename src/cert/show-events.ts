@@ -1,10 +1,10 @@
-import { certDetails, type CertDetails } from '../cert/details.js'
-import type { CertFormat } from '../cert/decode.js'
-import { derProblem } from '../cert/decode.js'
-import { assessWindow, type WindowAssessment } from '../cert/window.js'
-import type { BankProfile } from '../profile/types.js'
-import type { CertificateEvent } from './read-certificates.js'
-import type { InputFailure } from './check-window.js'
+import { certDetails, type CertDetails } from './details.js'
+import type { CertFormat } from './decode.js'
+import { derProblem } from './decode.js'
+import { assessWindow, type WindowAssessment } from './window.js'
+import type { WindowPolicy } from './window.js'
+import type { CertificateEvent } from './events.js'
+import type { InputFailure } from './window-events.js'
 
 export interface ShownCertificate {
   type: 'certificate'
@@ -19,11 +19,11 @@ export interface ShownCertificate {
 export type ShowEvent = ShownCertificate | InputFailure
 
 /** Every certificate in the inputs, fully decoded, with its window state. */
-export async function* showCertificates(certificates: AsyncIterable<CertificateEvent[]>, opts: { at: Date; profile: BankProfile }): AsyncGenerator<ShowEvent> {
+export async function* showCertificates(certificates: AsyncIterable<CertificateEvent[]>, opts: { at: Date; profile: { window: WindowPolicy } }): AsyncGenerator<ShowEvent> {
   for await (const batch of certificates) yield* showBatch(batch, opts)
 }
 
-async function* showBatch(batch: CertificateEvent[], opts: { at: Date; profile: BankProfile }): AsyncGenerator<ShowEvent> {
+async function* showBatch(batch: CertificateEvent[], opts: { at: Date; profile: { window: WindowPolicy } }): AsyncGenerator<ShowEvent> {
   for (const ev of batch) {
     if (ev.type === 'error') {
       yield ev

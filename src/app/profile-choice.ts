@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { UkeyError } from '../errors.js'
-import { defaultLabDir } from '../lab/paths.js'
+import { defaultLabDir } from '../platform/paths.js'
 import { loadProfile } from '../profile/load.js'
 import type { BankProfile } from '../profile/types.js'
 
@@ -12,11 +12,11 @@ export interface LabChoice {
 }
 
 /** `--profile`, else `--lab` (the lab's own profile), else UKEY_PROFILE, the user's file or the built-in one. */
-export function chooseProfile(file: string | undefined, lab?: LabChoice): BankProfile {
+export function chooseProfile(file: string | undefined, lab: LabChoice | undefined, env: Readonly<Record<string, string | undefined>>): BankProfile {
   if (!file && lab?.use) {
     const dir = lab.dir ?? defaultLabDir()
     if (!existsSync(join(dir, 'profile.json'))) throw new UkeyError('LAB_MISSING', { params: { dir } })
     return loadProfile(join(dir, 'profile.json'))
   }
-  return loadProfile(file ?? process.env['UKEY_PROFILE'])
+  return loadProfile(file ?? env['UKEY_PROFILE'])
 }

@@ -1,8 +1,8 @@
 import { derProblem } from '../cert/decode.js'
 import { readCertSummary } from '../cert/summary.js'
 import { UkeyError } from '../errors.js'
-import type { TokenInfo, TokenSelector } from '../hardware/pkcs11/types.js'
-import type { CertificateEvent } from './read-certificates.js'
+import type { TokenInfo, TokenSelector } from './pkcs11/types.js'
+import type { CertificateEvent } from '../cert/events.js'
 import { loginSafely, selectToken, type PinSource, type TokenContext } from './tokens.js'
 
 export interface TokenReadOptions {

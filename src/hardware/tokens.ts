@@ -1,8 +1,8 @@
 import { UkeyError } from '../errors.js'
-import { identifyVendor, versionAtLeast, type Vendor, type VendorVerdict } from '../hardware/vendors.js'
-import { discoverModules, type ModuleCandidate } from '../hardware/pkcs11/discovery.js'
-import { WithUnloadableModules } from '../hardware/pkcs11/unloadable-modules.js'
-import type { TokenInfo, TokenProvider, TokenSelector, TokenSession } from '../hardware/pkcs11/types.js'
+import { identifyVendor, versionAtLeast, type Vendor, type VendorVerdict } from '../profile/vendors.js'
+import { discoverModules, type ModuleCandidate } from './pkcs11/discovery.js'
+import { WithUnloadableModules } from './pkcs11/unloadable-modules.js'
+import type { TokenInfo, TokenProvider, TokenSelector, TokenSession } from './pkcs11/types.js'
 import type { BankProfile } from '../profile/types.js'
 
 /** Builds the real provider for a list of module paths (injected: tests and the fake pass their own). */
@@ -16,10 +16,10 @@ export interface TokenContext {
 
 /**
  * Finds the modules and loads them. The profile's environment (the lab's
- * SOFTHSM2_CONF) is applied first: a module reads it when it initialises.
+ * SOFTHSM2_CONF) must be in the process environment already: the command applies
+ * it (Io.applyEnvironment), nothing below the commands writes the environment.
  */
 export async function openTokens(profile: BankProfile, factory: ProviderFactory, opts: { module?: string } = {}): Promise<TokenContext> {
-  for (const [k, v] of Object.entries(profile.pkcs11.environment)) process.env[k] = v
   const modules = discoverModules({ explicit: opts.module, profile })
   if (modules.length === 0) throw new UkeyError('PKCS11_NO_MODULE', { actions: ['action.installVendorTool'] })
   // A module discovery already knows cannot load here (its machine type) is reported, never loaded.

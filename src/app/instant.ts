@@ -1,4 +1,4 @@
-import { usageError } from './failure.js'
+import { usageError } from '../errors.js'
 import { isValidTimeZone } from '../output/time.js'
 
 const ISO = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/

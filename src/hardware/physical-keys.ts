@@ -1,6 +1,6 @@
 import type { UkeyError } from '../errors.js'
-import { classifyUsbKeys, type ClassifiedUsbKey, type UsbKeyKind, type UsbListing } from '../hardware/usb/index.js'
-import { vendorByManufacturer, vendorByNumber, versionAtLeast, type Vendor } from '../hardware/vendors.js'
+import { classifyUsbKeys, type ClassifiedUsbKey, type UsbKeyKind, type UsbListing } from './usb/index.js'
+import { vendorByManufacturer, vendorByNumber, versionAtLeast, type Vendor } from '../profile/vendors.js'
 import type { DetectReport, DetectedToken } from './tokens.js'
 
 /**

@@ -16,3 +16,8 @@ export const EXIT_CODE_TABLE: Array<{ code: number; name: string; meaning: strin
   { code: EXIT.RENEWAL_INTERRUPTED, name: 'renewal-interrupted', meaning: 'renewal not completed (server unreachable, key generation failed 0124, interrupted by Ctrl-C/SIGTERM/SIGHUP, the server forgot the request): the old certificate works, the journal is kept, a rerun resumes' },
   { code: EXIT.CANCELLED, name: 'cancelled', meaning: 'cancelled by the person at the terminal (Ctrl-C at a prompt), or a renewal interrupted before it changed anything: nothing was changed' },
 ]
+
+/** The table as `ukey exit-codes` and `ukey help exit-codes` print it. */
+export function exitCodesText(): string {
+  return EXIT_CODE_TABLE.map((r) => `${String(r.code).padStart(3)}  ${r.meaning}`).join('\n') + '\nFor a batch, the most severe outcome wins: 12 > 11 > 10 > 13 > 3 > 0.'
+}

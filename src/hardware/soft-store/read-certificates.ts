@@ -1,8 +1,9 @@
-import { decodeCertificates, derProblem, type CertFormat } from '../cert/decode.js'
-import { openPkcs12 } from '../cert/pkcs12.js'
-import { readCertSummary, type CertSummary } from '../cert/summary.js'
-import { UkeyError } from '../errors.js'
-import { expandInputs, readSourceFile, readStdin, type Source, type SourceEvent } from '../hardware/soft-store/sources.js'
+import { decodeCertificates, derProblem } from '../../cert/decode.js'
+import { openPkcs12 } from '../../cert/pkcs12.js'
+import { readCertSummary, type CertSummary } from '../../cert/summary.js'
+import { UkeyError } from '../../errors.js'
+import type { CertificateEvent } from '../../cert/events.js'
+import { expandInputs, readSourceFile, readStdin, type Source, type SourceEvent } from './sources.js'
 import { FileReader } from './file-reader.js'
 
 /**
@@ -11,16 +12,13 @@ import { FileReader } from './file-reader.js'
  */
 export type PasswordProvider = (source: string, attempt: number) => Promise<string | undefined>
 
-export type CertificateEvent =
-  /** keyProvider: the CSP/KSP a certificate store names for the private key (store:my). */
-  | { type: 'certificate'; source: string; index: number; format: CertFormat; cert: CertSummary; keyProvider?: string }
-  | { type: 'error'; source: string; error: UkeyError }
 
 export interface ReadOptions {
   inputs: string[]
   recursive: boolean
   password?: PasswordProvider
-  stdin?: NodeJS.ReadableStream
+  // The caller's standard input (for `-`): never process.stdin by default below the commands.
+  stdin: NodeJS.ReadableStream
 }
 
 // Events are handed over in batches: per-event async iteration costs more than
@@ -166,4 +164,15 @@ async function readPkcs12(buf: Buffer, source: string, provider?: PasswordProvid
       throw derProblem(e, source)
     }
   })
+}
+
+/**
+ * The DER of every certificate in one file (PEM, DER, PKCS#7), read whole: a
+ * profile's bank CA and TLS CA files. A PKCS#12 bundle is not a certificate file
+ * here (it would need a password, and holds a key).
+ */
+export function readCertificateFile(path: string): Buffer[] {
+  const decoded = decodeCertificates(readSourceFile(path), path)
+  if (decoded === 'pkcs12') throw new UkeyError('NOT_A_CERTIFICATE', { params: { source: path } })
+  return decoded.certificates.map((c) => Buffer.from(c.der))
 }

@@ -1,21 +1,12 @@
 import { UkeyError, isUkeyError } from '../errors.js'
-import { EXIT } from '../exit-codes.js'
-import type { Ui } from './ui.js'
+import { EXIT, exitCodeOf } from '../output/exit-codes.js'
+import type { Ui } from '../app/ui.js'
 
-// Plain functions, no oclif: the oclif commands (base-command.ts) and the fast
-// path of check-window (src/fast/) report failures through the same code.
+// The one top-level handler, no oclif: the oclif commands (base-command.ts) and the
+// fast path of check-window (src/fast/) map every failure to its message and exit code here.
 
-export function usageError(detail: string): UkeyError {
-  return new UkeyError('USAGE', { params: { detail } })
-}
-
-export function say(text: string): void {
+function say(text: string): void {
   process.stderr.write(text + '\n')
-}
-
-/** One line on stderr for a failed input: the batch goes on. */
-export function reportInput(ui: Ui, error: UkeyError): void {
-  say(ui.t('error.line', { message: ui.t(error.key, error.params) }))
 }
 
 /** A framework's usage error (oclif's CLIError: unknown flag, missing argument), as the handler needs it. */
@@ -45,7 +36,7 @@ export function reportFailure(err: Error, ctx: FailureContext): void {
     line(t(err.key, err.params))
     for (const a of err.actions) say(`  → ${t(a)}`)
     if (debug && err.cause instanceof Error) say(String(err.cause.stack))
-    process.exitCode = err.exitCode
+    process.exitCode = exitCodeOf(err)
     return
   }
   const usage = ctx.asUsage?.(err)

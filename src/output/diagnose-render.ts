@@ -1,7 +1,7 @@
 import type { Lang, Translate } from '../i18n/index.js'
-import { displayWidth } from '../output/width.js'
-import type { DiagnosisReport, LocalText, Message, Rule, StepOutcome, StepReport, Verdict } from './types.js'
-import { verdictExit } from './verdict-exit.js'
+import { displayWidth } from './width.js'
+import type { DiagnosisReport, LocalText, Message, Rule, StepOutcome, StepReport, Verdict } from '../troubleshoot/types.js'
+import { verdictExit } from './exit-codes.js'
 
 /**
  * The report as text and as JSON. Pure: returns strings and records, the

@@ -1,8 +1,8 @@
 import { derProblem } from '../cert/decode.js'
 import { readCertSummary } from '../cert/summary.js'
 import { UkeyError } from '../errors.js'
-import { readWindowsStore, type WindowsStoreName } from '../hardware/stores/windows-store.js'
-import type { CertificateEvent } from './read-certificates.js'
+import { readWindowsStore, type WindowsStoreName } from './stores/windows-store.js'
+import type { CertificateEvent } from '../cert/events.js'
 
 /** "store:my": how a certificate in a system store is named in every output (#n when there are several). */
 export function storeSource(name: string): string {

@@ -1,0 +1,62 @@
+import type { CertificateEvent } from '../cert/events.js'
+import { readCertificates } from '../hardware/soft-store/read-certificates.js'
+import { readStoreCertificates } from '../hardware/store-certificates.js'
+import type { WindowsStoreName } from '../hardware/stores/windows-store.js'
+import { readTokenCertificates } from '../hardware/token-certificates.js'
+import { openTokens } from '../hardware/tokens.js'
+import { realProviderFactory } from '../hardware/token-provider.js'
+import type { BankProfile } from '../profile/types.js'
+import { usageError } from '../errors.js'
+import { passwordProvider } from './password.js'
+import { pinSource } from './pin.js'
+import { profileOf, type TokenOptions } from './context.js'
+import { parseAt, parseTz } from './instant.js'
+import type { Io } from './io.js'
+
+export interface SourceOptions extends TokenOptions {
+  recursive: boolean
+  'password-stdin': boolean
+  token: boolean
+  login: boolean
+  /** --store: a system certificate store (Windows). */
+  store?: string
+}
+
+/** What check-window and show-cert share: the inputs, the instant and time zone, JSON or not. */
+export interface CertificateCommandOptions extends SourceOptions {
+  /** Certificate files or directories; `-` for standard input. */
+  inputs: string[]
+  /** The instant to evaluate at (ISO 8601 or +30d); default: the Io clock. */
+  at?: string
+  tz?: string
+  json: boolean
+}
+
+/** The instant, the time zone and the profile of a certificate command (usage errors thrown before anything is read). */
+export function certificateSettings(options: CertificateCommandOptions, io: Io): { at: Date; tz: string | undefined; profile: BankProfile } {
+  return { at: parseAt(options.at, io.now()), tz: parseTz(options.tz), profile: profileOf(io, options.profile, { use: options.lab, dir: options['lab-dir'] }) }
+}
+
+/**
+ * The certificates a command reads: files named on the command line, then the
+ * plugged keys when --token, --serial or --label asks for them (or --lab, whose
+ * certificates live on its token), then the system store --store names. One
+ * stdin: a PIN or a password, not both.
+ */
+export async function* certificateSources(inputs: string[], flags: SourceOptions, profile: BankProfile, io: Io): AsyncGenerator<CertificateEvent[]> {
+  const wantTokens = flags.token || flags.login || Boolean(flags.serial) || Boolean(flags.label) || (flags.lab && inputs.length === 0)
+  if (inputs.length === 0 && !wantTokens && !flags.store) throw usageError('name certificate files or directories, or use --token to read the plugged USB keys (--store my: the Windows certificate store)')
+  const stdinUsers = [inputs.includes('-') && '-', flags['password-stdin'] && '--password-stdin', flags['pin-stdin'] && '--pin-stdin'].filter(Boolean)
+  if (stdinUsers.length > 1) throw usageError(`${stdinUsers.join(' and ')} cannot both read standard input`)
+  if (inputs.length) yield* readCertificates({ inputs, recursive: flags.recursive, password: passwordProvider(io, { stdin: flags['password-stdin'] }), stdin: io.stdin })
+  if (flags.store) yield* readStoreCertificates(flags.store as WindowsStoreName)
+  if (wantTokens) {
+    io.applyEnvironment(profile.pkcs11.environment)
+    const ctx = await openTokens(profile, realProviderFactory, { module: flags.module })
+    try {
+      yield* readTokenCertificates(ctx, { selector: { serial: flags.serial, label: flags.label }, pin: pinSource(io, { stdin: flags['pin-stdin'] }), force: flags.force, login: flags.login })
+    } finally {
+      await ctx.provider.close()
+    }
+  }
+}

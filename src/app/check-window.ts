@@ -1,0 +1,51 @@
+import { checkWindow } from '../cert/window-events.js'
+import { WindowTally } from '../output/window-tally.js'
+import { TextSink } from '../output/sink.js'
+import { windowRenderer, type WindowFormat } from '../output/window-render.js'
+import { certificateSettings, certificateSources, type CertificateCommandOptions } from './certificate-sources.js'
+import { reportInput } from './context.js'
+import type { Io } from './io.js'
+import { startProgress } from './progress.js'
+
+export interface CheckWindowOptions extends CertificateCommandOptions {
+  output: string
+  quiet: boolean
+}
+
+/**
+ * `ukey check-window`, for its two callers: the oclif command
+ * (src/commands/check-window.ts) and the fast path that starts without oclif
+ * (src/fast/check-window.ts). Returns the exit code; failures are thrown.
+ */
+export async function run(options: CheckWindowOptions, io: Io): Promise<number> {
+  const { at, tz, profile } = certificateSettings(options, io)
+  const ui = io.ui
+  const format: WindowFormat = options.json ? 'json' : (options.output as WindowFormat)
+
+  // chalk only when there is colour to paint: output to a pipe or a file (or NO_COLOR)
+  // never loads it (−20 ms of start-up for one file, bench/README.md).
+  const paint = ui.color && !options.quiet ? (await import('../output/paint.js')).painter(true) : undefined
+  const out = new TextSink(io.stdout)
+  const renderer = options.quiet ? undefined : windowRenderer(format, { out, t: ui.t, profile, at, tz, paint })
+  const tally = new WindowTally()
+  const progress = options.quiet ? undefined : startProgress(io, (n) => ui.t('progress.checked', { n }))
+  try {
+    for await (const batch of checkWindow(certificateSources(options.inputs, options, profile, io), { at, profile })) {
+      for (const ev of batch) {
+        tally.add(ev)
+        if (ev.type === 'error' && !options.quiet) {
+          progress?.clear()
+          reportInput(io, ev.error)
+        }
+        renderer?.event(ev)
+      }
+      progress?.tick(tally.certificates)
+      await out.drain()
+    }
+  } finally {
+    progress?.stop()
+  }
+  renderer?.end(tally)
+  await out.flush()
+  return tally.exitCode
+}

@@ -1,0 +1,90 @@
+import { UkeyError } from '../errors.js'
+import { physicalView } from '../hardware/physical-keys.js'
+import { realProviderFactory } from '../hardware/token-provider.js'
+import { detect, openTokens, type DetectReport } from '../hardware/tokens.js'
+import { usbKeyName } from '../hardware/usb/types.js'
+import { detectRecord, detectText, usbRecord } from '../output/detect-render.js'
+import { EXIT } from '../output/exit-codes.js'
+import type { BankProfile } from '../profile/types.js'
+import { profileOf, type ProfileOptions } from './context.js'
+import { say, type Io } from './io.js'
+
+export interface DetectOptions extends ProfileOptions {
+  module?: string
+  /** The number printed on the key: its vendor is named and checked against the key (FAQ 1). */
+  serial?: string
+  json: boolean
+  usb: boolean
+  all: boolean
+  watch: boolean
+  /** With watch: how often to look, in milliseconds. */
+  interval: number
+  /** With watch: stops watching (the command passes one that SIGINT / SIGTERM abort). */
+  signal?: AbortSignal
+}
+
+/** `ukey detect`: the keys this computer sees, through USB and through their modules. Returns the exit code. */
+export async function run(options: DetectOptions, io: Io): Promise<number> {
+  const profile = profileOf(io, options.profile, { use: options.lab, dir: options['lab-dir'] })
+  const ui = io.ui
+  if (options.watch) return watch(profile, options, io)
+  // Both views: the USB bus (is the key physically there?) and PKCS#11 (does its module see it?).
+  const { listUsbKeys } = await import('../hardware/usb/index.js')
+  const usbListing = options.usb ? await listUsbKeys() : { keys: [], errors: [] }
+  let report: DetectReport
+  let close = async (): Promise<void> => {}
+  try {
+    io.applyEnvironment(profile.pkcs11.environment)
+    const ctx = await openTokens(profile, realProviderFactory, { module: options.module })
+    close = () => ctx.provider.close()
+    report = await detect(ctx, { printed: options.serial })
+  } catch (e) {
+    // No module at all is a finding of detect, not a failure of it: the USB view still tells.
+    if (!(e instanceof UkeyError && e.code === 'PKCS11_NO_MODULE')) throw e
+    report = { modules: [], tokens: [], printed: null, verdict: 'no-module' }
+  }
+  try {
+    const view = physicalView(report, usbListing, profile.vendors, { all: options.all, usbListed: options.usb })
+    const exitCode = view.report.tokens.length ? EXIT.OK : EXIT.INPUT
+    if (options.json) io.stdout.write(JSON.stringify(detectRecord(view, ui.t, profile, ui.lang, exitCode), null, 2) + '\n')
+    else io.stdout.write(detectText(view, ui.t, profile, ui.lang))
+    return exitCode
+  } finally {
+    await close()
+  }
+}
+
+/** Technicians plug and swap keys at the counter: report each change as it happens. */
+async function watch(profile: BankProfile, opts: DetectOptions, io: Io): Promise<number> {
+  const { listUsbKeys, classifyUsbKeys, watchUsbKeys } = await import('../hardware/usb/index.js')
+  const { t, lang } = io.ui
+  const emit = (event: object, text: string): void => {
+    io.stdout.write(opts.json ? JSON.stringify({ ...event, at: io.now().toISOString() }) + '\n' : text + '\n')
+  }
+  const reported = new Set<string>()
+  let started = false
+  const enumerate = async () => {
+    const { keys, errors } = await listUsbKeys()
+    for (const e of errors) {
+      if (reported.has(e.error.code + e.transport)) continue
+      reported.add(e.error.code + e.transport)
+      say(io, t('error.line', { message: t(e.error.key, e.error.params) }))
+    }
+    const kept = classifyUsbKeys(keys, profile.vendors, { all: opts.all })
+    if (!started) {
+      started = true
+      emit({ type: 'watching', lab: profile.lab }, (profile.lab ? t('lab.banner') + '\n' : '') + t('watch.start'))
+    }
+    return kept.map((c) => c.key)
+  }
+  for await (const e of watchUsbKeys(enumerate, { intervalMs: opts.interval, signal: opts.signal })) {
+    const [c] = classifyUsbKeys([e.key], profile.vendors, { all: true })
+    const vendor = c?.vendor ? { code: c.vendor.code, name: c.vendor.name[lang] } : null
+    emit(
+      { type: e.type, usb: usbRecord(e.key, c?.kind ?? 'other'), vendor },
+      `${e.type === 'insert' ? '+' : '-'} ${t(e.type === 'insert' ? 'watch.insert' : 'watch.remove')}: ${usbKeyName(e.key)}${vendor ? ` — ${vendor.code} ${vendor.name}` : ''}`,
+    )
+  }
+  emit({ type: 'stopped' }, t('watch.stop'))
+  return EXIT.OK
+}

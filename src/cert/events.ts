@@ -1,0 +1,9 @@
+import type { UkeyError } from '../errors.js'
+import type { CertFormat } from './decode.js'
+import type { CertSummary } from './summary.js'
+
+/** One certificate read from an input (a file, a bundle, a token), or why the input could not be read: the batch goes on. */
+export type CertificateEvent =
+  /** keyProvider: the CSP/KSP a certificate store names for the private key (store:my). */
+  | { type: 'certificate'; source: string; index: number; format: CertFormat; cert: CertSummary; keyProvider?: string }
+  | { type: 'error'; source: string; error: UkeyError }

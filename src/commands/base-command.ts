@@ -1,0 +1,58 @@
+import { Command, Flags, Errors } from '@oclif/core'
+import { profileOf } from '../app/context.js'
+import { say, type Io } from '../app/io.js'
+import type { LabChoice } from '../app/profile-choice.js'
+import type { Ui } from '../app/ui.js'
+import type { BankProfile } from '../profile/types.js'
+import { reportFailure } from './failure.js'
+import { processIo } from './io.js'
+
+export const baseFlags = {
+  lang: Flags.string({
+    description: 'language of messages: zh-CN or en (default: LC_ALL / LC_MESSAGES / LANG, else zh-CN)',
+    options: ['zh-CN', 'zh', 'en'],
+    helpGroup: 'GLOBAL',
+  }),
+  profile: Flags.string({ description: 'bank profile (JSON) instead of the user profile or the built-in FAQ values', helpGroup: 'GLOBAL' }),
+  debug: Flags.boolean({ description: 'show internal details (stack traces) on failure; never secrets', helpGroup: 'GLOBAL' }),
+}
+
+/**
+ * Shared by every command: this process as the Io a use case runs with
+ * (src/app/io.ts), and the one handler that turns any failure into a message in
+ * the user's language and a documented exit code (src/commands/failure.ts).
+ * Stack traces only with --debug.
+ */
+export abstract class UkeyCommand extends Command {
+  static override baseFlags = baseFlags
+
+  private _io: Io | undefined
+
+  /** The streams, terminal facts, environment, clock and prompt, made on first use. */
+  protected get io(): Io {
+    this._io ??= processIo(this.argv)
+    return this._io
+  }
+
+  protected get ui(): Ui {
+    return this.io.ui
+  }
+
+  /** For the lab's commands, which run their bodies here (they are the lab's glue, docs/architecture.md). */
+  protected profile(file: string | undefined, lab?: LabChoice): BankProfile {
+    return profileOf(this.io, file, lab)
+  }
+
+  protected say(text: string): void {
+    say(this.io, text)
+  }
+
+  override async catch(err: Error & { exitCode?: number }): Promise<void> {
+    reportFailure(err, {
+      ui: this.ui,
+      commandId: this.id,
+      // oclif's own parse errors (unknown flag, missing argument): a usage error.
+      asUsage: (e) => (e instanceof Errors.CLIError ? { message: e.message, exit: e.oclif?.exit } : undefined),
+    })
+  }
+}

@@ -1,0 +1,57 @@
+import type { Io, Prompt } from '../app/io.js'
+import { UkeyError } from '../errors.js'
+import { terminalSpinner } from '../app/progress.js'
+import { makeUi, rawFlag, type Ui } from '../app/ui.js'
+
+// No oclif here: the check-window fast path (src/fast/) builds its Io with this too.
+
+/** The terminal facts of a command line, read before any parser has run (errors can strike before parsing). */
+export function uiOfArgv(argv: readonly string[]): Ui {
+  return makeUi({ lang: rawFlag(argv, 'lang'), debug: argv.includes('--debug') })
+}
+
+/** The prompt at a real terminal: masked input and yes/no questions, drawn on stderr. */
+const terminalPrompt: Prompt = {
+  async password(message) {
+    const { password } = await import('@inquirer/prompts')
+    return password({ message, mask: '*' }, { output: process.stderr })
+  },
+  async confirm(message, initial, signal) {
+    const { confirm } = await import('@inquirer/prompts')
+    try {
+      return await confirm({ message, default: initial }, { output: process.stderr, ...(signal ? { signal } : {}) })
+    } catch (e) {
+      // A signal while asking: nothing was changed yet.
+      if (e instanceof Error && e.name === 'AbortPromptError') throw new UkeyError('CANCELLED', { cause: e })
+      throw e
+    }
+  },
+}
+
+/** A native PKCS#11 module reads its configuration (the lab's SOFTHSM2_CONF) from the process environment. */
+export function applyEnvironment(vars: Readonly<Record<string, string>>): void {
+  for (const [k, v] of Object.entries(vars)) process.env[k] = v
+}
+
+/** This process as a command's Io: its streams, environment and clock. The Ui is made on first use. */
+export function processIo(argv: readonly string[]): Io {
+  let ui: Ui | undefined
+  let spinner: Io['spinner'] | null = null
+  return {
+    get ui() {
+      ui ??= uiOfArgv(argv)
+      return ui
+    },
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    applyEnvironment,
+    now: () => new Date(),
+    prompt: terminalPrompt,
+    get spinner() {
+      if (spinner === null) spinner = terminalSpinner(this.ui, process.stderr)
+      return spinner
+    },
+  }
+}
