@@ -138,17 +138,17 @@ describe('ukey diagnose health check behind a proxy', () => {
     return { code: r.code, check, next: doc.next }
   }
 
-  it('asks the proxy: passes through tinyproxy (which logged the HEAD), fails with the proxy\'s refusal as the finding', async () => {
+  it('asks through the proxy: the renewal\'s own probe passes through tinyproxy (which logged it), fails with the proxy\'s refusal as the finding', async () => {
     const lab = await makeLab()
     const before = proxy.requests().length
     const ok = await health(lab, { HTTP_PROXY: proxy.url })
-    expect(ok.check).toEqual({ id: 'renewal-server', outcome: 'pass', data: { url: lab.url, proxy: proxy.url } })
-    expect(proxy.requests().slice(before)).toEqual([`HEAD ${lab.url} HTTP/1.1`])
-    expect(lab.log).toEqual([])
+    expect(ok.check).toEqual({ id: 'renewal-server', outcome: 'pass', data: { url: lab.url, reachable: true, trusted: true, proxy: proxy.url } })
+    expect(proxy.requests().slice(before)).toEqual([`POST ${lab.url} HTTP/1.1`])
+    expect(lab.log.filter((l) => l.startsWith('kur'))).toEqual([]) // nothing renewed
 
     const denying = await startTinyproxy(['Allow 192.0.2.1'])
     const refused = await health(lab, { HTTP_PROXY: denying.url })
-    expect(refused.check).toMatchObject({ outcome: 'fail', data: { proxy: denying.url, error: '403 Access denied' } })
+    expect(refused.check).toMatchObject({ outcome: 'fail', data: { proxy: denying.url, reachable: false } })
     expect(refused.code).toBe(20)
     expect(refused.next).toContain('The proxy between this computer and the bank')
   })

@@ -10,8 +10,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { UkeyError } from '../../src/errors.js'
+import { exitCodeOf } from '../../src/output/exit-codes.js'
 import { postPkiMessage } from '../../src/renewal/cmp/transfer.js'
-import { reachThroughProxy } from '../../src/renewal/proxy-reach.js'
 import { proxyFor } from '../../src/renewal/proxy.js'
 import { freePort } from '../helpers/openssl-cmp.js'
 import { startTinyproxy, stopTinyproxies, type Tinyproxy } from '../helpers/tinyproxy.js'
@@ -105,7 +106,8 @@ describe('a proxy that refuses or is not there', () => {
   it('Allow (this client not allowed): RENEWAL_PROXY_REFUSED, exit 31, the proxy\'s status', async () => {
     const denying = await startTinyproxy(['Allow 192.0.2.1'])
     const e = await postPkiMessage(httpUrl, MESSAGE, { env: via(denying) }).catch((x: unknown) => x)
-    expect(e).toMatchObject({ code: 'RENEWAL_PROXY_REFUSED', exitCode: 31, params: { proxy: denying.url, status: 'HTTP 403 Access denied' } })
+    expect(e).toMatchObject({ code: 'RENEWAL_PROXY_REFUSED', params: { proxy: denying.url, status: 'HTTP 403 Access denied' } })
+    expect(exitCodeOf(e as UkeyError)).toBe(31)
   })
 
   it('a filter rule on the URL (http) and ConnectPort (https tunnel): refused', async () => {
@@ -121,26 +123,13 @@ describe('a proxy that refuses or is not there', () => {
   it('a closed proxy port: RENEWAL_PROXY_UNREACHABLE naming the proxy, never its user or password', async () => {
     const port = await freePort()
     const e = await postPkiMessage(httpsUrl, MESSAGE, { env: via(`http://teller:s3cret@127.0.0.1:${port}`), ca: [labCaDer] }).catch((x: unknown) => x)
-    expect(e).toMatchObject({ code: 'RENEWAL_PROXY_UNREACHABLE', exitCode: 31, params: { proxy: `http://127.0.0.1:${port}`, detail: 'ECONNREFUSED' } })
+    expect(e).toMatchObject({ code: 'RENEWAL_PROXY_UNREACHABLE', params: { proxy: `http://127.0.0.1:${port}`, detail: 'ECONNREFUSED' } })
+    expect(exitCodeOf(e as UkeyError)).toBe(31)
     expect(JSON.stringify(e) + String(e)).not.toMatch(/teller|s3cret/)
   })
 
   it('the proxy cannot reach the server: its own 5xx is the server being unreachable, not a refusal', async () => {
     const down = `http://127.0.0.1:${await freePort()}/pkix/`
     await expect(postPkiMessage(down, MESSAGE, { env: via(proxy) })).rejects.toMatchObject({ reason: 'http-status', detail: `HTTP 500 Unable to connect from the proxy ${proxy.url}` })
-  })
-})
-
-describe('reachThroughProxy (the health check behind a proxy)', () => {
-  it('reachable through CONNECT and through a forwarded HEAD; the proxy\'s refusals and absence told apart', async () => {
-    const choice = (p: string): NonNullable<ReturnType<typeof proxyFor>> => proxyFor(new URL(httpsUrl), { configured: p, env: {} })!
-    expect(await reachThroughProxy(choice(proxy.url), new URL(httpsUrl), 3000)).toEqual({ outcome: 'reachable' })
-    expect(await reachThroughProxy(choice(proxy.url), new URL(httpUrl), 3000)).toEqual({ outcome: 'reachable' })
-    const denying = await startTinyproxy(['Allow 192.0.2.1'])
-    expect(await reachThroughProxy(choice(denying.url), new URL(httpsUrl), 3000)).toEqual({ outcome: 'refused', status: '403 Access denied' })
-    const down = new URL(`http://127.0.0.1:${await freePort()}/pkix/`)
-    expect(await reachThroughProxy(choice(proxy.url), down, 3000)).toEqual({ outcome: 'server-unreachable', status: '500 Unable to connect' })
-    const closed = `http://127.0.0.1:${await freePort()}`
-    expect(await reachThroughProxy(choice(closed), new URL(httpsUrl), 3000)).toEqual({ outcome: 'proxy-unreachable', code: 'ECONNREFUSED' })
   })
 })

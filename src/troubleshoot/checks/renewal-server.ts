@@ -1,5 +1,6 @@
 import { isUkeyError } from '../../errors.js'
 import { probeServer } from '../../renewal/probe.js'
+import { proxyFor } from '../../renewal/proxy.js'
 import { renewalServer as serverOf, type RenewalServer } from '../../renewal/trust.js'
 import { msg, unknown, type Check } from './check.js'
 import { tokenCertificate } from './token-certificate.js'
@@ -29,8 +30,11 @@ export const renewalServer: Check = async (probes) => {
   // The request names the customer's certificate as its sender, as a renewal would.
   const cert = await tokenCertificate(probes)
   if (!cert) return unknown(msg('diagnose.ev.noCertToAssess'))
-  const probe = await (probes.world.probeServer ?? probeServer)(server, Buffer.from(cert.summary.der), { ...(profile.renewal.proxy ? { proxy: profile.renewal.proxy } : {}) })
-  const data = { url: server.url, reachable: probe.reachable, trusted: probe.trusted }
+  const configured = profile.renewal.proxy
+  const probe = await (probes.world.probeServer ?? probeServer)(server, Buffer.from(cert.summary.der), configured ? { proxy: configured } : {})
+  // Which proxy the probe went through (its address only, never credentials): part of the evidence.
+  const via = proxyFor(new URL(server.url), configured ? { configured } : {})
+  const data = { url: server.url, reachable: probe.reachable, trusted: probe.trusted, ...(via ? { proxy: via.display } : {}) }
   if (!probe.reachable) {
     return { outcome: 'fail', evidence: [msg('diagnose.ev.serverUnreachable', { url: server.url, code: probe.detail })], data, remedy: msg(probe.proxy ? 'diagnose.fix.proxy' : 'diagnose.fix.serverUnreachable') }
   }
