@@ -1,5 +1,9 @@
 import { execute, settings } from '@oclif/core'
 import { COMMANDS } from './commands/index.js'
+import { uiOfArgv } from './cli/command-context.js'
+import { reportFailure } from './cli/failure.js'
+import { flagNames, secretFlagIn } from './cli/secret-argv.js'
+import { UkeyError } from './errors.js'
 
 // The bundle is its own command target (package.json oclif.commands): oclif's
 // import of it finds this module already loaded, so start-up reads one file.
@@ -7,6 +11,13 @@ export { COMMANDS }
 
 /** Runs the CLI. Not awaited at module level: oclif imports this very module. */
 export function main(): Promise<unknown> {
+  // Before oclif: its parse errors quote the word (`Nonexistent flag: --pin=739264`).
+  const argv = process.argv.slice(2)
+  const secret = secretFlagIn(argv, flagNames(Object.values(COMMANDS)))
+  if (secret) {
+    reportFailure(new UkeyError('USAGE', { key: 'error.secretFlag', params: { flag: secret } }), { ui: uiOfArgv(argv) })
+    return Promise.resolve()
+  }
   // A TypeScript source tree is present in a checkout; never transpile at run time.
   settings.enableAutoTranspile = false
   return execute({ dir: import.meta.url })

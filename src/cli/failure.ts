@@ -1,5 +1,6 @@
 import { UkeyError, isUkeyError } from '../errors.js'
 import { EXIT } from '../exit-codes.js'
+import { terminalLines, terminalParams } from '../output/terminal-text.js'
 import type { Ui } from './ui.js'
 
 // Plain functions, no oclif: the oclif commands (base-command.ts) and the fast
@@ -15,7 +16,8 @@ export function say(text: string): void {
 
 /** One line on stderr for a failed input: the batch goes on. */
 export function reportInput(ui: Ui, error: UkeyError): void {
-  say(ui.t('error.line', { message: ui.t(error.key, error.params) }))
+  // Paths and subjects are someone else's text: escapes shown, never sent to the terminal (output/terminal-text.ts).
+  say(ui.t('error.line', { message: ui.t(error.key, terminalParams(error.params)) }))
 }
 
 /** A framework's usage error (oclif's CLIError: unknown flag, missing argument), as the handler needs it. */
@@ -41,8 +43,9 @@ export function reportFailure(err: Error, ctx: FailureContext): void {
   const line = (message: string): void => say(t('error.line', { message }))
   if (isUkeyError(err)) {
     // A wrapped failure (e.g. the key pulled out during a renewal) says what happened first, then what it means.
-    if (isUkeyError(err.cause)) line(t(err.cause.key, err.cause.params))
-    line(t(err.key, err.params))
+    if (isUkeyError(err.cause)) line(t(err.cause.key, terminalParams(err.cause.params)))
+    // A usage error's detail is ukey's own text, some of it a list on several lines.
+    line(t(err.key, terminalParams(err.params, err.code === 'USAGE')))
     for (const a of err.actions) say(`  → ${t(a)}`)
     if (debug && err.cause instanceof Error) say(String(err.cause.stack))
     process.exitCode = err.exitCode
@@ -51,13 +54,14 @@ export function reportFailure(err: Error, ctx: FailureContext): void {
   const usage = ctx.asUsage?.(err)
   if (usage) {
     if (usage.exit === 0) return
-    line(usage.message.replace(/\nSee more help with --help$/, ''))
+    // The parser quotes the words it refused: shown safe, line by line.
+    line(terminalLines(usage.message.replace(/\nSee more help with --help$/, '')))
     say(`  → ukey ${ctx.commandId ?? ''} --help`)
     process.exitCode = typeof usage.exit === 'number' && usage.exit !== 1 ? usage.exit : EXIT.USAGE
     return
   }
   const ue = new UkeyError('INTERNAL', { params: { detail: err.message || String(err) }, cause: err })
-  line(t(ue.key, ue.params))
+  line(t(ue.key, terminalParams(ue.params)))
   say(debug ? String(err.stack) : `  → ${t('error.debugHint')}`)
   process.exitCode = EXIT.FAILURE
 }

@@ -1,4 +1,5 @@
 import type { PasswordProvider } from '../flows/read-certificates.js'
+import { terminalText } from '../output/terminal-text.js'
 import { withTerminal, type Ui } from './ui.js'
 
 export const P12_PASSWORD_ENV = 'UKEY_P12_PASSWORD'
@@ -25,6 +26,7 @@ export function passwordProvider(ui: Ui, opts: { stdin: boolean }): PasswordProv
     if (env !== undefined) return attempt === 1 ? env : undefined
     if (!ui.canPrompt || attempt > 3) return undefined
     const { password } = await import('@inquirer/prompts')
-    return withTerminal(ui, () => password({ message: ui.t('password.prompt', { source }), mask: '*' }, { output: process.stderr }))
+    // The file name is shown at the prompt: escapes in it shown, not obeyed.
+    return withTerminal(ui, () => password({ message: ui.t('password.prompt', { source: terminalText(source) }), mask: '*' }, { output: process.stderr }))
   }
 }

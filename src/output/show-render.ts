@@ -4,6 +4,7 @@ import type { BankProfile } from '../profile/types.js'
 import { pad } from './table.js'
 import { formatDateTime, formatUtc } from './time.js'
 import { adviceFor, errorRecord, type ErrorRecord } from './window-records.js'
+import { terminalText } from './terminal-text.js'
 import { displayWidth as stringWidth } from './width.js'
 
 export interface ShowRecord {
@@ -78,8 +79,9 @@ export function showCard(c: ShownCertificate, t: Translate, profile: BankProfile
     ? t('show.daysLeftValue', { days: c.window.daysLeft })
     : t('show.expiredValue', { days: c.window.daysSinceExpiry ?? 0 })
   const rows: Array<[MessageKey, string]> = [
-    ['show.subject', d.subject],
-    ['show.issuer', d.issuer],
+    // Names and SANs are the certificate's text: escapes shown, not obeyed (terminal-text.ts).
+    ['show.subject', terminalText(d.subject)],
+    ['show.issuer', terminalText(d.issuer)],
     ['show.serial', d.serial.toUpperCase()],
     ['show.validFrom', when(d.notBefore)],
     ['show.validTo', when(d.notAfter)],
@@ -91,7 +93,7 @@ export function showCard(c: ShownCertificate, t: Translate, profile: BankProfile
     ['show.signature', d.signatureAlgorithm],
     ['show.keyUsage', list(d.keyUsage)],
     ['show.extKeyUsage', list(d.extendedKeyUsage)],
-    ['show.san', list(d.subjectAltNames)],
+    ['show.san', terminalText(list(d.subjectAltNames))],
     ['show.ski', d.subjectKeyIdentifier ?? t('show.none')],
     ['show.aki', d.authorityKeyIdentifier ?? t('show.none')],
     ['show.sha256', d.fingerprints.sha256],
@@ -101,7 +103,7 @@ export function showCard(c: ShownCertificate, t: Translate, profile: BankProfile
     ['show.format', c.format],
   ]
   const labelWidth = Math.max(...rows.map(([k]) => stringWidth(t(k))))
-  const head = opts.count > 1 ? `${c.source}#${c.index}` : c.source
+  const head = terminalText(opts.count > 1 ? `${c.source}#${c.index}` : c.source)
   return [head, ...rows.map(([k, v]) => `  ${pad(t(k), labelWidth)}  ${v}`)].join('\n') + '\n'
 }
 

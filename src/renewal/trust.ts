@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs'
 import { decodeCertificates } from '../cert/decode.js'
 import { UkeyError } from '../errors.js'
 import type { BankProfile } from '../profile/types.js'
+import { readSourceFile } from '../hardware/soft-store/sources.js'
 
 export interface RenewalServer {
   url: string
@@ -12,12 +12,8 @@ export interface RenewalServer {
 }
 
 function readCertificates(file: string): Buffer[] {
-  let buf: Buffer
-  try {
-    buf = readFileSync(file)
-  } catch (e) {
-    throw new UkeyError('INPUT_UNREADABLE', { params: { source: file, detail: (e as NodeJS.ErrnoException).code ?? 'error' }, cause: e })
-  }
+  // The reader policy of every named file (size cap; a FIFO or device refused, not waited on).
+  const buf = readSourceFile(file)
   const decoded = decodeCertificates(buf, file)
   if (decoded === 'pkcs12') throw new UkeyError('NOT_A_CERTIFICATE', { params: { source: file } })
   return decoded.certificates.map((c) => Buffer.from(c.der))
