@@ -5,8 +5,9 @@ import { statePainter } from '../cli/paint.js'
 import { certificateSources } from '../cli/certificate-sources.js'
 import { moduleFlags, pinFlags, selectFlags } from '../cli/token-flags.js'
 import { EXIT, worstExit } from '../exit-codes.js'
-import { showCertificates, type ShownCertificate } from '../flows/show-cert.js'
-import { errorRecord, showCard, showJson, showRecord } from '../output/show-render.js'
+import { showCertificates } from '../flows/show-cert.js'
+import { TextSink } from '../output/sink.js'
+import { showRenderer } from '../output/show-stream.js'
 
 export default class ShowCert extends UkeyCommand {
   static override summary = 'Show certificates in full: subject, issuer, validity, renewal state, key, usages, fingerprints'
@@ -48,25 +49,20 @@ Exit codes: 0 when every input was read, 3 when one could not be (the others are
     const profile = this.profile(flags.profile, { use: flags.lab, dir: flags['lab-dir'] })
     const ui = this.ui
 
-    const shown: ShownCertificate[] = []
-    const errors = []
+    // Rendered as the certificates come (output/show-stream.ts): a 10,000-certificate bundle is never held.
+    const out = new TextSink(process.stdout)
+    const renderer = showRenderer(flags.json, { out, t: ui.t, profile, tz, paint: flags.json ? undefined : statePainter(ui) })
     let exitCode: number = EXIT.OK
     for await (const ev of showCertificates(certificateSources(inputs, flags, profile, ui), { at, profile })) {
       if (ev.type === 'error') {
         exitCode = worstExit(exitCode, ev.error.exitCode)
-        errors.push(errorRecord(ev, ui.t))
         this.reportInput(ev.error)
-      } else shown.push(ev)
+      }
+      renderer.event(ev)
+      await out.drain()
     }
-    if (flags.json) {
-      process.stdout.write(showJson(shown.map((c) => showRecord(c, ui.t, profile, tz)), errors, profile.lab, exitCode))
-    } else {
-      const paint = statePainter(ui)
-      const counts = new Map<string, number>()
-      for (const c of shown) counts.set(c.source, (counts.get(c.source) ?? 0) + 1)
-      if (profile.lab) process.stdout.write(ui.t('lab.banner') + '\n')
-      process.stdout.write(shown.map((c) => showCard(c, ui.t, profile, { tz, count: counts.get(c.source)!, paint })).join('\n'))
-    }
+    renderer.end(exitCode)
+    await out.flush()
     process.exitCode = exitCode
   }
 }

@@ -102,9 +102,22 @@ export function showCard(c: ShownCertificate, t: Translate, profile: BankProfile
     ['show.ca', t(d.isCA ? 'show.yes' : 'show.no')],
     ['show.format', c.format],
   ]
-  const labelWidth = Math.max(...rows.map(([k]) => stringWidth(t(k))))
+  const labels = paddedLabels(t, rows.map(([k]) => k))
   const head = terminalText(opts.count > 1 ? `${c.source}#${c.index}` : c.source)
-  return [head, ...rows.map(([k, v]) => `  ${pad(t(k), labelWidth)}  ${v}`)].join('\n') + '\n'
+  return [head, ...rows.map(([, v], i) => `  ${labels[i]}  ${v}`)].join('\n') + '\n'
+}
+
+// Every card has the same labels: translated and padded once per language, not per card of a bundle.
+const LABELS = new WeakMap<Translate, string[]>()
+
+function paddedLabels(t: Translate, keys: MessageKey[]): string[] {
+  let labels = LABELS.get(t)
+  if (!labels) {
+    const width = Math.max(...keys.map((k) => stringWidth(t(k))))
+    labels = keys.map((k) => pad(t(k), width))
+    LABELS.set(t, labels)
+  }
+  return labels
 }
 
 export type { ShowEvent }
