@@ -71,7 +71,31 @@ export interface InputReadOptions {
  * cap and the idle timeout.
  */
 export function readInput(path: string, opts: InputReadOptions = {}): Buffer | Promise<Buffer> {
-  return readNamed(path, opts, (fd, limit) => readSpecial(fd, path, limit, opts.timeoutMs ?? idleTimeoutMs()))
+  const timeoutMs = opts.timeoutMs ?? idleTimeoutMs()
+  try {
+    return readNamed(path, opts, (fd, limit) => readSpecial(fd, path, limit, timeoutMs))
+  } catch (e) {
+    const fd = e instanceof ReadRefused && e.refusal.reason === 'socket' ? socketWeHold(path) : undefined
+    if (fd === undefined) throw e
+    return collect(new Socket({ fd, readable: true, writable: false }), path, opts.maxBytes ?? INPUT_MAX_BYTES, timeoutMs)
+  }
+}
+
+// /dev/stdin, /dev/fd/N, /proc/self/fd/N name a descriptor this process already
+// holds. When it is a socket (a parent such as Node's child_process hands its
+// children socketpairs, not pipes), open(2) of the name is ENXIO: the descriptor
+// itself is read.
+const OWN_DESCRIPTOR = /^\/(?:dev\/stdin|dev\/fd\/(\d+)|proc\/self\/fd\/(\d+))$/
+
+function socketWeHold(path: string): number | undefined {
+  const m = OWN_DESCRIPTOR.exec(path)
+  if (!m) return undefined
+  const fd = Number(m[1] ?? m[2] ?? 0)
+  try {
+    return fstatSync(fd).isSocket() ? fd : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /** As readInput for callers that cannot wait (diagnose's checks): a pipe or a device is refused. */
