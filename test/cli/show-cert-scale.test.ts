@@ -112,4 +112,15 @@ describe('one certificate policy for both commands', () => {
     expect(c.subject).toMatch(/, O=Big Subject Bank, C=CN$/)
     expect(c.issuer).toBe('CN=Small CA, O=Big Subject Bank, C=CN')
   }, 120_000)
+
+  it('a certificate over the size limit is refused by both, with the same error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ukey-oversize-'))
+    const file = join(dir, 'huge.der')
+    const len = 16 * 1024 * 1024 + 1
+    writeFileSync(file, Buffer.concat([Buffer.from([0x30, 0x84, len >>> 24, (len >>> 16) & 0xff, (len >>> 8) & 0xff, len & 0xff]), Buffer.alloc(len)]))
+    const checked = JSON.parse((await ukey(['check-window', file, '--json'])).stdout).errors
+    const shown = JSON.parse((await ukey(['show-cert', file, '--json'])).stdout).errors
+    expect(checked).toEqual([expect.objectContaining({ code: 'CERT_CORRUPT', message: expect.stringContaining('the limit is 16777216') })])
+    expect(shown).toEqual(checked)
+  })
 })
