@@ -1,12 +1,12 @@
 import { hash, X509Certificate as NodeX509 } from 'node:crypto'
 import { TAG, expect, oidText, readTlv } from './der.js'
-import { certExtensions } from './extensions.js'
+import { certExtensions, type CertExtensions } from './extensions.js'
 import { distinguishedName } from './names.js'
 import { keySize } from './public-key.js'
 import type { CertSummary } from './summary.js'
 
 /** Everything "Show certificate" in a vendor's management tool shows (FAQ 12.1), and more. */
-export interface CertDetails {
+export interface CertDetails extends CertExtensions {
   subject: string
   issuer: string
   serial: string
@@ -14,12 +14,6 @@ export interface CertDetails {
   notAfter: Date
   publicKey: { algorithm: string; size: number | null }
   signatureAlgorithm: string
-  keyUsage: string[] | null
-  extendedKeyUsage: string[] | null
-  subjectAltNames: string[]
-  subjectKeyIdentifier: string | null
-  authorityKeyIdentifier: string | null
-  isCA: boolean
   selfSigned: boolean
   fingerprints: { sha256: string; sha1: string }
 }

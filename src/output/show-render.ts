@@ -1,3 +1,4 @@
+import type { CertExtensions } from '../cert/extensions.js'
 import type { ShowEvent, ShownCertificate } from '../flows/show-cert.js'
 import type { Translate, MessageKey } from '../i18n/index.js'
 import type { BankProfile } from '../profile/types.js'
@@ -7,7 +8,7 @@ import { adviceFor, errorRecord, type ErrorRecord } from './window-records.js'
 import { terminalText } from './terminal-text.js'
 import { displayWidth as stringWidth } from './width.js'
 
-export interface ShowRecord {
+export interface ShowRecord extends CertExtensions {
   type: 'certificate'
   source: string
   index: number
@@ -23,12 +24,6 @@ export interface ShowRecord {
   advice: string
   publicKey: { algorithm: string; size: number | null }
   signatureAlgorithm: string
-  keyUsage: string[] | null
-  extendedKeyUsage: string[] | null
-  subjectAltNames: string[]
-  subjectKeyIdentifier: string | null
-  authorityKeyIdentifier: string | null
-  isCA: boolean
   selfSigned: boolean
   fingerprints: { sha256: string; sha1: string }
 }

@@ -1,5 +1,4 @@
 import { closeSync, constants, fstatSync, openSync, read, readSync } from 'node:fs'
-import { Socket } from 'node:net'
 
 // The one reader policy for every file a person names to ukey: certificate
 // inputs (check-window, show-cert, diagnose's soft stores and bank CA files)
@@ -77,8 +76,15 @@ export function readInput(path: string, opts: InputReadOptions = {}): Buffer | P
   } catch (e) {
     const fd = e instanceof ReadRefused && e.refusal.reason === 'socket' ? socketWeHold(path) : undefined
     if (fd === undefined) throw e
-    return collect(new Socket({ fd, readable: true, writable: false }), path, opts.maxBytes ?? INPUT_MAX_BYTES, timeoutMs)
+    return readSocket(fd, path, opts.maxBytes ?? INPUT_MAX_BYTES, timeoutMs)
   }
+}
+
+/** A pipe or a socket through the event loop (epoll): waiting on it holds no thread. */
+async function readSocket(fd: number, path: string, limit: number, timeoutMs: number): Promise<Buffer> {
+  // Loaded here: a plain file never pays for node:net at start-up.
+  const { Socket } = await import('node:net')
+  return collect(new Socket({ fd, readable: true, writable: false }), path, limit, timeoutMs)
 }
 
 // /dev/stdin, /dev/fd/N, /proc/self/fd/N name a descriptor this process already
@@ -172,7 +178,7 @@ function readSpecial(fd: number, path: string, limit: number, timeoutMs: number)
   }
   // A FIFO or a pipe goes to the event loop (epoll): it waits for a writer without
   // holding a thread, and a FIFO nobody has opened yet is not taken for an empty one.
-  if (st.isFIFO()) return collect(new Socket({ fd, readable: true, writable: false }), path, limit, timeoutMs)
+  if (st.isFIFO()) return readSocket(fd, path, limit, timeoutMs)
   return readDevice(fd, path, limit, timeoutMs)
 }
 
