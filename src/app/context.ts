@@ -1,5 +1,6 @@
 import type { UkeyError } from '../errors.js'
 import type { BankProfile } from '../profile/types.js'
+import { terminalParams } from '../output/terminal-text.js'
 import type { Io } from './io.js'
 import { say } from './io.js'
 import { chooseProfile, type LabChoice } from './profile-choice.js'
@@ -29,5 +30,6 @@ export function profileOf(io: Io, file: string | undefined, lab?: LabChoice): Ba
 
 /** One line on stderr for a failed input: the batch goes on. */
 export function reportInput(io: Io, error: UkeyError): void {
-  say(io, io.ui.t('error.line', { message: io.ui.t(error.key, error.params) }))
+  // Paths and subjects are someone else's text: escapes shown, never sent to the terminal (output/terminal-text.ts).
+  say(io, io.ui.t('error.line', { message: io.ui.t(error.key, terminalParams(error.params)) }))
 }

@@ -1,7 +1,7 @@
 import { usageError } from '../errors.js'
 import { isValidTimeZone } from '../output/time.js'
 
-const ISO = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2}))?)?$/
 const RELATIVE = /^([+-])(\d{1,5})d$/
 
 /**
@@ -13,9 +13,28 @@ export function parseAt(value: string | undefined, now: Date = new Date()): Date
   if (value === undefined) return now
   const rel = RELATIVE.exec(value)
   if (rel) return new Date(now.getTime() + (rel[1] === '-' ? -1 : 1) * Number(rel[2]) * 86_400_000)
-  const ms = ISO.test(value) ? Date.parse(value) : NaN
+  const iso = ISO.exec(value)
+  // Date.parse rolls 2026-02-30 over into March: a date that does not exist is a typo, not an instant.
+  const problem = iso && calendarProblem(iso)
+  if (problem) throw usageError(`--at ${JSON.stringify(value)}: no such date or time (${problem})`)
+  const ms = iso ? Date.parse(value) : NaN
   if (Number.isNaN(ms)) throw usageError(`--at ${JSON.stringify(value)}: expected an ISO 8601 instant (2026-12-01T00:00:00Z) or days from now (+30d)`)
   return new Date(ms)
+}
+
+/** What makes a well-formed ISO date or time one that never occurs, if anything. */
+function calendarProblem(iso: RegExpExecArray): string | undefined {
+  const [, y, mo, d, h = '00', mi = '00', s = '00', oh = '00', om = '00'] = iso
+  const month = Number(mo)
+  if (month < 1 || month > 12) return `there is no month ${mo}`
+  // Day 0 of the next month is the last of this one; setUTCFullYear keeps years 0–99 as written.
+  const last = new Date(0)
+  last.setUTCFullYear(Number(y), month, 0)
+  const days = last.getUTCDate()
+  if (Number(d) < 1 || Number(d) > days) return `${y}-${mo} has ${days} days`
+  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return `${h}:${mi}:${s} is not a time of day`
+  if (Number(oh) > 23 || Number(om) > 59) return `${oh}:${om} is not a UTC offset`
+  return undefined
 }
 
 export function parseTz(value: string | undefined): string | undefined {

@@ -1,6 +1,7 @@
 import type { PasswordProvider } from '../hardware/soft-store/read-certificates.js'
 import type { Io } from './io.js'
 import { firstLine } from './stdin.js'
+import { terminalText } from '../output/terminal-text.js'
 import { withTerminal } from './ui.js'
 
 export const P12_PASSWORD_ENV = 'UKEY_P12_PASSWORD'
@@ -21,6 +22,7 @@ export function passwordProvider(io: Io, opts: { stdin: boolean }): PasswordProv
     const env = io.env[P12_PASSWORD_ENV]
     if (env !== undefined) return attempt === 1 ? env : undefined
     if (!ui.canPrompt || attempt > 3) return undefined
-    return withTerminal(ui, () => io.prompt.password(ui.t('password.prompt', { source })))
+    // The file name is shown at the prompt: escapes in it shown, not obeyed.
+    return withTerminal(ui, () => io.prompt.password(ui.t('password.prompt', { source: terminalText(source) })))
   }
 }

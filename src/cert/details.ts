@@ -1,9 +1,12 @@
-import { createHash, createPublicKey, X509Certificate as NodeX509 } from 'node:crypto'
-import { TAG, expect, oidText } from './der.js'
+import { hash, X509Certificate as NodeX509 } from 'node:crypto'
+import { TAG, expect, oidText, readTlv } from './der.js'
+import { certExtensions, type CertExtensions } from './extensions.js'
+import { distinguishedName } from './names.js'
+import { keySize } from './public-key.js'
 import type { CertSummary } from './summary.js'
 
 /** Everything "Show certificate" in a vendor's management tool shows (FAQ 12.1), and more. */
-export interface CertDetails {
+export interface CertDetails extends CertExtensions {
   subject: string
   issuer: string
   serial: string
@@ -11,12 +14,6 @@ export interface CertDetails {
   notAfter: Date
   publicKey: { algorithm: string; size: number | null }
   signatureAlgorithm: string
-  keyUsage: string[] | null
-  extendedKeyUsage: string[] | null
-  subjectAltNames: string[]
-  subjectKeyIdentifier: string | null
-  authorityKeyIdentifier: string | null
-  isCA: boolean
   selfSigned: boolean
   fingerprints: { sha256: string; sha1: string }
 }
@@ -37,25 +34,13 @@ const SIGNATURE_ALGORITHMS: Record<string, string> = {
   '1.2.156.10197.1.501': 'SM3withSM2',
 }
 
-const EKU_NAMES: Record<string, string> = {
-  '1.3.6.1.5.5.7.3.1': 'serverAuth',
-  '1.3.6.1.5.5.7.3.2': 'clientAuth',
-  '1.3.6.1.5.5.7.3.3': 'codeSigning',
-  '1.3.6.1.5.5.7.3.4': 'emailProtection',
-  '1.3.6.1.5.5.7.3.8': 'timeStamping',
-  '1.3.6.1.5.5.7.3.9': 'OCSPSigning',
-  '1.3.6.1.4.1.311.20.2.2': 'smartcardLogon',
-}
+const HEX_UPPER = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0').toUpperCase())
 
-const KEY_USAGE_BITS = [
-  'digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment',
-  'keyAgreement', 'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly',
-]
-
-const CURVE_BITS: Record<string, number> = { 'EC P-256': 256, 'EC P-384': 384, 'EC P-521': 521, SM2: 256, Ed25519: 256, Ed448: 456 }
-
+/** "AB:CD:…": a table lookup per byte (a regular expression over the hex cost ~20 µs a fingerprint). */
 function colonHex(buf: Buffer): string {
-  return buf.toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:')
+  let s = HEX_UPPER[buf[0]!]!
+  for (let i = 1; i < buf.length; i++) s += ':' + HEX_UPPER[buf[i]!]
+  return s
 }
 
 function signatureOid(der: Uint8Array): string {
@@ -65,52 +50,32 @@ function signatureOid(der: Uint8Array): string {
   return oidText(der, expect(der, alg.start, alg.end, TAG.OID, 'signature OID'))
 }
 
-let x509Lib: Promise<typeof import('@peculiar/x509')> | undefined
-function loadX509(): Promise<typeof import('@peculiar/x509')> {
-  // @peculiar/x509 costs ~250 ms to load: only show-cert pays it.
-  x509Lib ??= import('reflect-metadata').then(() => import('@peculiar/x509'))
-  return x509Lib
-}
-
-function keySize(spki: Buffer, algorithm: string): number | null {
-  try {
-    const d = createPublicKey({ key: spki, format: 'der', type: 'spki' }).asymmetricKeyDetails
-    if (d?.modulusLength) return d.modulusLength
-  } catch {
-    // SM2 and other keys OpenSSL's default provider cannot load: fall back to the curve table.
-  }
-  return CURVE_BITS[algorithm] ?? null
-}
-
 /**
- * RFC 4514 order, most specific first ("CN=张三, O=测试银行, C=CN"), as openssl
- * -nameopt RFC2253 and the Windows certificate dialog show it; @peculiar/x509
- * prints the DER order. Escaped commas inside values ("\,") stay put.
+ * Everything show-cert shows, decoded from the DER with der.ts: the same walker
+ * and limits (limits.ts) as the window check, ~20 µs a certificate, so a bundle
+ * of 10,000 streams as fast as check-window reads it.
  */
-function rfc4514(derOrder: string): string {
-  return derOrder.split(/(?<!\\), (?=[A-Za-z][A-Za-z0-9-]*=|\d+(?:\.\d+)+=)/).reverse().join(', ')
-}
+export function certDetails(summary: CertSummary): CertDetails {
+  const der = summary.der
+  const cert = expect(der, 0, der.length, TAG.SEQUENCE, 'Certificate')
+  const tbs = expect(der, cert.start, cert.end, TAG.SEQUENCE, 'TBSCertificate')
+  let el = readTlv(der, tbs.start, tbs.end)
+  if (el.tag === TAG.CONTEXT_0) el = readTlv(der, el.next, tbs.end)
+  const signature = expect(der, el.next, tbs.end, TAG.SEQUENCE, 'signature')
+  const issuerTlv = expect(der, signature.next, tbs.end, TAG.SEQUENCE, 'issuer')
+  const validity = expect(der, issuerTlv.next, tbs.end, TAG.SEQUENCE, 'validity')
+  const subjectTlv = expect(der, validity.next, tbs.end, TAG.SEQUENCE, 'subject')
+  const spki = expect(der, subjectTlv.next, tbs.end, TAG.SEQUENCE, 'subjectPublicKeyInfo')
+  const ext = certExtensions(der, spki.next, tbs.end)
+  const subject = distinguishedName(der, subjectTlv)
+  const issuer = distinguishedName(der, issuerTlv)
 
-export async function certDetails(summary: CertSummary): Promise<CertDetails> {
-  const x = await loadX509()
-  const der = Buffer.from(summary.der)
-  const cert = new x.X509Certificate(der)
-  const ext = <T>(type: new (...a: never[]) => T): T | null => cert.getExtension(type as never) as T | null
-
-  const ku = ext(x.KeyUsagesExtension)
-  const eku = ext(x.ExtendedKeyUsageExtension)
-  const san = ext(x.SubjectAlternativeNameExtension)
-  const ski = ext(x.SubjectKeyIdentifierExtension)
-  const aki = ext(x.AuthorityKeyIdentifierExtension)
-  const bc = ext(x.BasicConstraintsExtension)
-
-  const sigOid = signatureOid(der)
-  let selfSigned = cert.subject === cert.issuer
+  let selfSigned = subject === issuer
   if (selfSigned) {
     if (summary.keyAlgorithm === 'SM2') {
       // Node's OpenSSL binding cannot pass the SM2 distinguishing ID (GM/T 0009) a verify needs:
       // equal names and matching key identifiers are the evidence left.
-      selfSigned = !aki?.keyId || aki.keyId === ski?.keyId
+      selfSigned = !ext.authorityKeyIdentifier || ext.authorityKeyIdentifier === ext.subjectKeyIdentifier
     } else {
       try {
         const n = new NodeX509(der)
@@ -120,25 +85,21 @@ export async function certDetails(summary: CertSummary): Promise<CertDetails> {
       }
     }
   }
-
+  const sigOid = signatureOid(der)
   return {
-    subject: rfc4514(cert.subject),
-    issuer: rfc4514(cert.issuer),
+    subject,
+    issuer,
     serial: summary.serial,
     notBefore: summary.notBefore,
     notAfter: summary.notAfter,
-    publicKey: { algorithm: summary.keyAlgorithm, size: keySize(Buffer.from(cert.publicKey.rawData), summary.keyAlgorithm) },
+    publicKey: { algorithm: summary.keyAlgorithm, size: keySize(der, subjectTlv.next, spki, summary.keyAlgorithm) },
     signatureAlgorithm: SIGNATURE_ALGORITHMS[sigOid] ?? sigOid,
-    keyUsage: ku ? KEY_USAGE_BITS.filter((_, i) => ku.usages & (1 << i)) : null,
-    extendedKeyUsage: eku ? eku.usages.map((u) => EKU_NAMES[String(u)] ?? String(u)) : null,
-    subjectAltNames: san ? san.names.items.map((n) => `${n.type}:${n.value}`) : [],
-    subjectKeyIdentifier: ski?.keyId ? ski.keyId.toUpperCase() : null,
-    authorityKeyIdentifier: aki?.keyId ? aki.keyId.toUpperCase() : null,
-    isCA: bc?.ca ?? false,
+    ...ext,
     selfSigned,
     fingerprints: {
-      sha256: colonHex(createHash('sha256').update(der).digest()),
-      sha1: colonHex(createHash('sha1').update(der).digest()),
+      // One-shot hashes: half the cost of a Hash object each, on every certificate of a bundle.
+      sha256: colonHex(hash('sha256', der, 'buffer')),
+      sha1: colonHex(hash('sha1', der, 'buffer')),
     },
   }
 }

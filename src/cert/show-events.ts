@@ -30,7 +30,7 @@ async function* showBatch(batch: CertificateEvent[], opts: { at: Date; profile: 
       continue
     }
     try {
-      const details = await certDetails(ev.cert)
+      const details = certDetails(ev.cert)
       yield { ...ev, details, window: assessWindow(ev.cert, opts.at, opts.profile.window) }
     } catch (e) {
       // The fast reader accepted it but the full decoder did not: report, do not crash.

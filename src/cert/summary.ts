@@ -1,4 +1,5 @@
 import { DerError, TAG, children, expect, hex, oidText, readTlv, stringValue, timeValue, type Tlv } from './der.js'
+import { checkCertificateSize } from './limits.js'
 
 /** The fields a window check needs, read straight from the DER (RFC 5280 4.1). */
 export interface CertSummary {
@@ -75,6 +76,7 @@ function keyAlgorithm(buf: Uint8Array, spki: Tlv): KeyAlgorithm {
  */
 export function readCertSummary(buf: Uint8Array, pos = 0, limit = buf.length, exact = true): CertSummary {
   const cert = expect(buf, pos, limit, TAG.SEQUENCE, 'Certificate')
+  checkCertificateSize(cert.next - pos)
   if (exact && cert.next !== limit) throw new DerError('malformed', `${limit - cert.next} bytes after the certificate`)
   const tbs = expect(buf, cert.start, cert.end, TAG.SEQUENCE, 'TBSCertificate')
   const sigAlg = expect(buf, tbs.next, cert.end, TAG.SEQUENCE, 'signatureAlgorithm')

@@ -1,5 +1,6 @@
 import { UkeyError, isUkeyError } from '../errors.js'
 import { EXIT, exitCodeOf } from '../output/exit-codes.js'
+import { terminalLines, terminalParams } from '../output/terminal-text.js'
 import type { Ui } from '../app/ui.js'
 
 // The one top-level handler, no oclif: the oclif commands (base-command.ts) and the
@@ -32,8 +33,9 @@ export function reportFailure(err: Error, ctx: FailureContext): void {
   const line = (message: string): void => say(t('error.line', { message }))
   if (isUkeyError(err)) {
     // A wrapped failure (e.g. the key pulled out during a renewal) says what happened first, then what it means.
-    if (isUkeyError(err.cause)) line(t(err.cause.key, err.cause.params))
-    line(t(err.key, err.params))
+    if (isUkeyError(err.cause)) line(t(err.cause.key, terminalParams(err.cause.params)))
+    // A usage error's detail is ukey's own text, some of it a list on several lines.
+    line(t(err.key, terminalParams(err.params, err.code === 'USAGE')))
     for (const a of err.actions) say(`  → ${t(a)}`)
     if (debug && err.cause instanceof Error) say(String(err.cause.stack))
     process.exitCode = exitCodeOf(err)
@@ -42,13 +44,14 @@ export function reportFailure(err: Error, ctx: FailureContext): void {
   const usage = ctx.asUsage?.(err)
   if (usage) {
     if (usage.exit === 0) return
-    line(usage.message.replace(/\nSee more help with --help$/, ''))
+    // The parser quotes the words it refused: shown safe, line by line.
+    line(terminalLines(usage.message.replace(/\nSee more help with --help$/, '')))
     say(`  → ukey ${ctx.commandId ?? ''} --help`)
     process.exitCode = typeof usage.exit === 'number' && usage.exit !== 1 ? usage.exit : EXIT.USAGE
     return
   }
   const ue = new UkeyError('INTERNAL', { params: { detail: err.message || String(err) }, cause: err })
-  line(t(ue.key, ue.params))
+  line(t(ue.key, terminalParams(ue.params)))
   say(debug ? String(err.stack) : `  → ${t('error.debugHint')}`)
   process.exitCode = EXIT.FAILURE
 }

@@ -1,12 +1,14 @@
+import type { CertExtensions } from '../cert/extensions.js'
 import type { ShowEvent, ShownCertificate } from '../cert/show-events.js'
 import type { Translate, MessageKey } from '../i18n/index.js'
 import type { BankProfile } from '../profile/types.js'
 import { pad } from './table.js'
 import { formatDateTime, formatUtc } from './time.js'
 import { adviceFor, errorRecord, type ErrorRecord } from './window-records.js'
+import { terminalText } from './terminal-text.js'
 import { displayWidth as stringWidth } from './width.js'
 
-export interface ShowRecord {
+export interface ShowRecord extends CertExtensions {
   type: 'certificate'
   source: string
   index: number
@@ -22,12 +24,6 @@ export interface ShowRecord {
   advice: string
   publicKey: { algorithm: string; size: number | null }
   signatureAlgorithm: string
-  keyUsage: string[] | null
-  extendedKeyUsage: string[] | null
-  subjectAltNames: string[]
-  subjectKeyIdentifier: string | null
-  authorityKeyIdentifier: string | null
-  isCA: boolean
   selfSigned: boolean
   fingerprints: { sha256: string; sha1: string }
   /** Which CSP/KSP holds the private key, when a certificate store says (which vendor's key). */
@@ -81,8 +77,9 @@ export function showCard(c: ShownCertificate, t: Translate, profile: BankProfile
     ? t('show.daysLeftValue', { days: c.window.daysLeft })
     : t('show.expiredValue', { days: c.window.daysSinceExpiry ?? 0 })
   const rows: Array<[MessageKey, string]> = [
-    ['show.subject', d.subject],
-    ['show.issuer', d.issuer],
+    // Names and SANs are the certificate's text: escapes shown, not obeyed (terminal-text.ts).
+    ['show.subject', terminalText(d.subject)],
+    ['show.issuer', terminalText(d.issuer)],
     ['show.serial', d.serial.toUpperCase()],
     ['show.validFrom', when(d.notBefore)],
     ['show.validTo', when(d.notAfter)],
@@ -94,7 +91,7 @@ export function showCard(c: ShownCertificate, t: Translate, profile: BankProfile
     ['show.signature', d.signatureAlgorithm],
     ['show.keyUsage', list(d.keyUsage)],
     ['show.extKeyUsage', list(d.extendedKeyUsage)],
-    ['show.san', list(d.subjectAltNames)],
+    ['show.san', terminalText(list(d.subjectAltNames))],
     ['show.ski', d.subjectKeyIdentifier ?? t('show.none')],
     ['show.aki', d.authorityKeyIdentifier ?? t('show.none')],
     ['show.sha256', d.fingerprints.sha256],
@@ -104,9 +101,26 @@ export function showCard(c: ShownCertificate, t: Translate, profile: BankProfile
     ['show.format', c.format],
     ...(c.keyProvider !== undefined ? [['show.keyProvider', c.keyProvider || t('show.none')] as [MessageKey, string]] : []),
   ]
-  const labelWidth = Math.max(...rows.map(([k]) => stringWidth(t(k))))
-  const head = opts.count > 1 ? `${c.source}#${c.index}` : c.source
-  return [head, ...rows.map(([k, v]) => `  ${pad(t(k), labelWidth)}  ${v}`)].join('\n') + '\n'
+  const labels = paddedLabels(t, rows.map(([k]) => k))
+  const head = terminalText(opts.count > 1 ? `${c.source}#${c.index}` : c.source)
+  return [head, ...rows.map(([, v], i) => `  ${labels[i]}  ${v}`)].join('\n') + '\n'
+}
+
+// The cards of a bundle share their labels: translated and padded once per language and
+// set of rows (a store's certificates add the key's provider), not once per card.
+const LABELS = new WeakMap<Translate, Map<string, string[]>>()
+
+function paddedLabels(t: Translate, keys: MessageKey[]): string[] {
+  let byRows = LABELS.get(t)
+  if (!byRows) LABELS.set(t, (byRows = new Map()))
+  const id = keys.join('\n')
+  let labels = byRows.get(id)
+  if (!labels) {
+    const width = Math.max(...keys.map((k) => stringWidth(t(k))))
+    labels = keys.map((k) => pad(t(k), width))
+    byRows.set(id, labels)
+  }
+  return labels
 }
 
 export type { ShowEvent }

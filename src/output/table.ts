@@ -1,3 +1,4 @@
+import { terminalText } from './terminal-text.js'
 import { displayWidth as stringWidth } from './width.js'
 
 /**
@@ -36,7 +37,7 @@ export function pad(text: string, width: number): string {
 export function measure(columns: Column[], rows: string[][]): number[] {
   return columns.map((c, i) => {
     let w = stringWidth(c.header)
-    for (const r of rows) w = Math.max(w, stringWidth(r[i] ?? ''))
+    for (const r of rows) w = Math.max(w, stringWidth(terminalText(r[i] ?? '')))
     return c.max ? Math.min(w, c.max) : w
   })
 }
@@ -45,7 +46,8 @@ export function renderRow(cells: string[], widths: number[], columns: Column[]):
   const last = cells.length - 1
   return cells
     .map((c, i) => {
-      const fitted = fit(c, widths[i]!, columns[i]?.keepEnd)
+      // Cells carry paths and subjects: measured and cut in the form the terminal will show.
+      const fitted = fit(terminalText(c), widths[i]!, columns[i]?.keepEnd)
       return i === last ? fitted : pad(fitted, widths[i]!)
     })
     .join('  ')

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { configDir } from '../platform/paths.js'
 import { DEFAULT_PROFILE } from './default.js'
@@ -7,6 +6,7 @@ import validateProfile from './validate-profile.gen.js'
 import type { BankProfile } from './types.js'
 import type { Vendor } from './vendors.js'
 import { UkeyError } from '../errors.js'
+import { PROFILE_MAX_BYTES, ReadRefused, readRegularFile } from '../platform/bounded-read.js'
 
 export function userProfilePath(): string {
   return join(configDir(), 'profile.json')
@@ -99,8 +99,14 @@ export function loadProfile(explicit?: string): BankProfile {
   const file = explicit ?? userProfilePath()
   let text: string
   try {
-    text = readFileSync(file, 'utf8')
+    // Regular files only, size-capped: `--profile /dev/zero` once grew to 8.7 GB and a FIFO hung.
+    text = readRegularFile(file, PROFILE_MAX_BYTES).toString('utf8')
   } catch (e) {
+    if (e instanceof ReadRefused) {
+      const r = e.refusal
+      if (r.reason === 'too-large') throw new UkeyError('PROFILE_UNREADABLE', { key: 'error.profileTooLarge', params: { file, size: r.size, limit: r.limit }, cause: e })
+      throw new UkeyError('PROFILE_UNREADABLE', { key: 'error.profileNotRegular', params: { file }, cause: e })
+    }
     const code = (e as NodeJS.ErrnoException).code
     if (!explicit && code === 'ENOENT') return DEFAULT_PROFILE
     throw new UkeyError('PROFILE_UNREADABLE', { params: { file, detail: code ?? String(e) }, cause: e })

@@ -32,7 +32,7 @@ describe('the one list of external tools (scripts/tools.sh)', () => {
   it('every program the tests and scripts call by name is on the list', () => {
     const listed = new Set(externalTools().map((t) => t.tool.replace(/^.*\//, '')))
     // Programs every Debian system has (essential packages) or that ukey itself is.
-    const base = new Set(['ukey', 'node', 'npm', 'npx', 'bash', 'sh', 'env', 'setpriv', 'cp', 'rm', 'mkdir', 'cat', 'kill', 'sleep', 'script', 'git', 'sed', 'grep'])
+    const base = new Set(['ukey', 'node', 'npm', 'npx', 'bash', 'sh', 'env', 'setpriv', 'cp', 'rm', 'mkdir', 'cat', 'kill', 'sleep', 'script', 'git', 'sed', 'grep', 'mkfifo'])
     const called = new Set<string>()
     for (const f of filesUnder(join(root, 'test'), ['.ts'])) {
       for (const m of readFileSync(f, 'utf8').matchAll(/\b(?:execFileSync|execFile|spawnSync|spawn)\(\s*'([\w./-]+)'/g)) called.add(m[1]!.replace(/^.*\//, ''))

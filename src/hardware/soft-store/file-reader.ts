@@ -9,7 +9,9 @@ import type { Worker } from 'node:worker_threads'
 // CommonJS source, evaluated: no file to resolve next to the bundle or in tests.
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads')
-const { openSync, readSync, closeSync } = require('node:fs')
+const { openSync, readSync, closeSync, constants } = require('node:fs')
+// Non-blocking open: a name swapped for a FIFO since the directory listing must not stall the thread.
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK || 0)
 const SCRATCH = Buffer.allocUnsafe(256 * 1024)
 parentPort.on('message', ({ id, paths }) => {
   const ends = new Int32Array(paths.length)
@@ -18,7 +20,7 @@ parentPort.on('message', ({ id, paths }) => {
   for (let i = 0; i < paths.length; i++) {
     let n = -1
     try {
-      const fd = openSync(paths[i], 'r')
+      const fd = openSync(paths[i], OPEN_FLAGS)
       try { n = readSync(fd, SCRATCH, 0, SCRATCH.length, 0) } finally { closeSync(fd) }
     } catch { n = -1 }
     if (n < 0 || n >= SCRATCH.length) { ends[i] = -1; continue }

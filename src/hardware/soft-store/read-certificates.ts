@@ -3,7 +3,7 @@ import { openPkcs12 } from '../../cert/pkcs12.js'
 import { readCertSummary, type CertSummary } from '../../cert/summary.js'
 import { UkeyError } from '../../errors.js'
 import type { CertificateEvent } from '../../cert/events.js'
-import { expandInputs, readSourceFile, readStdin, type Source, type SourceEvent } from './sources.js'
+import { expandInputs, readSource, readSourceFile, readStdin, type Source, type SourceEvent } from './sources.js'
 import { FileReader } from './file-reader.js'
 
 /**
@@ -104,13 +104,15 @@ function decodeSafely(buf: Buffer, name: string, out: CertificateEvent[]): Pendi
   }
 }
 
-type Pending = { kind: 'stdin' } | { kind: 'pkcs12'; buf: Buffer }
+// A pipe or a device (a FIFO, `<(cat a.pem)`, /dev/stdin) is read asynchronously, bounded in size and time.
+type Pending = { kind: 'stdin' } | { kind: 'pipe'; read: Promise<Buffer> } | { kind: 'pkcs12'; buf: Buffer }
 
 /** Reads and decodes a file in place; returns what needs awaiting (stdin, a PKCS#12 password). */
 function readOneSync(source: Source, out: CertificateEvent[]): Pending | undefined {
   if (source.kind === 'stdin') return { kind: 'stdin' }
   try {
-    return decodeInto(readSourceFile(source.path, undefined, source.regular), source.path, out)
+    const read = readSource(source.path, source.regular)
+    return Buffer.isBuffer(read) ? decodeInto(read, source.path, out) : { kind: 'pipe', read }
   } catch (e) {
     out.push({ type: 'error', source: source.path, error: e instanceof UkeyError ? e : derProblem(e, source.path) })
     return undefined
@@ -130,8 +132,8 @@ async function readOneAsync(source: Source, pending: Pending, opts: ReadOptions,
   const name = source.path
   try {
     let buf: Buffer
-    if (pending.kind === 'stdin') {
-      buf = await readStdin(opts.stdin)
+    if (pending.kind === 'stdin' || pending.kind === 'pipe') {
+      buf = pending.kind === 'pipe' ? await pending.read : await readStdin(opts.stdin)
       const more = decodeInto(buf, name, out)
       if (!more) return
       buf = more.kind === 'pkcs12' ? more.buf : buf

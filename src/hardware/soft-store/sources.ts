@@ -1,9 +1,10 @@
-import { closeSync, fstatSync, openSync, readSync, readdirSync, statSync, type Dirent } from 'node:fs'
+import { readdirSync, statSync, type Dirent } from 'node:fs'
 import { extname, join } from 'node:path'
 import { UkeyError } from '../../errors.js'
+import { INPUT_MAX_BYTES, ReadRefused, collect, readInput, readInputSync } from '../../platform/bounded-read.js'
 
 /** Larger inputs are refused unread: a certificate bundle is kilobytes, a 1 GB "certificate" is a mistake. */
-export const MAX_INPUT_BYTES = 64 * 1024 * 1024
+export const MAX_INPUT_BYTES = INPUT_MAX_BYTES
 
 /** Extensions taken from directories; files named on the command line are always read. */
 export const CERT_EXTENSIONS = new Set(['.pem', '.crt', '.cer', '.cert', '.der', '.p7b', '.p7c', '.pfx', '.p12'])
@@ -13,6 +14,20 @@ export type Source = { kind: 'file'; path: string; regular?: boolean } | { kind:
 export type SourceEvent = { ok: true; source: Source } | { ok: false; path: string; error: UkeyError }
 
 function fsError(path: string, e: unknown): UkeyError {
+  if (e instanceof UkeyError) return e
+  if (e instanceof ReadRefused) {
+    const r = e.refusal
+    switch (r.reason) {
+      case 'too-large':
+        return new UkeyError('INPUT_TOO_LARGE', { params: { source: path, size: r.size, limit: r.limit }, cause: e })
+      case 'timeout':
+        return new UkeyError('INPUT_UNREADABLE', { key: 'error.inputTimeout', params: { source: path, seconds: r.seconds }, cause: e })
+      case 'socket':
+        return new UkeyError('INPUT_UNREADABLE', { key: 'error.inputSocket', params: { source: path }, cause: e })
+      case 'not-regular':
+        return new UkeyError('INPUT_UNREADABLE', { key: 'error.inputNotRegular', params: { source: path }, cause: e })
+    }
+  }
   const code = (e as NodeJS.ErrnoException).code
   if (code === 'ENOENT' || code === 'ENOTDIR') return new UkeyError('INPUT_NOT_FOUND', { params: { source: path }, cause: e })
   if (code === 'EISDIR') return new UkeyError('INPUT_IS_DIRECTORY', { params: { source: path }, cause: e })
@@ -75,54 +90,34 @@ function* walk(dir: string, recursive: boolean): Generator<SourceEvent> {
   }
 }
 
-// Most certificate files are a few kilobytes: one read into a reused buffer, no
-// fstat (its Stats object costs more than the read in a 100,000-file batch).
-const SCRATCH = Buffer.allocUnsafe(256 * 1024)
-
-/** Reads a whole file, refusing anything over the limit before reading it. */
-/** `regular`: the caller knows it is a regular file (a directory entry said so). */
+/** Reads a whole file now, refusing anything over the limit unread; a pipe or a device is refused (see readSource). */
 export function readSourceFile(path: string, limit = MAX_INPUT_BYTES, regular = false): Buffer {
-  let fd: number
   try {
-    fd = openSync(path, 'r')
+    return readInputSync(path, { maxBytes: limit, regular })
   } catch (e) {
     throw fsError(path, e)
   }
+}
+
+/**
+ * Reads a named input: a regular file now, a pipe or a device (a FIFO, `<(cat a.pem)`,
+ * /dev/stdin) as a promise, with the size cap and the idle timeout of platform/bounded-read.ts.
+ */
+export function readSource(path: string, regular = false): Buffer | Promise<Buffer> {
+  let read: Buffer | Promise<Buffer>
   try {
-    const n = readSync(fd, SCRATCH, 0, SCRATCH.length, 0)
-    // A short read of a regular file is its end (POSIX read(2)); anything else gets the careful path.
-    if (n < SCRATCH.length && (regular || readSync(fd, SCRATCH, n, 1, n) === 0)) return Buffer.from(SCRATCH.subarray(0, n))
-    return readLarge(fd, path, limit)
+    read = readInput(path, { regular })
   } catch (e) {
-    if (e instanceof UkeyError) throw e
     throw fsError(path, e)
-  } finally {
-    closeSync(fd)
   }
+  return Buffer.isBuffer(read) ? read : read.catch((e: unknown) => Promise.reject(fsError(path, e)))
 }
 
-function readLarge(fd: number, path: string, limit: number): Buffer {
-  const st = fstatSync(fd)
-  if (st.size > limit) throw new UkeyError('INPUT_TOO_LARGE', { params: { source: path, size: st.size, limit } })
-  const buf = Buffer.allocUnsafe(st.size)
-  let off = 0
-  while (off < st.size) {
-    const n = readSync(fd, buf, off, st.size - off, off)
-    if (n === 0) break // the file shrank while we read it
-    off += n
-  }
-  return off === st.size ? buf : buf.subarray(0, off)
-}
-
-/** Reads standard input to its end, refusing more than the limit. */
+/** Reads standard input to its end, refusing more than the limit (no idle timeout: `-` waits as any filter does). */
 export async function readStdin(stream: NodeJS.ReadableStream, limit = MAX_INPUT_BYTES): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of stream) {
-    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer)
-    size += b.length
-    if (size > limit) throw new UkeyError('INPUT_TOO_LARGE', { params: { source: '-', size, limit } })
-    chunks.push(b)
+  try {
+    return await collect(stream, '-', limit, 0)
+  } catch (e) {
+    throw fsError('-', e)
   }
-  return Buffer.concat(chunks)
 }

@@ -1,0 +1,37 @@
+import { createPublicKey } from 'node:crypto'
+import { TAG, expect, type Tlv } from './der.js'
+import type { KeyAlgorithm } from './summary.js'
+
+const CURVE_BITS: Record<string, number> = { 'EC P-256': 256, 'EC P-384': 384, 'EC P-521': 521, SM2: 256, Ed25519: 256, Ed448: 456 }
+
+/**
+ * The key size in bits: an RSA modulus read from the DER (PKCS#1 RSAPublicKey),
+ * a curve from its name; anything else asks OpenSSL. Loading every key into
+ * OpenSSL cost ~0.9 ms a certificate, most of show-cert's time on a bundle.
+ */
+/** `spki` is the SubjectPublicKeyInfo element, starting at `at`. */
+export function keySize(der: Uint8Array, at: number, spki: Tlv, algorithm: KeyAlgorithm): number | null {
+  const curve = CURVE_BITS[algorithm]
+  if (curve) return curve
+  if (algorithm === 'RSA' || algorithm === 'RSA-PSS') {
+    try {
+      const alg = expect(der, spki.start, spki.end, TAG.SEQUENCE, 'algorithm')
+      const bits = expect(der, alg.next, spki.end, TAG.BIT_STRING, 'subjectPublicKey')
+      const rsa = expect(der, bits.start + 1, bits.end, TAG.SEQUENCE, 'RSAPublicKey')
+      const n = expect(der, rsa.start, rsa.end, TAG.INTEGER, 'modulus')
+      let p = n.start
+      while (p < n.end && der[p] === 0) p++
+      if (p === n.end) return null
+      return (n.end - p) * 8 - Math.clz32(der[p]!) + 24
+    } catch {
+      return null
+    }
+  }
+  try {
+    const key = createPublicKey({ key: Buffer.from(der.subarray(at, spki.end)), format: 'der', type: 'spki' })
+    return key.asymmetricKeyDetails?.modulusLength ?? null
+  } catch {
+    // Keys OpenSSL's default provider cannot load: no size to show.
+    return null
+  }
+}
