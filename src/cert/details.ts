@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, X509Certificate as NodeX509 } from 'node:crypto'
-import { TAG, expect, oidText } from './der.js'
+import { DerError, TAG, expect, oidText } from './der.js'
 import type { CertSummary } from './summary.js'
 
 /** Everything "Show certificate" in a vendor's management tool shows (FAQ 12.1), and more. */
@@ -93,6 +93,17 @@ function rfc4514(derOrder: string): string {
 
 export async function certDetails(summary: CertSummary): Promise<CertDetails> {
   const x = await loadX509()
+  try {
+    return details(x, summary)
+  } catch (e) {
+    // The strict reader checks the frame and the fields check-window needs; the full decoder reads
+    // every extension, and a damaged one is a damaged certificate, not a crash (found by test/fuzz).
+    if (e instanceof DerError) throw e
+    throw new DerError('malformed', e instanceof Error ? e.message.slice(0, 200) : 'undecodable certificate')
+  }
+}
+
+function details(x: typeof import('@peculiar/x509'), summary: CertSummary): CertDetails {
   const der = Buffer.from(summary.der)
   const cert = new x.X509Certificate(der)
   const ext = <T>(type: new (...a: never[]) => T): T | null => cert.getExtension(type as never) as T | null
