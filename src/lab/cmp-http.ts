@@ -63,8 +63,12 @@ export function listenCmp(handle: (der: Buffer) => Promise<Buffer>, o: CmpHttpOp
   const { host, port } = o
   const refused = (req: IncomingMessage, status: number, reason: string): void =>
     o.onRefusal?.({ status, method: printable(req.method ?? '?', 16), path: printable(req.url ?? ''), reason })
+  // The request a connection is carrying, for a refusal Node raises on the socket (408) rather than the request.
+  const carrying = new WeakMap<Socket, IncomingMessage>()
+  const answeredRaw = new WeakSet<Socket>()
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    carrying.set(req.socket, req)
     const refuse = (status: number, reason: string, headers: Record<string, string> = {}): void => {
       req.resume()
       refused(req, status, reason)
@@ -116,14 +120,19 @@ export function listenCmp(handle: (der: Buffer) => Promise<Buffer>, o: CmpHttpOp
   // Errors before a request reaches the handler: a slow client (408) or bytes that are not HTTP (400).
   // With this listener Node leaves the answer to us, so it can be logged like the others.
   server.on('clientError', (e: NodeJS.ErrnoException, socket: Socket) => {
+    // A client that hung up, or a connection already answered here: nobody to answer, nothing refused.
+    if (answeredRaw.has(socket) || !socket.writable || e.code === 'ECONNRESET') {
+      socket.destroy()
+      return
+    }
     const timeout = e.code === 'ERR_HTTP_REQUEST_TIMEOUT'
     const status = timeout ? 408 : e.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400
     const reason = timeout ? 'request not received in time' : `not an HTTP request (${e.code ?? 'parse error'})`
-    const pending = (e as { rawPacket?: Buffer }).rawPacket
-    o.onRefusal?.({ status, method: '-', path: pending ? printable(pending.toString('latin1').split(' ')[1] ?? '') : '', reason })
-    if (socket.writable && !(socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent) {
-      socket.end(`HTTP/1.1 ${status} ${timeout ? 'Request Timeout' : 'Bad Request'}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${reason}\n`)
-    } else socket.destroy()
+    const req = carrying.get(socket)
+    if (req) refused(req, status, reason)
+    else o.onRefusal?.({ status, method: '-', path: '-', reason })
+    answeredRaw.add(socket)
+    socket.end(`HTTP/1.1 ${status} ${timeout ? 'Request Timeout' : 'Bad Request'}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${reason}\n`)
   })
   return new Promise((resolve, reject) => {
     const failed = (e: NodeJS.ErrnoException): void =>

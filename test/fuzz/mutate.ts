@@ -2,8 +2,8 @@
 // truncations, splices, length-field edits: short, long, indefinite, huge,
 // off by one) and structure-level damage that keeps the DER well formed so the
 // readers get past framing into the fields (children dropped, duplicated,
-// swapped, retagged, grafted from another seed, contents replaced, nodes
-// wrapped in many SEQUENCEs). Every choice is drawn from fast-check, so a
+// swapped, retagged, grafted from another seed, contents replaced, INTEGERs
+// set to edge values, nodes wrapped in many SEQUENCEs). Every choice is drawn from fast-check, so a
 // run is reproduced by its seed.
 
 import fc from 'fast-check'
@@ -24,7 +24,7 @@ function lengthOctets(n: number): Buffer {
 }
 
 /** Parses well-formed DER into a tree; undefined if it is not (then only byte mutations apply). */
-function parse(buf: Buffer, start = 0, end = buf.length): Node[] | undefined {
+export function parse(buf: Buffer, start = 0, end = buf.length): Node[] | undefined {
   const out: Node[] = []
   let p = start
   while (p < end) {
@@ -51,7 +51,7 @@ function parse(buf: Buffer, start = 0, end = buf.length): Node[] | undefined {
   return out
 }
 
-function serialize(n: Node): Buffer {
+export function serialize(n: Node): Buffer {
   const inner = n.children ? Buffer.concat(n.children.map(serialize)) : (n.content ?? Buffer.alloc(0))
   return Buffer.concat([Buffer.from([n.tag]), lengthOctets(inner.length), inner])
 }
@@ -97,9 +97,10 @@ const pick = <T>(xs: readonly T[], r: number): T => xs[Math.floor(r * xs.length)
 /** One structure-level edit on a copy of the tree, driven by the random numbers `r`. */
 function treeEdit(roots: Node[], donors: Node[], r: number[]): void {
   const nodes = allNodes(roots)
+  if (nodes.length === 0) return
   const target = pick(nodes, r[0]!)
   const parents = nodes.filter((n) => n.children && n.children.length > 0)
-  switch (Math.floor(r[1]! * 8)) {
+  switch (Math.floor(r[1]! * 9)) {
     case 0: { // drop a child
       const p = pick(parents, r[2]!)
       p?.children!.splice(Math.floor(r[3]! * p.children!.length), 1)
@@ -141,6 +142,12 @@ function treeEdit(roots: Node[], donors: Node[], r: number[]): void {
       let wrapped: Node = { ...target }
       for (let i = 0; i < depth; i++) wrapped = { tag: 0x30, children: [wrapped] }
       Object.assign(target, wrapped, { content: undefined })
+      break
+    }
+    case 7: { // an INTEGER set to an edge: zero, negative, 2^31-1, 2^32, 2^63, 72 bits (versions, serials, counts, ids, times)
+      const ints = nodes.filter((n) => n.tag === 0x02)
+      const n = ints.length ? pick(ints, r[2]!) : undefined
+      if (n) n.content = Buffer.from(pick(['00', 'ff', '80', '7f', '00ff', '7fffffff', '0100000000', '7fffffffffffffff', 'ffffffffffffffffff', '010000000000000000'], r[3]!), 'hex')
       break
     }
     default: { // a primitive flips to constructed with itself inside, or the reverse
@@ -206,7 +213,9 @@ export function mutatedDer(seeds: readonly Buffer[]): fc.Arbitrary<Buffer> {
   const donors = trees.flatMap((t) => (t ? allNodes(t) : [])).filter((n) => serialize(n).length < 2048)
   const edit = fc.record({
     structural: fc.boolean(),
-    r: fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { minLength: 5, maxLength: 5 }),
+    // Uniform in [0, 1): fc.double is uniform over representable doubles (nearly all tiny) and
+    // biased to edges, which would pile every choice on the first edit kind and the first node.
+    r: fc.noBias(fc.array(fc.integer({ min: 0, max: 0x7fffffff }), { minLength: 5, maxLength: 5 })).map((a) => a.map((n) => n / 0x80000000)),
     extra: fc.uint8Array({ minLength: 1, maxLength: 32 }),
   })
   const mutated = fc.tuple(fc.nat({ max: seeds.length - 1 }), fc.array(edit, { minLength: 1, maxLength: 3 })).map(([i, edits]) => {

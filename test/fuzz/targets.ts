@@ -18,6 +18,7 @@ import { UkeyError } from '../../src/errors.js'
 import { CmpError } from '../../src/renewal/cmp/errors.js'
 import { parsePkiMessage, readResponse } from '../../src/renewal/cmp/messages.js'
 import { mutatedDer, pemAround } from './mutate.js'
+import { startWatchdog } from './watchdog.js'
 
 /** One case slower than this is a hang (the slowest valid case takes a few ms). */
 export const HANG_MS = 2_000
@@ -35,7 +36,7 @@ const certSeeds = [
   ...pemDer(read(CERTS, 'chain.pem')),
 ]
 const pkcs7Seeds = [read(CERTS, 'bundle.p7b'), ...pemDer(read(CERTS, 'bundle-pem.p7b'))]
-const pkcs12Seeds = ['aes-1iter.p12', 'legacy-1iter.p12', 'certonly-1iter.p12'].map((f) => read(CORPUS, f))
+const pkcs12Seeds = ['aes-2iter.p12', 'legacy-2iter.p12', 'certonly-2iter.p12'].map((f) => read(CORPUS, f))
 const cmpSeeds = readdirSync(CORPUS).filter((f) => f.endsWith('.der')).sort().map((f) => read(CORPUS, f))
 const fileSeeds = ['rsa.pem', 'rsa.der', 'ec.pem', 'chain.pem', 'bundle.p7b', 'bundle-pem.p7b', 'trusted.pem', 'key-and-cert.pem', 'sm2.pem'].map((f) => read(CERTS, f))
 
@@ -175,13 +176,18 @@ export interface TargetReport {
   failure?: string
 }
 
-/** Runs one target for `cases` cases from `seed`; never throws (a failure is in the report). */
-export async function runTarget(t: FuzzTarget, cases: number, seed: number): Promise<TargetReport> {
+/**
+ * Runs one target for `cases` cases from `seed`; never throws (a failure is in the report).
+ * With `watchdog`, a case stuck for 5 × HANG_MS ends the process with a report (watchdog.ts).
+ */
+export async function runTarget(t: FuzzTarget, cases: number, seed: number, watchdog?: { record?: string }): Promise<TargetReport> {
   const outcomes: Record<string, number> = {}
   let maxCaseMs = 0
   await t.warmUp?.()
+  const dog = watchdog ? startWatchdog({ target: t.name, seed, cases }, 5 * HANG_MS, watchdog.record) : undefined
   const started = performance.now()
   const property = fc.asyncProperty(t.input, async (input) => {
+    dog?.enter(input)
     const t0 = performance.now()
     const label = await t.run(input)
     const ms = performance.now() - t0
@@ -191,6 +197,7 @@ export async function runTarget(t: FuzzTarget, cases: number, seed: number): Pro
     outcomes[key] = (outcomes[key] ?? 0) + 1
   })
   const details = await fc.check(property, { numRuns: cases, seed, endOnFailure: false })
+  await dog?.stop()
   const report: TargetReport = { target: t.name, cases: details.numRuns, seed, ms: Math.round(performance.now() - started), maxCaseMs: Math.round(maxCaseMs * 10) / 10, outcomes }
   if (details.failed) {
     const err = details.errorInstance
