@@ -48,3 +48,18 @@ describe('fuzz findings', () => {
     expect(r.ok && r.certificates.length).toBe(1)
   })
 })
+
+describe('fuzz findings: the strict DER reader', () => {
+  it('a UniversalString subject CN with a character beyond U+10FFFF: DerError, not a RangeError from String.fromCodePoint', () => {
+    // rsa.der with its subject CN re-encoded as a UniversalString holding 0xE6B58BE8.
+    const [cert] = parse(readFileSync(join(import.meta.dirname, '../fixtures/certs/rsa.der')))!
+    const tbs = cert!.children![0]!
+    const subject = tbs.children!.filter((n) => n.tag === 0x30)[3]!
+    const cn = subject.children!.at(-1)!.children![0]!.children![1]!
+    cn.tag = 0x1c
+    cn.content = Buffer.from('e6b58be8', 'hex')
+    expect(() => readCertSummary(serialize(cert!))).toThrow(DerError)
+    cn.content = Buffer.from('00004e2d', 'hex') // 中: a real character still reads
+    expect(readCertSummary(serialize(cert!)).subjectCN).toBe('中')
+  })
+})
