@@ -60,71 +60,57 @@ function typed(e: unknown, ...allowed: Array<new (...a: never[]) => Error>): str
   throw e
 }
 
+/** A reader's outcome label, or the label of its allowed error. */
+function reading(read: (input: Buffer) => string, ...allowed: Array<new (...a: never[]) => Error>): (input: Buffer) => string {
+  return (input) => {
+    try {
+      return read(input)
+    } catch (e) {
+      return typed(e, ...allowed)
+    }
+  }
+}
+
 export const TARGETS: FuzzTarget[] = [
   {
     name: 'cert-file',
     covers: 'decodeCertificates: PEM / DER / PKCS#7 / PKCS#12 recognition, as check-window and show-cert read a file',
     input: fc.oneof(mutatedDer([...certSeeds, ...pkcs7Seeds, ...pkcs12Seeds]), pemAround(mutatedDer([...certSeeds, ...pkcs7Seeds])), mutatedDer(fileSeeds)),
-    run(input) {
-      try {
-        const r = decodeCertificates(input, 'fuzz')
-        return r === 'pkcs12' ? 'pkcs12' : `${r.format}:${r.certificates.length}/${r.problems.length}`
-      } catch (e) {
-        return typed(e, UkeyError)
-      }
-    },
+    run: reading((input) => {
+      const r = decodeCertificates(input, 'fuzz')
+      return r === 'pkcs12' ? 'pkcs12' : `${r.format}:${r.certificates.length}/${r.problems.length}`
+    }, UkeyError),
   },
   {
     name: 'pem',
     covers: 'pemBlocks: RFC 7468 text, labels, base64, missing END lines',
     input: pemAround(mutatedDer(certSeeds)),
-    run(input) {
-      try {
-        return `blocks:${pemBlocks(input).length}`
-      } catch (e) {
-        return typed(e, DerError)
-      }
-    },
+    run: reading((input) => `blocks:${pemBlocks(input).length}`, DerError),
   },
   {
     name: 'der-summary',
     covers: 'the strict DER reader (der.ts) through readCertSummary (summary.ts): a certificate\'s fields',
     input: mutatedDer(certSeeds),
-    run(input) {
-      try {
-        readCertSummary(input)
-        return 'ok'
-      } catch (e) {
-        return typed(e, DerError)
-      }
-    },
+    run: reading((input) => (readCertSummary(input), 'ok'), DerError),
   },
   {
     name: 'pkcs7',
     covers: 'pkcs7CertificateRanges and each certificate in the bundle',
     input: mutatedDer(pkcs7Seeds),
-    run(input) {
-      try {
-        const ranges = pkcs7CertificateRanges(input)
-        for (const [s, e] of ranges) readCertSummary(input, s, e)
-        return `certs:${ranges.length}`
-      } catch (e) {
-        return typed(e, DerError)
-      }
-    },
+    run: reading((input) => {
+      const ranges = pkcs7CertificateRanges(input)
+      for (const [s, e] of ranges) readCertSummary(input, s, e)
+      return `certs:${ranges.length}`
+    }, DerError),
   },
   {
     name: 'pkcs12',
     covers: 'openPkcs12 (node-forge behind it) with the right password: certificates, "wrong password", or a typed error',
     input: mutatedDer(pkcs12Seeds),
-    run(input) {
-      try {
-        const r = openPkcs12(input, 'fuzz', 'fuzz')
-        return r.ok ? `certs:${r.certificates.length}` : r.reason
-      } catch (e) {
-        return typed(e, UkeyError)
-      }
-    },
+    run: reading((input) => {
+      const r = openPkcs12(input, 'fuzz', 'fuzz')
+      return r.ok ? `certs:${r.certificates.length}` : r.reason
+    }, UkeyError),
   },
   {
     name: 'details',
@@ -150,18 +136,12 @@ export const TARGETS: FuzzTarget[] = [
     name: 'cmp',
     covers: 'parsePkiMessage and readResponse (asn1.ts schema, messages.ts): every body ukey and the lab server read',
     input: mutatedDer(cmpSeeds),
-    run(input) {
-      try {
-        const msg = parsePkiMessage(input)
-        try {
-          return `response:${readResponse(input).kind}`
-        } catch (e) {
-          return `parsed:${Object.keys(msg.body).find((k) => (msg.body as unknown as Record<string, unknown>)[k] !== undefined) ?? '?'}/${typed(e, CmpError)}`
-        }
-      } catch (e) {
-        return typed(e, CmpError)
-      }
-    },
+    run: reading((input) => {
+      const msg = parsePkiMessage(input)
+      const body = Object.keys(msg.body).find((k) => (msg.body as unknown as Record<string, unknown>)[k] !== undefined) ?? '?'
+      // Decoded, then read as a response: a request is 'parsed:<body>/CmpError:unsupported'.
+      return reading((i) => `response:${readResponse(i).kind}`, CmpError)(input).replace(/^CmpError/, `parsed:${body}/CmpError`)
+    }, CmpError),
   },
 ]
 
