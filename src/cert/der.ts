@@ -189,7 +189,10 @@ export function stringValue(buf: Uint8Array, tlv: Tlv): string {
       if (bytes.length % 4) throw new DerError('malformed', 'bad UniversalString length')
       let s = ''
       for (let i = 0; i < bytes.length; i += 4) {
-        s += String.fromCodePoint(((bytes[i]! << 24) | (bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!) >>> 0)
+        const cp = ((bytes[i]! << 24) | (bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!) >>> 0
+        // UCS-4 beyond Unicode's last code point: fromCodePoint would throw a RangeError (found by test/fuzz).
+        if (cp > 0x10ffff) throw new DerError('malformed', 'UniversalString character beyond U+10FFFF')
+        s += String.fromCodePoint(cp)
       }
       return s
     }

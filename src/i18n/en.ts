@@ -71,6 +71,7 @@ const core = {
   'error.RENEWAL_PROXY_UNREACHABLE': 'the proxy cannot be reached ({proxy}: {detail}); nothing was changed',
   'error.RENEWAL_UNAVAILABLE': 'the renewal could not be completed ({detail}); nothing was changed, try again later',
   'error.LAB_PORT_IN_USE': 'port {port} on 127.0.0.1 is in use: choose another with --port',
+  'error.LAB_STORE_DAMAGED': 'the lab CMP server\'s record of renewals {file} is damaged ({detail}): move it aside or run `ukey lab reset`',
   'error.PROFILE_INVALID': 'bank profile {file}: {field} {detail}',
   'error.PROFILE_UNREADABLE': 'bank profile {file}: cannot be read ({detail})',
   'error.profileNotRegular': 'bank profile {file}: not a regular file (a FIFO, socket or device); name a JSON file',

@@ -71,6 +71,7 @@ const core: Record<Exclude<MessageKey, keyof typeof renewEn | keyof typeof diagn
   'error.RENEWAL_PROXY_UNREACHABLE': '无法连接代理服务器（{proxy}：{detail}），未做任何更改',
   'error.RENEWAL_UNAVAILABLE': '换证未能完成（{detail}），未做任何更改，请稍后重试',
   'error.LAB_PORT_IN_USE': '127.0.0.1 的端口 {port} 已被占用：请用 --port 换一个端口',
+  'error.LAB_STORE_DAMAGED': '实验环境换证服务器的记录 {file} 已损坏（{detail}）：请把它移到别处，或运行 `ukey lab reset`',
   'error.PROFILE_INVALID': '银行配置文件 {file}：{field} {detail}',
   'error.PROFILE_UNREADABLE': '银行配置文件 {file}：无法读取（{detail}）',
   'error.profileNotRegular': '银行配置文件 {file}：不是普通文件（管道、套接字或设备）；请指定一个 JSON 文件',

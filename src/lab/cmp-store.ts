@@ -1,8 +1,13 @@
 // The lab CMP server's record of renewals, keyed by the old certificate's
 // serial: written on every confirmed renewal through a temporary file, fsync
 // and rename, so a crash leaves the old file or the new one, never half of one.
+// A file that is there but not a record (edited by hand, another program's, a
+// disk fault) stops the server with its name and the way out — it is never
+// silently replaced: it may be the only record of which certificates were renewed.
 
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs'
+import { UkeyError } from '../errors.js'
+import { makePrivateDir, PRIVATE_FILE } from './private-files.js'
+import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
 
 export interface RenewalRecord {
@@ -31,11 +36,20 @@ export class RenewalStore {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return
       throw e
     }
-    const parsed = JSON.parse(text) as Partial<StateFile>
-    if (parsed.kind !== 'ukey.lab-renewals' || typeof parsed.renewals !== 'object' || parsed.renewals === null) {
-      throw new Error(`${file} is not a lab renewal record`)
+    const damaged = (detail: string, cause?: unknown): UkeyError => new UkeyError('LAB_STORE_DAMAGED', { params: { file, detail }, cause })
+    let parsed: Partial<StateFile>
+    try {
+      parsed = JSON.parse(text) as Partial<StateFile>
+    } catch (e) {
+      throw damaged('not JSON', e)
     }
-    for (const [serial, r] of Object.entries(parsed.renewals)) this.renewals.set(serial.toLowerCase(), r)
+    if (typeof parsed !== 'object' || parsed === null || parsed.kind !== 'ukey.lab-renewals' || typeof parsed.renewals !== 'object' || parsed.renewals === null) {
+      throw damaged('not a lab renewal record')
+    }
+    for (const [serial, r] of Object.entries(parsed.renewals)) {
+      if (typeof r !== 'object' || r === null || typeof (r as Partial<RenewalRecord>).renewedAt !== 'string') throw damaged(`entry ${serial.slice(0, 40)}`)
+      this.renewals.set(serial.toLowerCase(), r)
+    }
   }
 
   get(oldSerialHex: string): RenewalRecord | undefined {
@@ -57,9 +71,10 @@ export class RenewalStore {
   private persist(): void {
     const state: StateFile = { schemaVersion: 1, kind: 'ukey.lab-renewals', renewals: Object.fromEntries(this.renewals) }
     const dir = dirname(this.file)
-    mkdirSync(dir, { recursive: true })
+    makePrivateDir(dir, false)
     const tmp = `${this.file}.${process.pid}.tmp`
-    const fd = openSync(tmp, 'w', 0o600)
+    const fd = openSync(tmp, 'w', PRIVATE_FILE)
+    chmodSync(tmp, PRIVATE_FILE)
     try {
       writeSync(fd, JSON.stringify(state, null, 2) + '\n')
       fsyncSync(fd)

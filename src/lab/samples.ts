@@ -1,8 +1,8 @@
 import { webcrypto } from 'node:crypto'
-import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { WindowPolicy, WindowState } from '../cert/window.js'
 import { createLabCa, issueCertificate } from './ca.js'
+import { makePrivateDir, writePrivateFile } from './private-files.js'
 
 const DAY = 86_400_000
 
@@ -40,8 +40,9 @@ function toPem(der: Buffer): string {
  */
 export async function writeSamples(dir: string, now: Date, policy: WindowPolicy): Promise<SampleSpec[]> {
   const ca = await createLabCa(now)
-  mkdirSync(dir, { recursive: true })
-  writeFileSync(join(dir, 'lab-ca.crt'), ca.certPem)
+  // A folder of the user's choosing is left as it is; one made here is private, as are the files.
+  makePrivateDir(dir, false)
+  writePrivateFile(join(dir, 'lab-ca.crt'), ca.certPem)
   const specs = sampleSpecs(now, policy)
   const pems: string[] = []
   let serial = 0x1000
@@ -51,8 +52,8 @@ export async function writeSamples(dir: string, now: Date, policy: WindowPolicy)
     const der = await issueCertificate(ca, { spki, subject: `C=CN,O=ukey lab,CN=${s.cn}`, serialHex: (serial++).toString(16), notBefore: s.notBefore, notAfter: s.notAfter })
     const pem = toPem(der)
     pems.push(pem)
-    writeFileSync(join(dir, s.file), pem)
+    writePrivateFile(join(dir, s.file), pem)
   }
-  writeFileSync(join(dir, 'all.pem'), pems.join(''))
+  writePrivateFile(join(dir, 'all.pem'), pems.join(''))
   return specs
 }

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { loadCryptoki } from '../hardware/pkcs11/loaded-module.js'
 import { join } from 'node:path'
+import { makePrivateDir, writePrivateFile } from './private-files.js'
 
 /** Debian's and Homebrew's SoftHSM2 module paths: the lab's token. */
 export const SOFTHSM_MODULES = ['/usr/lib/softhsm/libsofthsm2.so', '/usr/lib64/softhsm/libsofthsm2.so', '/usr/local/lib/softhsm/libsofthsm2.so', '/opt/homebrew/lib/softhsm/libsofthsm2.so']
@@ -12,9 +13,9 @@ export function findSoftHsm(): string | undefined {
 /** A token store of the lab's own, so the lab never touches the system's tokens. */
 export function writeSoftHsmConf(dir: string): { conf: string; tokens: string } {
   const tokens = join(dir, 'tokens')
-  mkdirSync(tokens, { recursive: true })
+  makePrivateDir(tokens)
   const conf = join(dir, 'softhsm2.conf')
-  writeFileSync(conf, `# ukey lab token store\ndirectories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = true\n`)
+  writePrivateFile(conf, `# ukey lab token store\ndirectories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = true\n`)
   return { conf, tokens }
 }
 

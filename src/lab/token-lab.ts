@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { defaultLabDir } from './paths.js'
 import { UkeyError } from '../errors.js'
 import type { ProviderFactory } from '../hardware/tokens.js'
 import type { KeyAlgorithmSpec } from '../hardware/pkcs11/types.js'
 import { createLabCa, issueCertificate } from './ca.js'
+import { makePrivateDir, makeTreePrivate, writePrivateFile } from './private-files.js'
 import { findSoftHsm, initLabToken, writeSoftHsmConf } from './softhsm.js'
 
 const DAY = 86_400_000
@@ -58,16 +59,17 @@ export async function initLab(o: InitOptions): Promise<LabState> {
   if (readLabState(o.dir)) throw new UkeyError('LAB_EXISTS', { params: { dir: o.dir } })
   const module = findSoftHsm()
   if (!module) throw new UkeyError('LAB_NO_SOFTHSM')
-  mkdirSync(o.dir, { recursive: true })
+  makePrivateDir(o.dir)
   const { conf, tokens } = writeSoftHsmConf(o.dir)
   const serial = `${o.vendorCode}${randomBytes(7).readUIntBE(0, 6).toString().padStart(14, '0').slice(0, 14)}`
   await initLabToken({ module, conf, tokens, label: LAB_LABEL, soPin: randomBytes(12).toString('hex'), pin: o.pin, serial })
+  makeTreePrivate(tokens)
 
   const ca = await createLabCa(o.now)
   const caCert = join(o.dir, 'ca.crt')
   const caKey = join(o.dir, 'ca.key')
-  writeFileSync(caCert, ca.certPem)
-  writeFileSync(caKey, ca.keyPem, { mode: 0o600 })
+  writePrivateFile(caCert, ca.certPem)
+  writePrivateFile(caKey, ca.keyPem)
 
   const provider = await o.factory([module])
   try {
@@ -96,14 +98,16 @@ export async function initLab(o: InitOptions): Promise<LabState> {
         ca: { cert: caCert, key: caKey },
         certificate: { id, subject, serial: certSerial, notBefore: notBefore.toISOString(), notAfter: notAfter.toISOString(), keyAlgorithm: o.key.algorithm },
       }
-      writeFileSync(state.profile, JSON.stringify({
+      writePrivateFile(state.profile, JSON.stringify({
         name: 'ukey lab (not a bank)',
         lab: true,
         pkcs11: { modules: [module], environment: { SOFTHSM2_CONF: conf }, p11kit: false },
         // `ukey lab serve` listens here by default.
         renewal: { url: `http://127.0.0.1:${LAB_CMP_PORT}/pkix/`, caCerts: ['ca.crt'] },
       }, null, 2) + '\n')
-      writeFileSync(join(o.dir, 'lab.json'), JSON.stringify(state, null, 2) + '\n')
+      writePrivateFile(join(o.dir, 'lab.json'), JSON.stringify(state, null, 2) + '\n')
+      // The key pair and certificate just stored: SoftHSM2 wrote them with modes of its own.
+      makeTreePrivate(tokens)
       return state
     } finally {
       await session.close()

@@ -403,7 +403,7 @@ describe('ukey renew when the bank server restarts mid-renewal and forgets the r
       log: (e) => lab.log.push(`${e.kind} → ${e.outcome}`),
     })
     let current = make(50)
-    const http = await listenCmp((der) => current.handle(der), '127.0.0.1', 0)
+    const http = await listenCmp((der) => current.handle(der), { host: '127.0.0.1', port: 0 })
     const url = `http://127.0.0.1:${http.port}/pkix/`
     try {
       const run = start(['renew', '--lab', '--lab-dir', lab.dir, '--server', url, '--yes', '--lang', 'en'], { UKEY_PIN: PIN })

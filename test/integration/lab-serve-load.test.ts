@@ -106,7 +106,8 @@ describe('lab CMP server', () => {
     expect(outcomes['good']).toBe(jobs.filter((j) => j.kind === 'good').length)
     expect(outcomes['good']).toBeGreaterThan(400)
     console.error(`lab server: 1,000 requests in ${Date.now() - started} ms`, JSON.stringify(outcomes))
-    // A correctness test under load, not a timing: ~45 s alone on 2 busy cores, so room for a loaded CI machine.
+    // Not a timing assertion: on two cores shared with other suites it took 56 s (and 62 s
+    // before the server was split, measured side by side), so the bound is only "it finishes".
   }, 240_000)
 
   it('mutated messages straight into handle(): always a CMP answer (never a hang), never a throw', async () => {

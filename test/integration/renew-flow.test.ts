@@ -501,7 +501,7 @@ describe('renew (in-process): a server that forgot the transaction (restarted)',
     const make = (): ReturnType<typeof createLabCmpServer> =>
       createLabCmpServer({ ca, policy: { renewBeforeDays: 30, graceAfterDays: 90 }, stateFile: join(dir, stateName), waitingCount: busy })
     let current = make()
-    const h = await listenCmp((der) => current.handle(der), '127.0.0.1', 0)
+    const h = await listenCmp((der) => current.handle(der), { host: '127.0.0.1', port: 0 })
     return {
       url: `http://127.0.0.1:${h.port}/pkix/`,
       restart: () => {

@@ -1,5 +1,4 @@
 import { Flags } from '@oclif/core'
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { UkeyCommand } from '../base-command.js'
 import { UkeyError } from '../../errors.js'
@@ -9,7 +8,7 @@ import { loadProfile } from '../../profile/load.js'
 
 export default class LabServe extends UkeyCommand {
   static override summary = 'Run the lab CA as a CMP server on 127.0.0.1 (key update requests; not a bank)'
-  static override description = `Answers CMP key update requests (RFC 4210 kur, over HTTP as RFC 6712) with the lab CA: the request must be signed by a certificate of the lab CA (else a refusal carrying 403.7), inside the lab profile's renewal window and not already renewed (else 0116); the new certificate keeps the old subject and carries the new key. Renewals are recorded in the lab folder (renewals.json) and survive a restart. One log line per request on standard error; stop with Ctrl-C.`
+  static override description = `Answers CMP key update requests (RFC 4210 kur, over HTTP as RFC 6712) with the lab CA: the request must be signed by a certificate of the lab CA (else a refusal carrying 403.7), inside the lab profile's renewal window and not already renewed (else 0116); the new certificate keeps the old subject and carries the new key. Renewals are recorded in the lab folder (renewals.json) and survive a restart; a lab re-initialised while it runs (lab init --force) is followed. Only the path /pkix/ is served. One log line per request on standard error, refusals at the HTTP level included; stop with Ctrl-C.`
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --port 18081 --waiting 2   # answer "waiting" twice before issuing',
@@ -29,8 +28,10 @@ export default class LabServe extends UkeyCommand {
     // The window policy: --profile when given, else the lab's own profile.
     const profile = loadProfile(flags.profile ?? state.profile)
     const { createLabCmpServer } = await import('../../lab/cmp-server.js')
+    const { followLabCa } = await import('../../lab/ca-files.js')
     const server = createLabCmpServer({
-      ca: { certPem: readFileSync(state.ca.cert, 'utf8'), keyPem: readFileSync(state.ca.key, 'utf8') },
+      // Followed, not read once: `lab init --force` while this runs makes a new CA (issue 13 item 6).
+      ca: followLabCa(dir, state.ca.cert, state.ca.key),
       policy: profile.window,
       stateFile: join(dir, 'renewals.json'),
       waitingCount: flags.waiting,
