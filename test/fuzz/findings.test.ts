@@ -15,7 +15,7 @@ import { parse, serialize } from './mutate.js'
 const corpus = (name: string): Buffer => readFileSync(join(import.meta.dirname, 'corpus', name))
 
 describe('fuzz findings', () => {
-  it('certDetails on a certificate the strict reader accepts but whose extension is damaged: DerError, not the x509 library\'s schema error', async () => {
+  it('certDetails on a certificate the strict reader accepts but whose extension is damaged: DerError, never another error', () => {
     // ec.pem with the first extension's value replaced by a BOOLEAN: the frame is intact.
     const der = pemBlocks(readFileSync(join(import.meta.dirname, '../fixtures/certs/ec.pem')))[0]!.der
     const [cert] = parse(der)!
@@ -25,7 +25,7 @@ describe('fuzz findings', () => {
     extensions.children![0]!.children!.at(-1)!.tag = 0x04
     const damaged = serialize(cert!)
     const summary = readCertSummary(damaged)
-    await expect(certDetails(summary)).rejects.toBeInstanceOf(DerError)
+    expect(() => certDetails(summary)).toThrow(DerError)
   })
 
   it(`a PKCS#12 asking for more than ${MAX_KDF_ITERATIONS} key derivation rounds is refused before any (2,000,000 took 16 s; 2^31 hours)`, () => {
