@@ -29,12 +29,12 @@ export interface Progress {
   stop(): void
 }
 
-// Below this a batch is "a moment": no spinner flickers for one file. (Tests set it to 0:
-// a fast machine must not outrun the assertion.)
-const SHOW_AFTER_MS = Number(process.env['UKEY_PROGRESS_AFTER_MS'] ?? 400)
+// Below this a batch is "a moment": no spinner flickers for one file. (Tests set
+// UKEY_PROGRESS_AFTER_MS=0: a fast machine must not outrun the assertion.)
+const SHOW_AFTER_MS = 400
 
 /** A spinner with a count, once a batch takes more than a moment (check-window). */
-export function startProgress(io: Pick<Io, 'ui' | 'spinner'>, text: (n: number) => string): Progress | undefined {
+export function startProgress(io: Pick<Io, 'ui' | 'spinner' | 'env'>, text: (n: number) => string): Progress | undefined {
   const { ui, spinner: makeSpinner } = io
   if (!makeSpinner) return undefined
   let n = 0
@@ -47,7 +47,7 @@ export function startProgress(io: Pick<Io, 'ui' | 'spinner'>, text: (n: number) 
       spinner = s
       if (!paused) spinner.start()
     })
-  }, SHOW_AFTER_MS)
+  }, Number(io.env['UKEY_PROGRESS_AFTER_MS'] ?? SHOW_AFTER_MS))
   timer.unref()
   ui.activity = {
     pause() {

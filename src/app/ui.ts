@@ -33,11 +33,18 @@ export async function withTerminal<T>(ui: Ui, ask: () => Promise<T>): Promise<T>
   }
 }
 
-export function makeUi(opts: { lang?: string; debug?: boolean; env?: NodeJS.ProcessEnv } = {}): Ui {
-  const env = opts.env ?? process.env
+/** Which of the three streams are terminals: the entry asks its process (src/commands/io.ts), a test says. */
+export interface Terminals {
+  stdin: boolean
+  stdout: boolean
+  stderr: boolean
+}
+
+export function makeUi(opts: { lang?: string; debug?: boolean; env: Readonly<Record<string, string | undefined>>; terminals: Terminals }): Ui {
+  const env = opts.env
   const lang = resolveLang(opts.lang, env)
-  const stdoutIsTTY = Boolean(process.stdout.isTTY)
-  const stderrIsTTY = Boolean(process.stderr.isTTY)
+  const stdoutIsTTY = opts.terminals.stdout
+  const stderrIsTTY = opts.terminals.stderr
   const ci = Boolean(env['CI']) && env['CI'] !== 'false'
   const noColor = 'NO_COLOR' in env && env['NO_COLOR'] !== ''
   return {
@@ -45,7 +52,7 @@ export function makeUi(opts: { lang?: string; debug?: boolean; env?: NodeJS.Proc
     t: translator(lang),
     stdoutIsTTY,
     stderrIsTTY,
-    canPrompt: Boolean(process.stdin.isTTY) && stderrIsTTY && !ci,
+    canPrompt: opts.terminals.stdin && stderrIsTTY && !ci,
     color: !noColor && (stdoutIsTTY || env['FORCE_COLOR'] !== undefined) && env['TERM'] !== 'dumb',
     debug: Boolean(opts.debug) || env['UKEY_DEBUG'] === '1',
   }

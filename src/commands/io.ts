@@ -7,7 +7,12 @@ import { makeUi, rawFlag, type Ui } from '../app/ui.js'
 
 /** The terminal facts of a command line, read before any parser has run (errors can strike before parsing). */
 export function uiOfArgv(argv: readonly string[]): Ui {
-  return makeUi({ lang: rawFlag(argv, 'lang'), debug: argv.includes('--debug') })
+  return makeUi({
+    lang: rawFlag(argv, 'lang'),
+    debug: argv.includes('--debug'),
+    env: process.env,
+    terminals: { stdin: Boolean(process.stdin.isTTY), stdout: Boolean(process.stdout.isTTY), stderr: Boolean(process.stderr.isTTY) },
+  })
 }
 
 /** The prompt at a real terminal: masked input and yes/no questions, drawn on stderr. */

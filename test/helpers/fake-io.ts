@@ -31,11 +31,9 @@ export function fakeIo(opts: { stdin?: string; env?: Record<string, string>; now
   const stdout = collector()
   const stderr = collector()
   const env: Record<string, string> = { ...(opts.env ?? {}) }
-  const ui = makeUi({ lang: opts.lang ?? 'en', env: { ...env, NO_COLOR: '1' } })
-  ui.stdoutIsTTY = false
-  ui.stderrIsTTY = false
+  const ui = makeUi({ lang: opts.lang ?? 'en', env: { ...env, NO_COLOR: '1' }, terminals: { stdin: false, stdout: false, stderr: false } })
+  // A person at the other end, without a terminal: the prompt is the test's.
   ui.canPrompt = opts.canPrompt ?? false
-  ui.color = false
   const asked: string[] = []
   const answers = [...(opts.answers ?? [])]
   const next = (message: string): string | boolean => {
