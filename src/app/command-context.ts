@@ -16,7 +16,7 @@ export interface CommandContext {
 
 /** The terminal facts of a command line, read before any parser has run (errors can strike before parsing). */
 export function uiOfArgv(argv: readonly string[]): Ui {
-  return makeUi({ lang: rawFlag(argv, 'lang'), debug: argv.includes('--debug') })
+  return makeUi({ lang: rawFlag(argv, 'lang'), debug: argv.includes('--debug'), verbose: argv.includes('--verbose') })
 }
 
 /** A context over raw argv; the Ui is made on first use, as in UkeyCommand. */

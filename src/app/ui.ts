@@ -15,6 +15,8 @@ export interface Ui {
   canPrompt: boolean
   color: boolean
   debug: boolean
+  /** --verbose: technical detail (module files, ids, mechanisms, codes) on the screen too. */
+  verbose: boolean
   /** What animates stderr now (a spinner): paused while a person answers a prompt. */
   activity?: { pause(): void; resume(): void }
 }
@@ -33,7 +35,7 @@ export async function withTerminal<T>(ui: Ui, ask: () => Promise<T>): Promise<T>
   }
 }
 
-export function makeUi(opts: { lang?: string; debug?: boolean; env?: NodeJS.ProcessEnv } = {}): Ui {
+export function makeUi(opts: { lang?: string; debug?: boolean; verbose?: boolean; env?: NodeJS.ProcessEnv } = {}): Ui {
   const env = opts.env ?? process.env
   const lang = resolveLang(opts.lang, env)
   const stdoutIsTTY = Boolean(process.stdout.isTTY)
@@ -42,12 +44,13 @@ export function makeUi(opts: { lang?: string; debug?: boolean; env?: NodeJS.Proc
   const noColor = 'NO_COLOR' in env && env['NO_COLOR'] !== ''
   return {
     lang,
-    t: translator(lang),
+    t: translator(lang, { verbose: Boolean(opts.verbose) }),
     stdoutIsTTY,
     stderrIsTTY,
     canPrompt: Boolean(process.stdin.isTTY) && stderrIsTTY && !ci,
     color: !noColor && (stdoutIsTTY || env['FORCE_COLOR'] !== undefined) && env['TERM'] !== 'dumb',
     debug: Boolean(opts.debug) || env['UKEY_DEBUG'] === '1',
+    verbose: Boolean(opts.verbose),
   }
 }
 

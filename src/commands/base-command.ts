@@ -16,6 +16,7 @@ export const baseFlags = {
   }),
   profile: Flags.string({ description: 'bank profile (JSON) instead of the user profile or the built-in FAQ values', helpGroup: 'GLOBAL' }),
   debug: Flags.boolean({ description: 'show internal details (stack traces) on failure; never secrets', helpGroup: 'GLOBAL' }),
+  verbose: Flags.boolean({ description: 'technical detail too: module files, key ids, mechanisms, error codes', helpGroup: 'GLOBAL' }),
 }
 
 /**

@@ -87,7 +87,7 @@ export function showCard(c: ShownCertificate, t: Translate, profile: BankProfile
     ['show.state', paint(c.window.state, t(`state.${c.window.state}`))],
     ['show.window', `${formatDateTime(c.window.opens, opts.tz)} → ${formatDateTime(c.window.closes, opts.tz)}`],
     ['show.advice', r.advice],
-    ['show.key', d.publicKey.size ? `${d.publicKey.algorithm} ${d.publicKey.size} bits` : d.publicKey.algorithm],
+    ['show.key', d.publicKey.size ? t('show.keyValue', { algorithm: d.publicKey.algorithm, size: d.publicKey.size }) : d.publicKey.algorithm],
     ['show.signature', d.signatureAlgorithm],
     ['show.keyUsage', list(d.keyUsage)],
     ['show.extKeyUsage', list(d.extendedKeyUsage)],
@@ -98,7 +98,7 @@ export function showCard(c: ShownCertificate, t: Translate, profile: BankProfile
     ['show.sha1', d.fingerprints.sha1],
     ['show.selfSigned', t(d.selfSigned ? 'show.yes' : 'show.no')],
     ['show.ca', t(d.isCA ? 'show.yes' : 'show.no')],
-    ['show.format', c.format],
+    ['show.format', t('show.formatValue', { format: c.format })],
   ]
   const labelWidth = Math.max(...rows.map(([k]) => stringWidth(t(k))))
   const head = opts.count > 1 ? `${c.source}#${c.index}` : c.source

@@ -5,6 +5,7 @@ import { readStdin } from '../../hardware/soft-store/sources.js'
 import { realProviderFactory } from '../../hardware/token-provider.js'
 import { defaultLabDir } from '../../lab/paths.js'
 import { LAB_DEFAULT_PIN, initLab, resetLab } from '../../lab/token-lab.js'
+import { daysLeft } from '../../cert/window.js'
 import { formatDateTime } from '../../output/time.js'
 
 export default class LabInit extends UkeyCommand {
@@ -51,7 +52,7 @@ The token's PIN is taken from --pin-stdin or UKEY_PIN; without either it is the 
         t('lab.made', { dir }),
         `  ${t('col.serial')}: ${state.token.serial}  (${state.token.label})`,
         `  ${t('show.subject')}: ${state.certificate.subject}`,
-        `  ${t('show.validTo')}: ${formatDateTime(new Date(state.certificate.notAfter))}`,
+        `  ${t('show.validTo')}: ${formatDateTime(new Date(state.certificate.notAfter))}  (${t('show.daysLeftValue', { days: daysLeft(new Date(state.certificate.notAfter), new Date()) })})`,
         `  CA: ${state.ca.cert}`,
         t('lab.next'),
       ].join('\n') + '\n',

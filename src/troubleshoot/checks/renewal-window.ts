@@ -3,7 +3,6 @@ import type { Message, Verdict } from '../types.js'
 import { msg, unknown, type Check } from './check.js'
 import { tokenCertificate } from './token-certificate.js'
 
-const DAY = 86_400_000
 
 /**
  * FAQ 4–6, 12.1: where the certificate stands against the renewal window, and
@@ -28,7 +27,7 @@ export const renewalWindow: Check = async (probes, options) => {
     notBefore: cert.summary.notBefore.toISOString().slice(0, 10),
   }
   const evidence: Message[] = [msg(`diagnose.ev.window.${w.state}`, params)]
-  const data = { state: w.state, notAfter: cert.summary.notAfter.toISOString(), daysLeft: Math.floor((cert.summary.notAfter.getTime() - at.getTime()) / DAY) }
+  const data = { state: w.state, notAfter: cert.summary.notAfter.toISOString(), daysLeft: w.daysLeft }
   if (accept.includes(w.state)) return { outcome: 'pass', evidence, data }
   const verdict: Verdict = 'action'
   return { outcome: 'fail', evidence, data, remedy: msg(`diagnose.fix.window.${w.state}`, params), verdict }
