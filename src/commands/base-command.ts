@@ -8,15 +8,12 @@ import type { Ui } from '../app/ui.js'
 
 export { usageError } from '../app/failure.js'
 
+/** Global flags; every flag's help text is in the catalogues (src/i18n/help.*.ts), read by src/output/help.ts. */
 export const baseFlags = {
-  lang: Flags.string({
-    description: 'language of messages: zh-CN or en (default: LC_ALL / LC_MESSAGES / LANG, else zh-CN)',
-    options: ['zh-CN', 'zh', 'en'],
-    helpGroup: 'GLOBAL',
-  }),
-  profile: Flags.string({ description: 'bank profile (JSON) instead of the user profile or the built-in FAQ values', helpGroup: 'GLOBAL' }),
-  debug: Flags.boolean({ description: 'show internal details (stack traces) on failure; never secrets', helpGroup: 'GLOBAL' }),
-  verbose: Flags.boolean({ description: 'technical detail too: module files, key ids, mechanisms, error codes', helpGroup: 'GLOBAL' }),
+  lang: Flags.string({ options: ['zh-CN', 'zh', 'en'], helpGroup: 'GLOBAL' }),
+  profile: Flags.string({ helpGroup: 'GLOBAL' }),
+  debug: Flags.boolean({ helpGroup: 'GLOBAL' }),
+  verbose: Flags.boolean({ helpGroup: 'GLOBAL' }),
 }
 
 /**

@@ -3,7 +3,6 @@ import type { Message, Verdict } from '../types.js'
 import { msg, unknown, type Check } from './check.js'
 import { tokenCertificate } from './token-certificate.js'
 
-
 /**
  * FAQ 4–6, 12.1: where the certificate stands against the renewal window, and
  * which side of it. The step says which states pass for its code (0116: the
