@@ -1,4 +1,6 @@
-import { execute, settings } from '@oclif/core'
+import { Errors, flush, run, settings } from '@oclif/core'
+import { uiOfArgv } from './app/command-context.js'
+import { reportFailure } from './app/failure.js'
 import { COMMANDS } from './commands/index.js'
 
 // The bundle is its own command target (package.json oclif.commands): oclif's
@@ -9,5 +11,19 @@ export { COMMANDS }
 export function main(): Promise<unknown> {
   // A TypeScript source tree is present in a checkout; never transpile at run time.
   settings.enableAutoTranspile = false
-  return execute({ dir: import.meta.url })
+  const argv = process.argv.slice(2)
+  // oclif's execute() with ukey's failure handler: what fails before a command runs
+  // (a command that does not exist, help for nothing) reads in the user's language too.
+  return run(argv, import.meta.url)
+    .then((result) => {
+      flush()
+      return result
+    })
+    .catch((err: Error) =>
+      reportFailure(err, {
+        ui: uiOfArgv(argv),
+        asUsage: (e) => (e instanceof Errors.CLIError ? { message: e.message, exit: e.oclif?.exit } : undefined),
+        vocabulary: { commands: Object.keys(COMMANDS) },
+      }),
+    )
 }

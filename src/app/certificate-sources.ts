@@ -3,7 +3,7 @@ import { readTokenCertificates } from '../hardware/token-certificates.js'
 import { openTokens } from '../hardware/tokens.js'
 import { realProviderFactory } from '../hardware/token-provider.js'
 import type { BankProfile } from '../profile/types.js'
-import { usageError } from './failure.js'
+import { UkeyError } from '../errors.js'
 import { passwordProvider } from './password.js'
 import { pinSource } from './pin.js'
 import type { Ui } from './ui.js'
@@ -28,9 +28,9 @@ export interface SourceFlags {
  */
 export async function* certificateSources(inputs: string[], flags: SourceFlags, profile: BankProfile, ui: Ui): AsyncGenerator<CertificateEvent[]> {
   const wantTokens = flags.token || flags.login || Boolean(flags.serial) || Boolean(flags.label) || (flags.lab && inputs.length === 0)
-  if (inputs.length === 0 && !wantTokens) throw usageError('name certificate files or directories, or use --token to read the plugged USB keys')
+  if (inputs.length === 0 && !wantTokens) throw new UkeyError('USAGE', { key: 'usage.noInputs' })
   const stdinUsers = [inputs.includes('-') && '-', flags['password-stdin'] && '--password-stdin', flags['pin-stdin'] && '--pin-stdin'].filter(Boolean)
-  if (stdinUsers.length > 1) throw usageError(`${stdinUsers.join(' and ')} cannot both read standard input`)
+  if (stdinUsers.length > 1) throw new UkeyError('USAGE', { key: 'usage.stdinTwice', params: { flags: stdinUsers.join(', ') } })
   if (inputs.length) yield* readCertificates({ inputs, recursive: flags.recursive, password: passwordProvider(ui, { stdin: flags['password-stdin'] }) })
   if (wantTokens) {
     const ctx = await openTokens(profile, realProviderFactory, { module: flags.module })

@@ -1,6 +1,7 @@
 import { UkeyError, isUkeyError } from '../errors.js'
 import { EXIT } from '../output/exit-codes.js'
 import type { Ui } from './ui.js'
+import { usageProblem, type UsageVocabulary } from './usage-errors.js'
 
 // Plain functions, no oclif: the oclif commands (base-command.ts) and the fast
 // path of check-window (src/fast/) report failures through the same code.
@@ -30,6 +31,8 @@ export interface FailureContext {
   commandId?: string
   /** Recognises the framework's own usage errors; the fast path has none. */
   asUsage?: (err: Error) => UsageFailure | undefined
+  /** The flags and commands there are, for "did you mean". */
+  vocabulary?: UsageVocabulary
 }
 
 /**
@@ -51,8 +54,9 @@ export function reportFailure(err: Error, ctx: FailureContext): void {
   const usage = ctx.asUsage?.(err)
   if (usage) {
     if (usage.exit === 0) return
-    line(usage.message.replace(/\nSee more help with --help$/, ''))
-    say(`  → ukey ${ctx.commandId ?? ''} --help`)
+    const problem = usageProblem(usage.message, ctx.vocabulary)
+    line(t(problem.key, problem.params))
+    say(`  → ${t('usage.helpHint', { command: ['ukey', ctx.commandId?.replace(/:/g, ' ')].filter(Boolean).join(' ') })}`)
     process.exitCode = typeof usage.exit === 'number' && usage.exit !== 1 ? usage.exit : EXIT.USAGE
     return
   }

@@ -1,4 +1,4 @@
-import { usageError } from './failure.js'
+import { UkeyError } from '../errors.js'
 import { isValidTimeZone } from '../output/time.js'
 
 const ISO = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/
@@ -14,12 +14,12 @@ export function parseAt(value: string | undefined, now: Date = new Date()): Date
   const rel = RELATIVE.exec(value)
   if (rel) return new Date(now.getTime() + (rel[1] === '-' ? -1 : 1) * Number(rel[2]) * 86_400_000)
   const ms = ISO.test(value) ? Date.parse(value) : NaN
-  if (Number.isNaN(ms)) throw usageError(`--at ${JSON.stringify(value)}: expected an ISO 8601 instant (2026-12-01T00:00:00Z) or days from now (+30d)`)
+  if (Number.isNaN(ms)) throw new UkeyError('USAGE', { key: 'usage.badAt', params: { value } })
   return new Date(ms)
 }
 
 export function parseTz(value: string | undefined): string | undefined {
   if (value === undefined) return undefined
-  if (!isValidTimeZone(value)) throw usageError(`--tz ${JSON.stringify(value)}: not an IANA time zone (Asia/Shanghai, UTC)`)
+  if (!isValidTimeZone(value)) throw new UkeyError('USAGE', { key: 'usage.badTz', params: { value } })
   return value
 }

@@ -63,6 +63,7 @@ export abstract class UkeyCommand extends Command {
       commandId: this.id,
       // oclif's own parse errors (unknown flag, missing argument): a usage error.
       asUsage: (e) => (e instanceof Errors.CLIError ? { message: e.message, exit: e.oclif?.exit } : undefined),
+      vocabulary: { flags: Object.keys({ ...this.ctor.baseFlags, ...this.ctor.flags }) },
     })
   }
 }

@@ -200,7 +200,16 @@ const core = {
   'usage.exclusive': '{flag} cannot be used together with {other}',
   'usage.unknownCommand': 'no such command: {command}',
   'usage.unknownCommandDid': 'no such command: {command} (did you mean `ukey {suggestion}`?)',
-  'usage.other': 'the command line is not understood',
+  'usage.twice': '{flag} is given twice',
+  'usage.notInteger': '{flag} needs a whole number, not "{value}"',
+  'usage.noInputs': 'name certificate files or directories, or use --token to read the plugged USB keys',
+  'usage.stdinTwice': '{flags} cannot both read standard input',
+  'usage.badAt': '--at "{value}": give an ISO 8601 instant (2026-12-01T00:00:00Z) or days from now (+30d)',
+  'usage.badTz': '--tz "{value}": not an IANA time zone (Asia/Shanghai, UTC)',
+  'usage.badUrl': 'not an http(s) address: {url}',
+  'usage.badId': '--id "{id}": give the key id in hexadecimal',
+  'usage.idInUse': 'the key id {id} is already used on the USB key',
+  'usage.other': 'the command line is not understood ({detail})',
   'usage.helpHint': 'See `{command} --help`.',
 
   // Prompts.
