@@ -34,7 +34,6 @@ const PATTERNS: Array<[RegExp, (m: RegExpExecArray, v: UsageVocabulary) => Usage
 export function usageProblem(message: string, vocabulary: UsageVocabulary = {}): UsageProblem {
   const text = message.replace(/\nSee more help with --help$/, '').trim()
   // oclif colours parts of some messages (validate.js): the patterns read plain text.
-  // eslint-disable-next-line no-control-regex
   const plain = text.replace(/\u001b\[[0-9;]*m/g, '')
   for (const [re, make] of PATTERNS) {
     const m = re.exec(plain)

@@ -3,7 +3,7 @@ import { UkeyCommand } from './base-command.js'
 import { parseAt } from '../app/instant.js'
 import { pinSource } from '../app/pin.js'
 import { moduleFlags, selectFlags } from './token-flags.js'
-import { withTerminal } from '../app/ui.js'
+import { askYesNo } from '../app/confirm.js'
 import { UkeyError } from '../errors.js'
 import { realProviderFactory } from '../hardware/token-provider.js'
 import { defaultLabDir } from '../lab/paths.js'
@@ -50,10 +50,7 @@ export default class Diagnose extends UkeyCommand {
     // Nobody to answer (no terminal, CI, --no-input): questions are unknown, the PIN only from stdin or UKEY_PIN.
     ui.canPrompt = ui.canPrompt && !flags['no-input']
     const ask: Ask = ui.canPrompt
-      ? async (q) => {
-          const { confirm } = await import('@inquirer/prompts')
-          return withTerminal(ui, () => confirm({ message: s(q.text), default: false }, { output: process.stderr }))
-        }
+      ? (q) => askYesNo(ui, s(q.text), false)
       : async () => undefined
     const { listUsbKeys } = await import('../hardware/usb/index.js')
 

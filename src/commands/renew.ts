@@ -3,7 +3,8 @@ import { UkeyCommand } from './base-command.js'
 import { parseTz } from '../app/instant.js'
 import { pinSource } from '../app/pin.js'
 import { moduleFlags, selectFlags } from './token-flags.js'
-import { withTerminal, type Ui } from '../app/ui.js'
+import { askYesNo } from '../app/confirm.js'
+import type { Ui } from '../app/ui.js'
 import { UkeyError } from '../errors.js'
 import { EXIT } from '../output/exit-codes.js'
 import { openTokens } from '../hardware/tokens.js'
@@ -94,8 +95,7 @@ export default class Renew extends UkeyCommand {
   private async confirm(): Promise<boolean> {
     const ui = this.ui
     if (!ui.canPrompt) throw new UkeyError('RENEWAL_NEEDS_CONFIRMATION')
-    const { confirm } = await import('@inquirer/prompts')
-    return withTerminal(ui, () => confirm({ message: ui.t('renew.confirm'), default: true }, { output: process.stderr }))
+    return askYesNo(ui, ui.t('renew.confirm'), true)
   }
 }
 

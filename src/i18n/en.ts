@@ -215,8 +215,8 @@ const core = {
   // Prompts.
   'prompt.yes': 'yes',
   'prompt.no': 'no',
-  'prompt.hintYes': '(Y/n)',
-  'prompt.hintNo': '(y/N)',
+  'prompt.hintYes': 'Y/n',
+  'prompt.hintNo': 'y/N',
   'prompt.invalid': 'answer y (yes) or n (no)',
 } as const
 

@@ -212,8 +212,8 @@ const core: Record<Exclude<MessageKey, keyof typeof renewEn | keyof typeof diagn
 
   'prompt.yes': '是',
   'prompt.no': '否',
-  'prompt.hintYes': '（是/否，默认：是）',
-  'prompt.hintNo': '（是/否，默认：否）',
+  'prompt.hintYes': '是/否，默认：是',
+  'prompt.hintNo': '是/否，默认：否',
   'prompt.invalid': '请回答“是”或“否”（也可输入 y 或 n）',
 }
 
