@@ -103,7 +103,7 @@ export function detectText(view: DetectView, t: Translate, profile: BankProfile,
   for (const m of r.modules) {
     const origin = m.origin.startsWith('vendor:') ? 'vendor' : m.origin
     lines.push('  ' + (m.loaded
-      ? t('detect.moduleLoaded', { path: m.path, description: m.description ?? '', version: m.version ?? '', origin })
+      ? t('detect.moduleLoaded', { path: m.path, description: m.description ?? '', version: m.version || '-', origin })
       : t('detect.moduleFailed', { path: m.path, message: m.error ? t(m.error.key, m.error.params) : '', origin })))
   }
   lines.push('', t('detect.keys'))

@@ -5,6 +5,7 @@ import type { BankProfile } from './types.js'
 export const DEFAULT_PROFILE: BankProfile = {
   name: 'built-in (bank FAQ)',
   lab: false,
+  keyName: { 'zh-CN': '网银盾', en: 'USB key' },
   source: 'built-in',
   window: { renewBeforeDays: 30, graceAfterDays: 90 },
   vendors: BUILTIN_VENDORS,

@@ -47,6 +47,7 @@ export function parseProfile(text: string, file: string): BankProfile {
   return {
     name: p.name ?? DEFAULT_PROFILE.name,
     lab: p.lab ?? false,
+    keyName: { 'zh-CN': p.keyName?.['zh-CN'] ?? '网银盾', en: p.keyName?.en ?? 'USB key' },
     source: file,
     window: { ...DEFAULT_PROFILE.window, ...p.window },
     vendors: mergeVendors(DEFAULT_PROFILE.vendors, p.vendors ?? []),
@@ -66,6 +67,7 @@ export function parseProfile(text: string, file: string): BankProfile {
 interface ProfileFile {
   name?: string
   lab?: boolean
+  keyName?: Partial<BankProfile['keyName']>
   window?: Partial<BankProfile['window']>
   vendors?: Array<Partial<Omit<Vendor, 'usb'>> & { code: string; usb?: Array<{ vendorId: string; productIds?: string[] }> }>
   pkcs11?: Partial<BankProfile['pkcs11']>
