@@ -88,11 +88,11 @@ export const helpZhCN: Record<keyof typeof helpEn, string> = {
   'help.check-window.description': '从文件、目录或标准输入读取证书（PEM、DER、PKCS#7 .p7b/.p7c、PKCS#12 .pfx/.p12），逐张说明其换证状态：\n  尚未生效  早于生效时间：请检查电脑的时钟（退出码 13）\n  有效      剩余超过 30 天：未到换证期（退出码 0）\n  可换证    30 天内到期：请立即换证（退出码 10）\n  宽限期内  过期不超过 90 天：仍可换证（退出码 11）\n  已超期    过期超过 90 天：需到柜台购买新的网银盾（退出码 12）\n30 天和 90 天取自银行配置。多个输入时取最严重的结果（12 > 11 > 10 > 13 > 3 > 0）；无法读取的输入会报告（退出码 3），但不影响其余输入。\n目录中读取以 .pem .crt .cer .cert .der .p7b .p7c .pfx .p12 结尾的文件；加 --recursive 读取子目录。\n证书文件（PKCS#12）的密码：--password-stdin、环境变量 UKEY_P12_PASSWORD，或在终端中输入（不回显）；绝不在命令行中给出。',
   'help.check-window.examples': 'ukey check-window cert.pem\nukey check-window --recursive /srv/branch-certs --output ndjson\nukey check-window bundle.p7b --at 2027-01-01T00:00:00Z\nukey check-window certs/ --at +30d --quiet || echo "30 天内有证书到期"\ncat cert.pem | ukey check-window - --json\nukey check-window --token            # 已插入的网银盾中的证书\nukey check-window --serial 2100000012345678 --quiet\nukey check-window -r certs/ --output prometheus > /var/lib/node_exporter/textfile/ukey.prom',
   'help.check-window.arg.inputs': '证书文件或目录；- 表示标准输入（或用 --token 检查已插入的网银盾）',
-  'help.check-window.flag.json': '输出一个 JSON 文档（同 --output json）',
+  'help.check-window.flag.json': '输出一个 JSON 文档（同 `--output json`）',
   'help.check-window.flag.at': '在此时刻评估（ISO 8601 时间，如 2026-12-01T00:00:00Z），或从现在起的天数（+30d）',
 
   'help.show-cert.summary': '显示证书的全部信息：使用者、颁发者、有效期、换证状态、公钥、用途、指纹',
-  'help.show-cert.description': '网银盾管理工具中“显示证书”所显示的内容（常见问题 12.1），以及更多：使用者与颁发者、序列号（十六进制）、本地时间与 UTC 的有效期、剩余天数与换证状态、公钥算法与长度（RSA、EC、SM2）、密钥用法、增强型密钥用法、使用者可选名称、密钥标识符、SHA-256 与 SHA-1 指纹、是否自签名。\n输入与 check-window 相同：PEM、DER、PKCS#7、PKCS#12、目录（--recursive），- 表示标准输入。\n退出码：所有输入都读取成功为 0；有输入无法读取为 3（其余仍会显示）。',
+  'help.show-cert.description': '网银盾管理工具中“显示证书”所显示的内容（常见问题 12.1），以及更多：使用者与颁发者、序列号（十六进制）、本地时间与 UTC 的有效期、剩余天数与换证状态、公钥算法与长度（RSA、EC、SM2）、密钥用法、增强型密钥用法、使用者可选名称、密钥标识符、SHA-256 与 SHA-1 指纹、是否自签名。\n输入与 `ukey check-window` 相同：PEM、DER、PKCS#7、PKCS#12、目录（--recursive），- 表示标准输入。\n退出码：所有输入都读取成功为 0；有输入无法读取为 3（其余仍会显示）。',
   'help.show-cert.examples': 'ukey show-cert cert.pem\nukey show-cert customer.pfx --lang en\nukey show-cert --token                     # 已插入的网银盾中有什么\nukey show-cert --lab                       # 实验环境中模拟网银盾的证书\nUKEY_P12_PASSWORD=… ukey show-cert customer.pfx --json',
   'help.show-cert.arg.inputs': '证书文件或目录；- 表示标准输入（或用 --token 查看已插入的网银盾）',
   'help.show-cert.flag.token': '显示所有已插入网银盾中的证书',

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest'
+import { en } from '../../src/i18n/en.js'
+import { zhCN } from '../../src/i18n/zh-CN.js'
+import { placeholders, translator } from '../../src/i18n/index.js'
+
+// The catalogues held to docs/glossary.md: a Chinese screen is Chinese except for
+// names that are names; one word for one thing; no doubled words; the same
+// placeholders in both languages.
+
+/**
+ * Latin words allowed on a zh screen: names a technician reads as names (docs/glossary.md,
+ * "Names that stay names"). A word joins this list only with a reason.
+ */
+const NAMES = new Set([
+  // the tool, the key's interfaces, the bank's own codes and protocols
+  'ukey', 'PIN', 'USB', 'CA', 'HTTP', 'IE', 'Windows', 'Linux', 'UTC', 'Ctrl-C',
+  // certificate and key formats and algorithms, as the management tool shows them
+  'PEM', 'DER', 'PKCS#7', 'PKCS#11', 'PKCS#12', 'RSA', 'EC', 'SM2', 'SHA-256', 'SHA-1',
+  // the formats and standards a script author picks (help only)
+  'JSON', 'ISO', 'IANA', 'CMP', 'RFC', 'TCP', 'HID',
+  // software a technician installs or is told about by name
+  'SoftHSM2', 'Debian', 'softhsm2', 'libudev1', 'libusb-1.0-0', 'p11-kit', 'README',
+  // the lab's certificate subjects say "(lab)" and "not a bank" (certificate subjects are names)
+  'lab', 'not', 'a', 'bank',
+  // the URL parts of a bank profile ("renewal": {"url", "caCerts"}), a certificate's CN
+  'renewal', 'url', 'caCerts', 'CN',
+  // what a person types: the answer keys of a yes/no question, a language code
+  'y', 'n', 'zh-CN', 'LANG',
+])
+
+/** What is not prose: placeholders, `command lines`, --flags, ENV_VARS, paths and files, example command lines. */
+function prose(key: string, text: string): string {
+  if (key.endsWith('.examples')) text = text.split('\n').map((l) => l.replace(/^[^#]*#?/, '')).join('\n')
+  return text
+    .replace(/\{[^}]*\}/g, ' ')
+    .replace(/`[^`]*`/g, ' ')
+    .replace(/\bukey(?: [a-z][\w-]*)*/g, ' ')
+    .replace(/\d{4}-\d\d-\d\dT[\d:]+Z|\+\d+d\b|https?(\(s\))?|\b[a-z]+\.[a-z]+[A-Z]\w*/g, ' ')
+    .replace(/(^|[\s（(“，、：；。])--?[\w-]+(=\S*)?/g, '$1 ')
+    .replace(/\b[A-Z][A-Z0-9]*(_[A-Z0-9]+)+\b/g, ' ')
+    .replace(/\S*[/\\]\S*/g, ' ')
+    .replace(/(^|\s|、)\.\w+/g, ' ')
+    .replace(/\b\w+\.(pem|json|so|p7b|p7c|pfx|p12)\b/g, ' ')
+}
+
+function latinWords(text: string): string[] {
+  return text.match(/[A-Za-z][A-Za-z0-9]*(?:[#.+-][A-Za-z0-9]+)*/g) ?? []
+}
+
+/** A word written twice in a row: "the the", 的的, 换证换证. */
+function doubledWord(text: string): string | undefined {
+  return (/\b([A-Za-z]+)\s+\1\b/i.exec(text) ?? /([\u4e00-\u9fff]{2,4})\1|(的|了|在|和|与|或|将|是|请)\2/.exec(text))?.[0]
+}
+
+const zh = zhCN as Record<string, string>
+const english = en as Record<string, string>
+
+describe('zh-CN screens are Chinese', () => {
+  it('no Latin word in a zh message except the allowed names', () => {
+    const offenders: string[] = []
+    for (const [key, text] of Object.entries(zh)) {
+      const stray = latinWords(prose(key, text)).filter((w) => !NAMES.has(w))
+      if (stray.length) offenders.push(`${key}: ${stray.join(' ')}`)
+    }
+    expect(offenders).toEqual([])
+  })
+
+  it('no run of two or more English words in a zh message, names included, outside the lab and profile names', () => {
+    const runs: string[] = []
+    for (const [key, text] of Object.entries(zh)) {
+      for (const m of prose(key, text).matchAll(/[A-Za-z][\w#.-]*(?:[ ,]+[A-Za-z][\w#.-]*)+/g)) {
+        const words = latinWords(m[0])
+        // Two names side by side are still names ("HTTP 403.7", "IE 浏览器" has one).
+        if (words.some((w) => !NAMES.has(w))) runs.push(`${key}: ${m[0]}`)
+      }
+    }
+    expect(runs).toEqual([])
+  })
+
+  it('the scan catches what it is for (the words of issue 13)', () => {
+    const caught = (text: string) => latinWords(prose('x', text)).filter((w) => !NAMES.has(w))
+    expect(caught('已回退：RENEWAL_UNAVAILABLE，经由 Implementation of PKCS11')).toEqual(['Implementation', 'of', 'PKCS11'])
+    expect(caught('序列号前缀 serial-prefix 2115 → 厂商 21（profile）')).toEqual(['serial-prefix', 'profile'])
+    expect(caught('（transport: ECONNREFUSED）')).toEqual(['transport', 'ECONNREFUSED'])
+    expect(caught('请运行 `ukey renew --yes`，或用 --serial、UKEY_PIN')).toEqual([])
+  })
+
+  it('one word for one thing (docs/glossary.md)', () => {
+    const banned = [/U ?盾/, /USB ?Key/i, /USBKEY/i, /更新期/, /证书更新/, /令牌/, /日志/, /受信任的站点/]
+    const hits: string[] = []
+    for (const [key, text] of Object.entries(zh)) for (const re of banned) if (re.test(text)) hits.push(`${key}: ${re}`)
+    expect(hits).toEqual([])
+    expect(zh['diagnose.title.0124']).toContain('生成密钥对失败')
+    expect(zh['renew.step.window-checked']).toContain('换证期')
+    expect(zh['diagnose.fix.installTool']).toContain('网银盾管理工具')
+  })
+})
+
+describe('both catalogues', () => {
+  it('no doubled words ("the the", 的的)', () => {
+    const doubled: string[] = []
+    for (const [lang, cat] of [['en', english], ['zh-CN', zh]] as const) {
+      for (const [key, text] of Object.entries(cat)) {
+        const d = doubledWord(prose(key, text))
+        if (d) doubled.push(`${lang} ${key}: ${d}`)
+      }
+    }
+    expect(doubled).toEqual([])
+    expect(['Renew the the key', '证书的的有效期', '请换证换证', 'the them'].map(doubledWord)).toEqual(['the the', '的的', '换证换证', undefined])
+  })
+
+  it('each zh message has the placeholders of its English one (a plural count may exist in English only)', () => {
+    const differ: string[] = []
+    for (const key of Object.keys(english)) {
+      const pluralOnly = new Set([...english[key]!.matchAll(/\{(\w+)\|/g)].map((m) => m[1]).filter((n) => !new RegExp(`\\{${n}[}:]`).test(english[key]!)))
+      const want = [...new Set(placeholders(english[key]!))].filter((n) => !pluralOnly.has(n)).sort()
+      const got = [...new Set(placeholders(zh[key]!))].filter((n) => !pluralOnly.has(n)).sort()
+      if (want.join() !== got.join()) differ.push(`${key}: en ${want.join(',')} / zh ${got.join(',')}`)
+    }
+    expect(differ).toEqual([])
+  })
+
+  it('English plurals follow Intl.PluralRules: 1 day, 2 days, 0 days', () => {
+    const t = translator('en')
+    expect(t('show.daysLeftValue', { days: 1 })).toBe('1 day')
+    expect(t('show.daysLeftValue', { days: 2 })).toBe('2 days')
+    expect(t('show.daysLeftValue', { days: 0 })).toBe('0 days')
+    expect(t('summary.line', { n: 1 })).toBe('Summary: 1 certificate')
+    expect(translator('zh-CN')('show.daysLeftValue', { days: 1 })).toBe('1 天')
+  })
+
+  it('codes become words ({x:prefix}); --verbose shows the technical form', () => {
+    const zhT = translator('zh-CN')
+    expect(zhT('error.RENEWAL_UNAVAILABLE', { reason: 'ECONNREFUSED', detail: 'transport: ECONNREFUSED' })).toBe('换证未能完成（连接被拒绝），未做任何更改，请稍后重试')
+    expect(zhT('error.RENEWAL_UNAVAILABLE', { reason: 'something-new', detail: 'x' })).toContain('银行换证服务器的应答无法使用')
+    expect(translator('zh-CN', { verbose: true })('error.RENEWAL_UNAVAILABLE', { reason: 'ECONNREFUSED', detail: 'transport: ECONNREFUSED' })).toContain('transport: ECONNREFUSED')
+    expect(zhT('diagnose.ev.token', { serial: '21', label: 'k', module: 'Implementation of PKCS11' })).not.toContain('Implementation')
+    expect(zhT('diagnose.ev.vendorSignal', { evidence: 'serial-prefix', value: '2115…', code: '21' })).toBe('序列号前缀 2115…：厂商代码 21')
+  })
+})
