@@ -54,6 +54,9 @@ export const renewEn = {
   'renew.status.row': '{token}  certificate {serial}  started {createdAt}  last step done: {step:renew.step}',
   'renew.status.history': 'Completed or undone: {count} (kept in {dir}).',
 
+  'renew.checkDetail.token': 'USB key {serial}',
+  'renew.checkDetail.server': '{reason:reason}',
+  'renew.checkDetail.journal': 'a renewal is unfinished',
   // --verbose: codes, files and technical detail.
   'error.RENEWAL_KEYGEN_FAILED.verbose': 'the USB key could not generate a new key pair (0124: {detail}); nothing was changed, the old certificate still works',
   'error.RENEWAL_INTERRUPTED.verbose': 'the renewal stopped at step "{step:renew.step}" (code {reason}); the old certificate still works. Run `ukey renew` again to finish (the renewal record is kept: {journal})',
@@ -62,6 +65,9 @@ export const renewEn = {
   'renew.resume.verbose': 'An unfinished renewal of this USB key was found (record {journal}); continuing after "{step}".',
   'renew.resumeStart.verbose': 'An unfinished renewal of this USB key was found (record {journal}); it had not changed the key yet.',
   'renew.rollback.verbose': 'Undid what this renewal had added to the USB key; the old certificate is untouched (code {detail})',
+  'renew.checkDetail.token.verbose': 'USB key {serial}, certificate key id {id}',
+  'renew.checkDetail.server.verbose': '{detail}',
+  'renew.checkDetail.journal.verbose': 'a renewal is unfinished ({journal})',
 
   // Why a renewal failed ({reason:…}, {code:…}); ".other" when no entry fits.
   'reason.transport': 'the bank\'s renewal server cannot be reached',

@@ -56,6 +56,9 @@ export const renewZhCN: Record<keyof typeof renewEn, string> = {
   'renew.status.row': '{token}  证书 {serial}  开始于 {createdAt}  最后完成的步骤：{step:renew.step}',
   'renew.status.history': '已完成或已撤销：{count} 个（保存在 {dir}）。',
 
+  'renew.checkDetail.token': '网银盾 {serial}',
+  'renew.checkDetail.server': '{reason:reason}',
+  'renew.checkDetail.journal': '有一次未完成的换证',
   // --verbose：代码、文件路径与技术细节。
   'error.RENEWAL_KEYGEN_FAILED.verbose': '网银盾无法生成新的密钥对（0124：{detail}）；未做任何改动，旧证书仍可使用',
   'error.RENEWAL_INTERRUPTED.verbose': '换证在“{step:renew.step}”步骤中断（代码 {reason}）；旧证书仍可使用。请再次运行 `ukey renew` 完成换证（换证记录已保留：{journal}）',
@@ -64,6 +67,9 @@ export const renewZhCN: Record<keyof typeof renewEn, string> = {
   'renew.resume.verbose': '发现此网银盾有一次未完成的换证（换证记录 {journal}）；从“{step}”之后继续。',
   'renew.resumeStart.verbose': '发现此网银盾有一次未完成的换证（换证记录 {journal}）；当时尚未改动网银盾。',
   'renew.rollback.verbose': '已撤销本次换证在网银盾上新增的内容，旧证书不受影响（代码 {detail}）',
+  'renew.checkDetail.token.verbose': '网银盾 {serial}，证书密钥标识 {id}',
+  'renew.checkDetail.server.verbose': '{detail}',
+  'renew.checkDetail.journal.verbose': '有一次未完成的换证（{journal}）',
 
   // 失败原因（参数 {reason:…}、{code:…}）：没有对应项时用 “.other”。
   'reason.transport': '无法连接银行换证服务器',

@@ -5,6 +5,7 @@ import { pad } from './table.js'
 import { formatDateTime, formatUtc } from './time.js'
 import { adviceFor, errorRecord, type ErrorRecord } from './window-records.js'
 import { displayWidth as stringWidth } from './width.js'
+import { shownSource } from './window-render.js'
 
 export interface ShowRecord {
   type: 'certificate'
@@ -89,8 +90,8 @@ export function showCard(c: ShownCertificate, t: Translate, profile: BankProfile
     ['show.advice', r.advice],
     ['show.key', d.publicKey.size ? t('show.keyValue', { algorithm: d.publicKey.algorithm, size: d.publicKey.size }) : d.publicKey.algorithm],
     ['show.signature', d.signatureAlgorithm],
-    ['show.keyUsage', list(d.keyUsage)],
-    ['show.extKeyUsage', list(d.extendedKeyUsage)],
+    ['show.keyUsage', list(usages(d.keyUsage, t))],
+    ['show.extKeyUsage', list(usages(d.extendedKeyUsage, t))],
     ['show.san', list(d.subjectAltNames)],
     ['show.ski', d.subjectKeyIdentifier ?? t('show.none')],
     ['show.aki', d.authorityKeyIdentifier ?? t('show.none')],
@@ -101,8 +102,13 @@ export function showCard(c: ShownCertificate, t: Translate, profile: BankProfile
     ['show.format', t('show.formatValue', { format: c.format })],
   ]
   const labelWidth = Math.max(...rows.map(([k]) => stringWidth(t(k))))
-  const head = opts.count > 1 ? `${c.source}#${c.index}` : c.source
+  const head = shownSource(opts.count > 1 ? `${c.source}#${c.index}` : c.source, t)
   return [head, ...rows.map(([k, v]) => `  ${pad(t(k), labelWidth)}  ${v}`)].join('\n') + '\n'
+}
+
+/** Key usages in the words of the Windows certificate dialog a technician knows (zh); an unknown one by its name or OID. */
+function usages(names: string[] | null, t: Translate): string[] | null {
+  return names && names.map((u) => t('show.usage', { u }))
 }
 
 export type { ShowEvent }
