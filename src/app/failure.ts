@@ -47,6 +47,7 @@ export function reportFailure(err: Error, ctx: FailureContext): void {
     if (isUkeyError(err.cause)) line(t(err.cause.key, err.cause.params))
     line(t(err.key, err.params))
     for (const a of err.actions) say(`  → ${t(a)}`)
+    if (err.code === 'USAGE' && err.actions.length === 0) say(`  → ${helpHint(t, ctx.commandId)}`)
     if (debug && err.cause instanceof Error) say(String(err.cause.stack))
     process.exitCode = err.exitCode
     return
@@ -56,7 +57,7 @@ export function reportFailure(err: Error, ctx: FailureContext): void {
     if (usage.exit === 0) return
     const problem = usageProblem(usage.message, ctx.vocabulary)
     line(t(problem.key, problem.params))
-    say(`  → ${t('usage.helpHint', { command: ['ukey', ctx.commandId?.replace(/:/g, ' ')].filter(Boolean).join(' ') })}`)
+    say(`  → ${helpHint(t, ctx.commandId)}`)
     process.exitCode = typeof usage.exit === 'number' && usage.exit !== 1 ? usage.exit : EXIT.USAGE
     return
   }
@@ -64,4 +65,8 @@ export function reportFailure(err: Error, ctx: FailureContext): void {
   line(t(ue.key, ue.params))
   say(debug ? String(err.stack) : `  → ${t('error.debugHint')}`)
   process.exitCode = EXIT.FAILURE
+}
+
+function helpHint(t: Ui['t'], commandId: string | undefined): string {
+  return t('usage.helpHint', { command: ['ukey', commandId?.replace(/:/g, ' ')].filter(Boolean).join(' ') })
 }

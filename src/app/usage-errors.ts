@@ -27,7 +27,7 @@ const PATTERNS: Array<[RegExp, (m: RegExpExecArray, v: UsageVocabulary) => Usage
   [/^Flag --([\w-]+) can only be specified once$/, (m) => ({ key: 'usage.twice', params: { flag: `--${m[1]}` } })],
   [/--([\w-]+)(?:=\S*)? cannot also be provided when using --([\w-]+)/, (m) => ({ key: 'usage.exclusive', params: { flag: `--${m[1]}`, other: `--${m[2]}` } })],
   [/^Parsing --([\w-]+)\s+Expected an integer but received: (.*)$/, (m) => ({ key: 'usage.notInteger', params: { flag: `--${m[1]}`, value: m[2]! } })],
-  [/^command (\S+) not found$/, (m, v) => unknownCommand(m[1]!.replace(/:/g, ' '), v)],
+  [/^command (\S+) not found$/, (m, v) => unknownCommand(m[1]!, v)],
 ]
 
 /** The catalogue message for one of oclif's usage errors. */
@@ -53,7 +53,11 @@ function unknownFlag(flags: string[], v: UsageVocabulary): UsageProblem {
   return suggestion ? { key: 'usage.unknownFlagDid', params: { flag, suggestion: `--${suggestion}` } } : { key: 'usage.unknownFlag', params: { flag } }
 }
 
-function unknownCommand(command: string, v: UsageVocabulary): UsageProblem {
+function unknownCommand(id: string, v: UsageVocabulary): UsageProblem {
+  // With a space as topic separator oclif joins the arguments into the id ("chek-window:cert.pem"): the command words only.
+  const words = id.split(':')
+  const cut = words.findIndex((w) => !/^[a-z][a-z0-9-]*$/.test(w))
+  const command = (cut === -1 ? words : words.slice(0, Math.max(1, cut))).join(' ')
   const suggestion = closest(command, (v.commands ?? []).map((c) => c.replace(/:/g, ' ')))
   return suggestion ? { key: 'usage.unknownCommandDid', params: { command, suggestion } } : { key: 'usage.unknownCommand', params: { command } }
 }
