@@ -86,7 +86,7 @@ export function translator(lang: Lang, opts: TranslateOptions = {}): Translate {
  * USB key, as the FAQ does; a bank whose customers know it as U盾 names it in its
  * profile (`keyName`), and every message follows. Set once, when the profile is chosen.
  */
-const DEFAULT_KEY_NAME: Record<Lang, string> = { 'zh-CN': '网银盾', en: 'USB key' }
+export const DEFAULT_KEY_NAME: Record<Lang, string> = { 'zh-CN': '网银盾', en: 'USB key' }
 let keyName: Record<Lang, string> | undefined
 
 export function useKeyName(name: Partial<Record<Lang, string>> | undefined): void {

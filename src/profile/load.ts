@@ -7,6 +7,7 @@ import validateProfile from './validate-profile.gen.js'
 import type { BankProfile } from './types.js'
 import type { Vendor } from './vendors.js'
 import { UkeyError } from '../errors.js'
+import { DEFAULT_KEY_NAME } from '../i18n/index.js'
 
 /** Per-OS config directory: XDG on Linux, Library/Preferences on macOS, %APPDATA% on Windows. */
 export function configDir(): string {
@@ -47,7 +48,7 @@ export function parseProfile(text: string, file: string): BankProfile {
   return {
     name: p.name ?? DEFAULT_PROFILE.name,
     lab: p.lab ?? false,
-    keyName: { 'zh-CN': p.keyName?.['zh-CN'] ?? '网银盾', en: p.keyName?.en ?? 'USB key' },
+    keyName: { ...DEFAULT_KEY_NAME, ...p.keyName },
     source: file,
     window: { ...DEFAULT_PROFILE.window, ...p.window },
     vendors: mergeVendors(DEFAULT_PROFILE.vendors, p.vendors ?? []),

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { en } from '../../src/i18n/en.js'
 import { zhCN } from '../../src/i18n/zh-CN.js'
-import { placeholders, translator } from '../../src/i18n/index.js'
+import { placeholders, translator, useKeyName } from '../../src/i18n/index.js'
+import { parseProfile } from '../../src/profile/load.js'
 import { NAMES, doubledWord, latinWords, prose } from '../helpers/zh-words.js'
 
 // The catalogues held to docs/glossary.md: a Chinese screen is Chinese except for
@@ -92,5 +93,18 @@ describe('both catalogues', () => {
     expect(translator('zh-CN', { verbose: true })('error.RENEWAL_UNAVAILABLE', { reason: 'ECONNREFUSED', detail: 'transport: ECONNREFUSED' })).toContain('transport: ECONNREFUSED')
     expect(zhT('diagnose.ev.token', { serial: '21', label: 'k', module: 'Implementation of PKCS11' })).not.toContain('Implementation')
     expect(zhT('diagnose.ev.vendorSignal', { evidence: 'serial-prefix', value: '2115…', code: '21' })).toBe('序列号前缀 2115…：厂商代码 21')
+  })
+
+  it('a bank profile names the key as its customers do (keyName): every message follows', () => {
+    const profile = parseProfile(JSON.stringify({ keyName: { 'zh-CN': 'U盾' } }), 'bank.json')
+    expect(profile.keyName).toEqual({ 'zh-CN': 'U盾', en: 'USB key' })
+    try {
+      useKeyName(profile.keyName)
+      expect(translator('zh-CN')('diagnose.fix.installTool', { vendor: '握奇' })).toBe('请从银行网站（网上银行 → 下载）安装握奇的U盾管理工具，然后重试（常见问题 2、10.3）。')
+      expect(translator('en')('detect.found', { n: 1 })).toBe('1 USB key found.')
+    } finally {
+      useKeyName(undefined)
+    }
+    expect(translator('zh-CN')('detect.found', { n: 2 })).toBe('找到 2 个网银盾。')
   })
 })
