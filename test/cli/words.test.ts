@@ -108,6 +108,20 @@ describe('a yes/no prompt answers 是/否 in Chinese (pty)', () => {
     expect(status).toBe(0)
   })
 
+  it('the default screen says what a technician can act on; --verbose adds module files and mechanisms', async () => {
+    const args = ['diagnose', '0124', '--lab', '--lab-dir', dir, '--no-input']
+    const plain = await ukey(args, { env: ZH })
+    expect(plain.code).toBe(0)
+    expect(plain.stdout).toContain('已安装的网银盾管理工具中有 1 个能加载（共 1 个）')
+    expect(plain.stdout).toContain('未执行：需要技术人员同意')
+    expect(plain.stdout).not.toMatch(/PKCS#11|\.so|--allow-keygen|Implementation/)
+    // Left: the module's manufacturer and hexadecimal serials, which are names.
+    expect(strayWords(plain.stdout).filter((w) => w !== 'SoftHSM' && !/^[0-9a-f]+$/i.test(w))).toEqual([])
+    const verbose = await ukey([...args, '--verbose'], { env: ZH })
+    expect(verbose.stdout).toMatch(/模块 \S+libsofthsm2\.so：版本/)
+    expect(verbose.stdout).toContain('--allow-keygen')
+  })
+
   it('en: (y/N), and the answer shows as no', () => {
     const { out, status } = inTerminal([['(y/N)', 'n']], 'en_US.UTF-8')
     // The terminal is 100 columns: the prompt wraps before its hint and its answer.
