@@ -141,7 +141,7 @@ class StepProgress {
       if (this.tty) void this.spin(t(`renew.step.${e.step}`))
     } else {
       this.clearCountdown()
-      const text = `${t(`renew.step.${e.step}`)}${e.ms ? ` (${(e.ms / 1000).toFixed(1)} s)` : ''}`
+      const text = `${t(`renew.step.${e.step}`)}${e.ms ? t('renew.stepTime', { seconds: (e.ms / 1000).toFixed(1) }) : ''}`
       if (this.spinner && this.current === e.step) this.spinner.succeed(text)
       else this.line(`✓ ${text}`)
       this.spinner = undefined

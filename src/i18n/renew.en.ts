@@ -1,7 +1,7 @@
 /** English messages of `ukey renew` (merged into en.ts; every key must exist in renew.zh-CN.ts). */
 export const renewEn = {
   'error.RENEWAL_NOT_CONFIGURED': 'no renewal server in the bank profile ({profile}): the profile needs "renewal": {"url", "caCerts"}',
-  'error.RENEWAL_OUTSIDE_WINDOW': 'renewal refused before contacting the bank (0116: outside the renewal period): {advice}',
+  'error.RENEWAL_OUTSIDE_WINDOW': 'renewal refused before contacting the bank (0116: outside the renewal period): {subject}: {state:state}',
   'error.RENEWAL_ALREADY_DONE': 'this certificate was already renewed on this key ({when}) (0116): the new certificate is the one to use',
   'error.RENEWAL_KEYGEN_FAILED': 'the USB key could not generate a new key pair (0124); nothing was changed, the old certificate still works',
   'error.RENEWAL_INTERRUPTED': 'the renewal stopped at step "{step:renew.step}" ({reason:cause}); the old certificate still works. Run `ukey renew` again to finish (the renewal record is kept)',
@@ -28,6 +28,7 @@ export const renewEn = {
   'renew.step.certificate-stored': 'Store the new certificate beside the new key pair',
   'renew.step.confirmed': 'Confirm to the bank',
   'renew.step.old-removed': 'Remove the old key pair and certificate',
+  'renew.stepTime': ' ({seconds} s)',
   'renew.waiting': 'the bank is processing the request: asking again in {seconds} s (poll {poll})',
   'renew.resume': 'An unfinished renewal of this USB key was found; continuing after "{step}".',
   'renew.resumeStart': 'An unfinished renewal of this USB key was found; it had not changed the key yet.',

@@ -3,7 +3,7 @@ import type { renewEn } from './renew.en.js'
 /** `ukey renew` 的中文消息（并入 zh-CN.ts）。用词见 docs/glossary.md：网银盾、换证、换证期、银行换证服务器。 */
 export const renewZhCN: Record<keyof typeof renewEn, string> = {
   'error.RENEWAL_NOT_CONFIGURED': '银行配置（{profile}）中没有银行换证服务器：配置需要 "renewal": {"url", "caCerts"}',
-  'error.RENEWAL_OUTSIDE_WINDOW': '未联系银行即拒绝换证（0116：不在换证期内）：{advice}',
+  'error.RENEWAL_OUTSIDE_WINDOW': '未联系银行即拒绝换证（0116：不在换证期内）：{subject}：{state:state}',
   'error.RENEWAL_ALREADY_DONE': '该证书已在此网银盾上换证（{when}）（0116）：请使用新证书',
   'error.RENEWAL_KEYGEN_FAILED': '网银盾无法生成新的密钥对（0124）；未做任何改动，旧证书仍可使用',
   'error.RENEWAL_INTERRUPTED': '换证在“{step:renew.step}”步骤中断（{reason:cause}）；旧证书仍可使用。请再次运行 `ukey renew` 完成换证（换证记录已保留）',
@@ -30,6 +30,7 @@ export const renewZhCN: Record<keyof typeof renewEn, string> = {
   'renew.step.certificate-stored': '将新证书写入网银盾（与新密钥对配对）',
   'renew.step.confirmed': '向银行确认',
   'renew.step.old-removed': '删除旧密钥对和旧证书',
+  'renew.stepTime': '（{seconds} 秒）',
   'renew.waiting': '银行正在处理换证请求：{seconds} 秒后再次查询（第 {poll} 次）',
   'renew.resume': '发现此网银盾有一次未完成的换证；从“{step}”之后继续。',
   'renew.resumeStart': '发现此网银盾有一次未完成的换证；当时尚未改动网银盾。',
