@@ -64,6 +64,8 @@ function unknownCommand(id: string, v: UsageVocabulary): UsageProblem {
 
 /** The nearest word within two edits (a typo: --jsn, chek-window), if one is clearly nearest. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
+  // Two edits turn any short word into another: no guess for those.
+  if (word.length < 3) return undefined
   let best: string | undefined
   let bestDistance = 3
   for (const c of candidates) {
