@@ -16,7 +16,9 @@ export interface CommandContext {
 
 /** The terminal facts of a command line, read before any parser has run (errors can strike before parsing). */
 export function uiOfArgv(argv: readonly string[]): Ui {
-  return makeUi({ lang: rawFlag(argv, 'lang'), debug: argv.includes('--debug'), verbose: argv.includes('--verbose') })
+  // JSON is read by scripts and support staff: its texts carry the technical detail too, as with --verbose.
+  const verbose = argv.includes('--verbose') || argv.includes('--json') || rawFlag(argv, 'output') === 'json'
+  return makeUi({ lang: rawFlag(argv, 'lang'), debug: argv.includes('--debug'), verbose })
 }
 
 /** A context over raw argv; the Ui is made on first use, as in UkeyCommand. */

@@ -120,6 +120,9 @@ describe('a yes/no prompt answers 是/否 in Chinese (pty)', () => {
     const verbose = await ukey([...args, '--verbose'], { env: ZH })
     expect(verbose.stdout).toMatch(/模块 \S+libsofthsm2\.so：版本/)
     expect(verbose.stdout).toContain('--allow-keygen')
+    // JSON carries the technical detail without --verbose.
+    const json = JSON.parse((await ukey([...args, '--json'], { env: ZH })).stdout) as { steps: Array<{ evidence: string[] }> }
+    expect(json.steps.flatMap((s) => s.evidence).join('\n')).toMatch(/libsofthsm2\.so/)
   })
 
   it('en: (y/N), and the answer shows as no', () => {
