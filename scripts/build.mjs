@@ -35,7 +35,8 @@ process.on('exit', (code) => {
 })
 await build({
   ...common,
-  entryPoints: { ukey: 'src/main.ts' },
+  // help.js: the help in the user's language (package.json oclif.helpClass), loaded only when help is asked for.
+  entryPoints: { ukey: 'src/main.ts', help: 'src/commands/help-class.ts' },
   outdir: next,
   splitting: true,
   sourcemap: 'linked',

@@ -1,4 +1,6 @@
-import { execute, settings } from '@oclif/core'
+import { Errors, flush, run, settings } from '@oclif/core'
+import { uiOfArgv } from './commands/io.js'
+import { reportFailure } from './commands/failure.js'
 import { COMMANDS } from './commands/index.js'
 import { refuseSecretFlags } from './commands/secret-argv.js'
 
@@ -12,5 +14,19 @@ export function main(): Promise<unknown> {
   if (refuseSecretFlags(process.argv.slice(2), Object.values(COMMANDS))) return Promise.resolve()
   // A TypeScript source tree is present in a checkout; never transpile at run time.
   settings.enableAutoTranspile = false
-  return execute({ dir: import.meta.url })
+  const argv = process.argv.slice(2)
+  // oclif's execute() with ukey's failure handler: what fails before a command runs
+  // (a command that does not exist, help for nothing) reads in the user's language too.
+  return run(argv, import.meta.url)
+    .then((result) => {
+      flush()
+      return result
+    })
+    .catch((err: Error) =>
+      reportFailure(err, {
+        ui: uiOfArgv(argv),
+        asUsage: (e) => (e instanceof Errors.CLIError ? { message: e.message, exit: e.oclif?.exit } : undefined),
+        vocabulary: { commands: Object.keys(COMMANDS) },
+      }),
+    )
 }

@@ -6,7 +6,7 @@ import { readTokenCertificates } from '../hardware/token-certificates.js'
 import { openTokens } from '../hardware/tokens.js'
 import { realProviderFactory } from '../hardware/token-provider.js'
 import type { BankProfile } from '../profile/types.js'
-import { usageError } from '../errors.js'
+import { UkeyError } from '../errors.js'
 import { passwordProvider } from './password.js'
 import { pinSource } from './pin.js'
 import { profileOf, type TokenOptions } from './context.js'
@@ -45,9 +45,9 @@ export function certificateSettings(options: CertificateCommandOptions, io: Io):
  */
 export async function* certificateSources(inputs: string[], flags: SourceOptions, profile: BankProfile, io: Io): AsyncGenerator<CertificateEvent[]> {
   const wantTokens = flags.token || flags.login || Boolean(flags.serial) || Boolean(flags.label) || (flags.lab && inputs.length === 0)
-  if (inputs.length === 0 && !wantTokens && !flags.store) throw usageError('name certificate files or directories, or use --token to read the plugged USB keys (--store my: the Windows certificate store)')
+  if (inputs.length === 0 && !wantTokens && !flags.store) throw new UkeyError('USAGE', { key: 'usage.noInputs' })
   const stdinUsers = [inputs.includes('-') && '-', flags['password-stdin'] && '--password-stdin', flags['pin-stdin'] && '--pin-stdin'].filter(Boolean)
-  if (stdinUsers.length > 1) throw usageError(`${stdinUsers.join(' and ')} cannot both read standard input`)
+  if (stdinUsers.length > 1) throw new UkeyError('USAGE', { key: 'usage.stdinTwice', params: { flags: stdinUsers.join(', ') } })
   if (inputs.length) yield* readCertificates({ inputs, recursive: flags.recursive, password: passwordProvider(io, { stdin: flags['password-stdin'] }), stdin: io.stdin })
   if (flags.store) yield* readStoreCertificates(flags.store as WindowsStoreName)
   if (wantTokens) {

@@ -130,7 +130,7 @@ class RenewProgress {
       this.spinner.begin(t(`renew.step.${e.step}`))
     } else {
       this.clearCountdown()
-      this.spinner.succeed(`${t(`renew.step.${e.step}`)}${e.ms ? ` (${(e.ms / 1000).toFixed(1)} s)` : ''}`)
+      this.spinner.succeed(`${t(`renew.step.${e.step}`)}${e.ms ? t('renew.stepTime', { seconds: (e.ms / 1000).toFixed(1) }) : ''}`)
       this.current = undefined
     }
   }

@@ -15,6 +15,8 @@ export interface Ui {
   canPrompt: boolean
   color: boolean
   debug: boolean
+  /** --verbose: technical detail (module files, ids, mechanisms, codes) on the screen too. */
+  verbose: boolean
   /** What animates stderr now (a spinner): paused while a person answers a prompt. */
   activity?: { pause(): void; resume(): void }
 }
@@ -40,7 +42,7 @@ export interface Terminals {
   stderr: boolean
 }
 
-export function makeUi(opts: { lang?: string; debug?: boolean; env: Readonly<Record<string, string | undefined>>; terminals: Terminals }): Ui {
+export function makeUi(opts: { lang?: string; debug?: boolean; verbose?: boolean; env: Readonly<Record<string, string | undefined>>; terminals: Terminals }): Ui {
   const env = opts.env
   const lang = resolveLang(opts.lang, env)
   const stdoutIsTTY = opts.terminals.stdout
@@ -49,12 +51,13 @@ export function makeUi(opts: { lang?: string; debug?: boolean; env: Readonly<Rec
   const noColor = 'NO_COLOR' in env && env['NO_COLOR'] !== ''
   return {
     lang,
-    t: translator(lang),
+    t: translator(lang, { verbose: Boolean(opts.verbose) }),
     stdoutIsTTY,
     stderrIsTTY,
     canPrompt: opts.terminals.stdin && stderrIsTTY && !ci,
     color: !noColor && (stdoutIsTTY || env['FORCE_COLOR'] !== undefined) && env['TERM'] !== 'dumb',
     debug: Boolean(opts.debug) || env['UKEY_DEBUG'] === '1',
+    verbose: Boolean(opts.verbose),
   }
 }
 

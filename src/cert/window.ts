@@ -32,6 +32,11 @@ function wholeDays(ms: number): number {
   return Math.trunc(ms / DAY_MS)
 }
 
+/** The one day count every screen shows: whole days until notAfter, rounded towards zero (negative once expired). */
+export function daysLeft(notAfter: Date, at: Date): number {
+  return wholeDays(notAfter.getTime() - at.getTime())
+}
+
 export function assessWindow(validity: { notBefore: Date; notAfter: Date }, at: Date, policy: WindowPolicy): WindowAssessment {
   const t = at.getTime()
   const notAfter = validity.notAfter.getTime()
@@ -49,7 +54,7 @@ export function assessWindow(validity: { notBefore: Date; notAfter: Date }, at: 
     state,
     opens: new Date(opens),
     closes: new Date(closes),
-    daysLeft: wholeDays(notAfter - t),
+    daysLeft: daysLeft(validity.notAfter, at),
     daysSinceExpiry: t > notAfter ? wholeDays(t - notAfter) : null,
     daysUntilOpen: t < opens ? Math.ceil((opens - t) / DAY_MS) : null,
   }

@@ -7,14 +7,12 @@ import type { BankProfile } from '../profile/types.js'
 import { reportFailure } from './failure.js'
 import { processIo } from './io.js'
 
+/** Global flags; every flag's help text is in the catalogues (src/i18n/help.*.ts), read by src/commands/help-class.ts. */
 export const baseFlags = {
-  lang: Flags.string({
-    description: 'language of messages: zh-CN or en (default: LC_ALL / LC_MESSAGES / LANG, else zh-CN)',
-    options: ['zh-CN', 'zh', 'en'],
-    helpGroup: 'GLOBAL',
-  }),
-  profile: Flags.string({ description: 'bank profile (JSON) instead of the user profile or the built-in FAQ values', helpGroup: 'GLOBAL' }),
-  debug: Flags.boolean({ description: 'show internal details (stack traces) on failure; never secrets', helpGroup: 'GLOBAL' }),
+  lang: Flags.string({ options: ['zh-CN', 'zh', 'en'], helpGroup: 'GLOBAL' }),
+  profile: Flags.string({ helpGroup: 'GLOBAL' }),
+  debug: Flags.boolean({ helpGroup: 'GLOBAL' }),
+  verbose: Flags.boolean({ helpGroup: 'GLOBAL' }),
 }
 
 /**
@@ -53,6 +51,7 @@ export abstract class UkeyCommand extends Command {
       commandId: this.id,
       // oclif's own parse errors (unknown flag, missing argument): a usage error.
       asUsage: (e) => (e instanceof Errors.CLIError ? { message: e.message, exit: e.oclif?.exit } : undefined),
+      vocabulary: { flags: Object.keys({ ...this.ctor.baseFlags, ...this.ctor.flags }) },
     })
   }
 }

@@ -1,7 +1,8 @@
 import { UkeyError, isUkeyError } from '../errors.js'
 import { EXIT, exitCodeOf } from '../output/exit-codes.js'
-import { terminalLines, terminalParams } from '../output/terminal-text.js'
+import { terminalParams } from '../output/terminal-text.js'
 import type { Ui } from '../app/ui.js'
+import { usageProblem, type UsageVocabulary } from '../app/usage-errors.js'
 
 // The one top-level handler, no oclif: the oclif commands (base-command.ts) and the
 // fast path of check-window (src/fast/) map every failure to its message and exit code here.
@@ -22,6 +23,8 @@ export interface FailureContext {
   commandId?: string
   /** Recognises the framework's own usage errors; the fast path has none. */
   asUsage?: (err: Error) => UsageFailure | undefined
+  /** The flags and commands there are, for "did you mean". */
+  vocabulary?: UsageVocabulary
 }
 
 /**
@@ -37,6 +40,7 @@ export function reportFailure(err: Error, ctx: FailureContext): void {
     // A usage error's detail is ukey's own text, some of it a list on several lines.
     line(t(err.key, terminalParams(err.params, err.code === 'USAGE')))
     for (const a of err.actions) say(`  → ${t(a)}`)
+    if (err.code === 'USAGE' && err.actions.length === 0) say(`  → ${helpHint(t, ctx.commandId)}`)
     if (debug && err.cause instanceof Error) say(String(err.cause.stack))
     process.exitCode = exitCodeOf(err)
     return
@@ -44,9 +48,10 @@ export function reportFailure(err: Error, ctx: FailureContext): void {
   const usage = ctx.asUsage?.(err)
   if (usage) {
     if (usage.exit === 0) return
-    // The parser quotes the words it refused: shown safe, line by line.
-    line(terminalLines(usage.message.replace(/\nSee more help with --help$/, '')))
-    say(`  → ukey ${ctx.commandId ?? ''} --help`)
+    // The parser quotes the words it refused: shown safe (escapes visible).
+    const problem = usageProblem(usage.message, ctx.vocabulary)
+    line(t(problem.key, terminalParams(problem.params)))
+    say(`  → ${helpHint(t, ctx.commandId)}`)
     process.exitCode = typeof usage.exit === 'number' && usage.exit !== 1 ? usage.exit : EXIT.USAGE
     return
   }
@@ -54,4 +59,8 @@ export function reportFailure(err: Error, ctx: FailureContext): void {
   line(t(ue.key, terminalParams(ue.params)))
   say(debug ? String(err.stack) : `  → ${t('error.debugHint')}`)
   process.exitCode = EXIT.FAILURE
+}
+
+function helpHint(t: Ui['t'], commandId: string | undefined): string {
+  return t('usage.helpHint', { command: ['ukey', commandId?.replace(/:/g, ' ')].filter(Boolean).join(' ') })
 }

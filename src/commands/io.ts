@@ -1,3 +1,4 @@
+import { askYesNo } from '../app/confirm.js'
 import type { Io, Prompt } from '../app/io.js'
 import { UkeyError } from '../errors.js'
 import { terminalSpinner } from '../app/progress.js'
@@ -7,30 +8,34 @@ import { makeUi, rawFlag, type Ui } from '../app/ui.js'
 
 /** The terminal facts of a command line, read before any parser has run (errors can strike before parsing). */
 export function uiOfArgv(argv: readonly string[]): Ui {
+  // JSON is read by scripts and support staff: its texts carry the technical detail too, as with --verbose.
+  const verbose = argv.includes('--verbose') || argv.includes('--json') || rawFlag(argv, 'output') === 'json'
   return makeUi({
     lang: rawFlag(argv, 'lang'),
     debug: argv.includes('--debug'),
+    verbose,
     env: process.env,
     terminals: { stdin: Boolean(process.stdin.isTTY), stdout: Boolean(process.stdout.isTTY), stderr: Boolean(process.stderr.isTTY) },
   })
 }
 
-/** The prompt at a real terminal: masked input and yes/no questions, drawn on stderr. */
-const terminalPrompt: Prompt = {
-  async password(message) {
-    const { password } = await import('@inquirer/prompts')
-    return password({ message, mask: '*' }, { output: process.stderr })
-  },
-  async confirm(message, initial, signal) {
-    const { confirm } = await import('@inquirer/prompts')
-    try {
-      return await confirm({ message, default: initial }, { output: process.stderr, ...(signal ? { signal } : {}) })
-    } catch (e) {
-      // A signal while asking: nothing was changed yet.
-      if (e instanceof Error && e.name === 'AbortPromptError') throw new UkeyError('CANCELLED', { cause: e })
-      throw e
-    }
-  },
+/** The prompt at a real terminal: masked input and yes/no questions (是/否 in zh, app/confirm.ts), drawn on stderr. */
+function terminalPrompt(ui: () => Ui): Prompt {
+  return {
+    async password(message) {
+      const { password } = await import('@inquirer/prompts')
+      return password({ message, mask: '*' }, { output: process.stderr })
+    },
+    async confirm(message, initial, signal) {
+      try {
+        return await askYesNo(ui().t, message, initial, process.stderr, signal)
+      } catch (e) {
+        // A signal while asking: nothing was changed yet.
+        if (e instanceof Error && e.name === 'AbortPromptError') throw new UkeyError('CANCELLED', { cause: e })
+        throw e
+      }
+    },
+  }
 }
 
 /** A native PKCS#11 module reads its configuration (the lab's SOFTHSM2_CONF) from the process environment. */
@@ -53,7 +58,9 @@ export function processIo(argv: readonly string[]): Io {
     env: process.env,
     applyEnvironment,
     now: () => new Date(),
-    prompt: terminalPrompt,
+    get prompt() {
+      return terminalPrompt(() => this.ui)
+    },
     get spinner() {
       if (spinner === null) spinner = terminalSpinner(this.ui, process.stderr)
       return spinner

@@ -93,8 +93,10 @@ export function detectText(view: DetectView, t: Translate, profile: BankProfile,
   lines.push(t('detect.modules'))
   if (r.modules.length === 0) lines.push('  ' + t('show.none'))
   for (const m of r.modules) {
-    const what = m.loaded ? `${m.description ?? ''} ${m.version ?? ''}`.trim() : `✗ ${m.error ? t(m.error.key, m.error.params) : ''}`
-    lines.push(`  ${m.path}  ${what}  (${m.origin})`)
+    const origin = m.origin.startsWith('vendor:') ? 'vendor' : m.origin
+    lines.push('  ' + (m.loaded
+      ? t('detect.moduleLoaded', { path: m.path, description: m.description ?? '', version: m.version || '-', origin })
+      : t('detect.moduleFailed', { path: m.path, message: m.error ? t(m.error.key, m.error.params) : '', origin })))
   }
   lines.push('', t('detect.keys'))
   if (r.tokens.length) {

@@ -29,6 +29,13 @@ function checkDetail(c: PlanCheck, t: Translate): string {
     const [state, tries] = c.detail.split(' ')
     return t(`pin.${state as PinState}`) + (tries ? ` ${tries}` : '')
   }
+  // The key's id, a transport code, a record's file: words by default, the technical form with --verbose.
+  if (c.name === 'token') {
+    const [serial, id] = c.detail.split(' ')
+    return t('renew.checkDetail.token', { serial: serial ?? '', id: id ?? '' })
+  }
+  if (c.name === 'server' && !c.ok) return t('renew.checkDetail.server', { reason: c.detail.split(':')[0]!, detail: c.detail })
+  if (c.name === 'journal') return t('renew.checkDetail.journal', { journal: c.detail })
   return c.detail
 }
 

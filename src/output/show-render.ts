@@ -7,6 +7,7 @@ import { formatDateTime, formatUtc } from './time.js'
 import { adviceFor, errorRecord, type ErrorRecord } from './window-records.js'
 import { terminalText } from './terminal-text.js'
 import { displayWidth as stringWidth } from './width.js'
+import { shownSource } from './window-render.js'
 
 export interface ShowRecord extends CertExtensions {
   type: 'certificate'
@@ -87,10 +88,10 @@ export function showCard(c: ShownCertificate, t: Translate, profile: BankProfile
     ['show.state', paint(c.window.state, t(`state.${c.window.state}`))],
     ['show.window', `${formatDateTime(c.window.opens, opts.tz)} → ${formatDateTime(c.window.closes, opts.tz)}`],
     ['show.advice', r.advice],
-    ['show.key', d.publicKey.size ? `${d.publicKey.algorithm} ${d.publicKey.size} bits` : d.publicKey.algorithm],
+    ['show.key', d.publicKey.size ? t('show.keyValue', { algorithm: d.publicKey.algorithm, size: d.publicKey.size }) : d.publicKey.algorithm],
     ['show.signature', d.signatureAlgorithm],
-    ['show.keyUsage', list(d.keyUsage)],
-    ['show.extKeyUsage', list(d.extendedKeyUsage)],
+    ['show.keyUsage', list(usages(d.keyUsage, t))],
+    ['show.extKeyUsage', list(usages(d.extendedKeyUsage, t))],
     ['show.san', terminalText(list(d.subjectAltNames))],
     ['show.ski', d.subjectKeyIdentifier ?? t('show.none')],
     ['show.aki', d.authorityKeyIdentifier ?? t('show.none')],
@@ -98,11 +99,11 @@ export function showCard(c: ShownCertificate, t: Translate, profile: BankProfile
     ['show.sha1', d.fingerprints.sha1],
     ['show.selfSigned', t(d.selfSigned ? 'show.yes' : 'show.no')],
     ['show.ca', t(d.isCA ? 'show.yes' : 'show.no')],
-    ['show.format', c.format],
+    ['show.format', t('show.formatValue', { format: c.format })],
     ...(c.keyProvider !== undefined ? [['show.keyProvider', c.keyProvider || t('show.none')] as [MessageKey, string]] : []),
   ]
   const labels = paddedLabels(t, rows.map(([k]) => k))
-  const head = terminalText(opts.count > 1 ? `${c.source}#${c.index}` : c.source)
+  const head = terminalText(shownSource(opts.count > 1 ? `${c.source}#${c.index}` : c.source, t))
   return [head, ...rows.map(([, v], i) => `  ${labels[i]}  ${v}`)].join('\n') + '\n'
 }
 
@@ -121,6 +122,11 @@ function paddedLabels(t: Translate, keys: MessageKey[]): string[] {
     byRows.set(id, labels)
   }
   return labels
+}
+
+/** Key usages in the words of the Windows certificate dialog a technician knows (zh); an unknown one by its name or OID. */
+function usages(names: string[] | null, t: Translate): string[] | null {
+  return names && names.map((u) => t('show.usage', { u }))
 }
 
 export type { ShowEvent }

@@ -185,7 +185,7 @@ function tableRenderer(ctx: RenderContext): WindowRenderer {
   let first: WindowRow | undefined
 
   const cells = (r: WindowRow): string[] => [
-    r.index > 1 || r.format !== 'pem' && r.format !== 'der' ? `${r.source}#${r.index}` : r.source,
+    shownSource(r.index > 1 || r.format !== 'pem' && r.format !== 'der' ? `${r.source}#${r.index}` : r.source, t),
     r.cert.subjectCN ?? '',
     r.cert.serial,
     formatDate(r.cert.notAfter, ctx.tz),
@@ -234,4 +234,9 @@ function tableRenderer(ctx: RenderContext): WindowRenderer {
       ctx.out.write(lines.join('\n') + '\n')
     },
   }
+}
+
+/** "token:2110…#1" is how JSON and CSV name a certificate read off a key; a person reads "网银盾 2110…#1". */
+export function shownSource(source: string, t: Translate): string {
+  return source.startsWith('token:') ? t('source.token', { serial: source.slice('token:'.length) }) : source
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_KEY_NAME } from '../i18n/index.js'
 import { BUILTIN_VENDORS } from './vendors.js'
 import type { BankProfile } from './types.js'
 
@@ -5,6 +6,7 @@ import type { BankProfile } from './types.js'
 export const DEFAULT_PROFILE: BankProfile = {
   name: 'built-in (bank FAQ)',
   lab: false,
+  keyName: { ...DEFAULT_KEY_NAME },
   source: 'built-in',
   window: { renewBeforeDays: 30, graceAfterDays: 90 },
   vendors: BUILTIN_VENDORS,

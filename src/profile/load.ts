@@ -7,6 +7,7 @@ import type { BankProfile } from './types.js'
 import type { Vendor } from './vendors.js'
 import { UkeyError } from '../errors.js'
 import { PROFILE_MAX_BYTES, ReadRefused, readRegularFile } from '../platform/bounded-read.js'
+import { DEFAULT_KEY_NAME } from '../i18n/index.js'
 
 export function userProfilePath(): string {
   return join(configDir(), 'profile.json')
@@ -42,6 +43,7 @@ export function parseProfile(text: string, file: string): BankProfile {
   return {
     name: p.name ?? DEFAULT_PROFILE.name,
     lab: p.lab ?? false,
+    keyName: { ...DEFAULT_KEY_NAME, ...p.keyName },
     source: file,
     window: { ...DEFAULT_PROFILE.window, ...p.window },
     vendors: mergeVendors(DEFAULT_PROFILE.vendors, p.vendors ?? []),
@@ -62,6 +64,7 @@ export function parseProfile(text: string, file: string): BankProfile {
 interface ProfileFile {
   name?: string
   lab?: boolean
+  keyName?: Partial<BankProfile['keyName']>
   window?: Partial<BankProfile['window']>
   vendors?: Array<Partial<Omit<Vendor, 'usb'>> & { code: string; usb?: Array<{ vendorId: string; productIds?: string[] }> }>
   pkcs11?: Partial<BankProfile['pkcs11']>

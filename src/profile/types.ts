@@ -5,6 +5,8 @@ export interface BankProfile {
   name: string
   /** The embedded lab, not a bank: every output must say so. */
   lab: boolean
+  /** What the customers call the key, per language (docs/glossary.md); the FAQ's 网银盾 / USB key by default. */
+  keyName?: { 'zh-CN': string; en: string }
   /** Where it came from: 'built-in' or a file path. */
   source: string
   window: WindowPolicy

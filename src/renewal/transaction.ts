@@ -85,7 +85,7 @@ function pendingJournal(dir: string, token: TokenInfo, clock?: Clock): RenewalJo
 function windowRefusal(w: WindowAssessment, summary: CertSummary): UkeyError {
   const advice: MessageKey = `adviceShort.${w.state}` as MessageKey
   return new UkeyError('RENEWAL_OUTSIDE_WINDOW', {
-    params: { advice: `${summary.subjectCN ?? summary.serial}: ${w.state}`, state: w.state },
+    params: { advice: `${summary.subjectCN ?? summary.serial}: ${w.state}`, subject: summary.subjectCN ?? summary.serial, state: w.state },
     actions: w.state === 'lapsed' ? ['action.counter', 'action.diagnose0116'] : [advice, 'action.diagnose0116'],
   })
 }

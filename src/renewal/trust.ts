@@ -21,7 +21,7 @@ export function renewalServer(profile: BankProfile, url?: string): RenewalServer
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(u.protocol)
     target = u.toString()
   } catch {
-    throw new UkeyError('USAGE', { params: { detail: `not an http(s) URL: ${target}` } })
+    throw new UkeyError('USAGE', { key: 'usage.badUrl', params: { url: target, detail: target } })
   }
   return {
     url: target,

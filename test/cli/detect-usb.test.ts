@@ -61,7 +61,7 @@ describe('detect: the USB view and the PKCS#11 view, per physical key', () => {
     expect(en.stdout).toContain('CCID 0x1059:0x0017')
     expect(en.stdout).toContain('install the Giesecke & Devrient management tool')
     const zh = await detect(['gd-ccid'], ['--module', '/nonexistent/libgd.so', '--lang', 'zh-CN'])
-    expect(zh.stdout).toContain('请从银行网站安装捷德的管理工具（常见问题 2）')
+    expect(zh.stdout).toContain('请从银行网站安装捷德的网银盾管理工具（常见问题 2）')
   })
 
   it.each<[string, UsbFixture[]]>([
@@ -75,7 +75,7 @@ describe('detect: the USB view and the PKCS#11 view, per physical key', () => {
     expect(doc.keys).toEqual([])
     expect(doc.advice).toContain('check the key is inserted (FAQ 10.1)')
     const zh = await detect(fixtures, ['--module', '/usr/lib/softhsm/libsofthsm2.so', '--lang', 'zh-CN'], emptyStore())
-    expect(zh.stdout).toContain('请检查 USB Key 是否已插入（常见问题 10.1）')
+    expect(zh.stdout).toContain('请检查网银盾是否已插入（常见问题 10.1）')
   })
 
   it('--all lists the keyboard too, as another device', async () => {

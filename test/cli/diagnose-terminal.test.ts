@@ -29,7 +29,7 @@ describe('diagnose in a terminal: questions asked, answered both ways', () => {
   it('en, 403.7: the PIN at its masked prompt, then "does the error persist?" — yes: the key is faulty (exit 21)', () => {
     const { out, status } = inTerminal(['403.7'], [['PIN for USB key', PIN], ['still get the error', 'y']], 'en_US.UTF-8')
     expect(out).toContain('PIN for USB key "ukey-lab"')
-    expect(out).toContain('signed a fresh challenge (ECDSA-SHA256); the signature verifies against the certificate')
+    expect(out).toContain('the USB key signed; the signature verifies against the certificate')
     expect(out).toContain('After these steps, does the customer still get the error when retrying? — answered yes')
     expect(out).toContain('Verdict: the USB key is faulty (exit 21)')
     expect(out).not.toContain(PIN)
@@ -45,7 +45,7 @@ describe('diagnose in a terminal: questions asked, answered both ways', () => {
 
   it('zh, 0124: consent to the test key generation — yes: PIN, generated and deleted (exit 0)', () => {
     const { out, status } = inTerminal(['0124'], [['测试生成密钥对', 'y'], ['的 PIN 码', PIN]], 'zh_CN.UTF-8')
-    expect(out).toContain('请输入 USB Key“ukey-lab”')
+    expect(out).toContain('请输入网银盾“ukey-lab”')
     expect(out).toContain('已生成测试密钥对（EC P-256）并删除')
     expect(out).toContain('结论：未发现问题（退出码 0）')
     expect(out).not.toContain(PIN)
@@ -54,16 +54,16 @@ describe('diagnose in a terminal: questions asked, answered both ways', () => {
 
   it('zh, 0124: no — the check is not run, nothing written, no PIN asked', () => {
     const { out, status } = inTerminal(['0124'], [['测试生成密钥对', 'n']], 'zh_CN.UTF-8')
-    expect(out).toContain('技术人员拒绝')
+    expect(out).toContain('技术人员选择不测试')
     expect(out).not.toContain('PIN 码”')
-    expect(out).not.toContain('请输入 USB Key')
+    expect(out).not.toContain('请输入网银盾')
     expect(status).toBe(0)
   })
 
   it('zh, 0116: "still the error?" — yes: faulty (exit 21), in Chinese', () => {
     const { out, status } = inTerminal(['0116'], [['的 PIN 码', PIN], ['仍然出现该错误', 'y']], 'zh_CN.UTF-8')
     expect(out).toContain('回答：是')
-    expect(out).toContain('结论：USB Key 已损坏（退出码 21）')
+    expect(out).toContain('结论：网银盾已损坏（退出码 21）')
     expect(out).toContain('网银签约关系保持不变')
     expect(status).toBe(21)
   })

@@ -86,7 +86,7 @@ describe('diagnose under umockdev: the key on USB, no module installed', () => {
     const r = await underUmockdev(['gd-ccid'], [process.execPath, join(ROOT, 'bin/run.js'), 'diagnose', '0124', '--module', '/nonexistent/libgd.so', '--lang', 'zh-CN', '--no-input'], { env: isolatedEnv() })
     expect(r.code).toBe(20)
     expect(r.stdout).toContain('✔ 常见问题 10.1')
-    expect(r.stdout).toContain('请从银行网站（网上银行 → 下载）安装捷德的管理工具，然后重试（常见问题 2、10.3）。')
+    expect(r.stdout).toContain('请从银行网站（网上银行 → 下载）安装捷德的网银盾管理工具，然后重试（常见问题 2、10.3）。')
     expect(r.stdout).toContain('结论：需要处理（退出码 20）')
   })
 })

@@ -80,11 +80,11 @@ describe('ukey renew in a terminal', () => {
 
   it('Chinese: "y", then the masked PIN prompt; renewed, the PIN never on screen', async () => {
     const l = await lab('zh-yes')
-    const r = await pty(['现在更新吗', 'y', 'PIN 码', PIN], ['renew', '--lab', '--lab-dir', l.dir, '--server', l.url], 'zh_CN.UTF-8')
+    const r = await pty(['现在换证吗', 'y', 'PIN 码', PIN], ['renew', '--lab', '--lab-dir', l.dir, '--server', l.url], 'zh_CN.UTF-8')
     expect(r.status, r.screen).toBe(0)
-    expect(r.screen).toContain('更新 U 盾')
-    expect(r.screen).toContain('在 U 盾内生成新密钥对')
-    expect(r.screen).toContain('更新完成')
+    expect(r.screen).toContain('为网银盾')
+    expect(r.screen).toContain('在网银盾内生成新密钥对')
+    expect(r.screen).toContain('换证完成')
     expect(r.screen).not.toContain(PIN)
     expect(l.log).toEqual(['kur → kup accepted', 'certConf → pkiConf (renewal recorded)'])
   })

@@ -25,7 +25,7 @@ describe('on a terminal', () => {
     expect(status).toBe(10)
     expect(out).toMatch(/Checked [\d,]+ certificates…/)
     expect(out).toContain('\u001b[33mrenewable') // yellow: act now
-    expect(out).toContain('Summary: 8000 certificate(s)')
+    expect(out).toContain('Summary: 8000 certificates')
   })
 
   it('one file: no spinner flickers, and NO_COLOR turns colour off', () => {

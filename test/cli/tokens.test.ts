@@ -82,9 +82,9 @@ describe('detect', () => {
   })
 
   it.each([
-    ['/nonexistent/libvendor.so', 'PKCS11_MODULE_NOT_FOUND', 'no such file'],
-    ['/bin/ls', 'PKCS11_MODULE_INVALID', 'not a loadable PKCS#11 library'],
-    ['/etc/hostname', 'PKCS11_MODULE_INVALID', 'not a loadable PKCS#11 library'],
+    ['/nonexistent/libvendor.so', 'PKCS11_MODULE_NOT_FOUND', 'does not exist'],
+    ['/bin/ls', 'PKCS11_MODULE_INVALID', 'does not load'],
+    ['/etc/hostname', 'PKCS11_MODULE_INVALID', 'does not load'],
   ])('module %s → %s, exit 3, install-the-tool advice', async (module, code, words) => {
     const r = await ukey(['detect', '--module', module, '--json', '--lang', 'en'])
     expect(r.code).toBe(3)
@@ -142,7 +142,7 @@ describe('show-cert and check-window on the key', () => {
     expect(ambiguous.stderr).toContain('2 USB keys are plugged in: choose one with --serial or --label')
     expect(ambiguous.stderr).toContain(state.token.serial)
     const zh = await ukey(['check-window', '--lab', '--lab-dir', dir, '--login', '--lang', 'zh-CN'], { env: { UKEY_PIN: '123456' } })
-    expect(zh.stderr).toContain('插入了 2 个 USB Key')
+    expect(zh.stderr).toContain('插入了 2 个网银盾')
     const d = JSON.parse((await ukey(['detect', '--lab', '--lab-dir', dir, '--json'])).stdout)
     expect(d.tokens.map((t: { pin: { state: string } }) => t.pin.state)).toEqual(['ok', 'ok'])
     const byLabel = await ukey(['show-cert', '--lab', '--lab-dir', dir, '--label', 'ukey-lab', '--json'])

@@ -4,13 +4,9 @@ import { defaultSamplesDir } from '../../platform/paths.js'
 import { UkeyCommand } from '../base-command.js'
 
 export default class LabSamples extends UkeyCommand {
-  static override summary = 'Write sample certificates, one per renewal-window state, for demos and training (the lab, not a bank)'
-  static override description = `Makes a lab CA and five certificates dated relative to now — valid (too early), renewable, grace, lapsed, not-yet-valid — with Chinese subjects, plus all.pem holding them all. Every subject says "(lab)" and the CA says "not a bank".
-Default directory: the lab directory under the user's state directory (XDG_STATE_HOME on Linux).`
-  static override examples = ['<%= config.bin %> lab samples', '<%= config.bin %> lab samples --dir ./samples && <%= config.bin %> check-window ./samples']
   static override flags = {
-    dir: Flags.string({ description: 'where to write the samples' }),
-    json: Flags.boolean({ description: 'list what was written as JSON' }),
+    dir: Flags.string(),
+    json: Flags.boolean(),
   }
 
   async run(): Promise<void> {

@@ -7,17 +7,10 @@ import { LAB_CMP_PORT, readLabState } from '../../lab/token-lab.js'
 import { loadProfile } from '../../profile/load.js'
 
 export default class LabServe extends UkeyCommand {
-  static override summary = 'Run the lab CA as a CMP server on 127.0.0.1 (key update requests; not a bank)'
-  static override description = `Answers CMP key update requests (RFC 4210 kur, over HTTP as RFC 6712) with the lab CA: the request must be signed by a certificate of the lab CA (else a refusal carrying 403.7), inside the lab profile's renewal window and not already renewed (else 0116); the new certificate keeps the old subject and carries the new key. Renewals are recorded in the lab folder (renewals.json) and survive a restart; a lab re-initialised while it runs (lab init --force) is followed. Only the path /pkix/ is served. One log line per request on standard error, refusals at the HTTP level included; stop with Ctrl-C.`
-  static override examples = [
-    '<%= config.bin %> <%= command.id %>',
-    '<%= config.bin %> <%= command.id %> --port 18081 --waiting 2   # answer "waiting" twice before issuing',
-    'openssl cmp -cmd kur -server 127.0.0.1:18080 -path pkix/ -cert old.crt -key old.key -trusted ca.crt -newkey new.key -certout new.crt',
-  ]
   static override flags = {
-    dir: Flags.string({ description: 'the lab folder (default: under the user data directory)' }),
-    port: Flags.integer({ description: 'TCP port on 127.0.0.1 (0: any free port)', default: LAB_CMP_PORT, min: 0, max: 65535 }),
-    waiting: Flags.integer({ description: 'answer each key update "waiting" this many times before issuing', default: 0, min: 0, max: 100 }),
+    dir: Flags.string(),
+    port: Flags.integer({ default: LAB_CMP_PORT, min: 0, max: 65535 }),
+    waiting: Flags.integer({ default: 0, min: 0, max: 100 }),
   }
 
   async run(): Promise<void> {

@@ -11,11 +11,9 @@ import { loadProfile } from '../../profile/load.js'
 import { assessWindow } from '../../cert/window.js'
 
 export default class LabStatus extends UkeyCommand {
-  static override summary = 'Show the embedded lab: its token, certificate and window state'
-  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
   static override flags = {
-    dir: Flags.string({ description: 'the lab folder (default: under the user data directory)' }),
-    json: Flags.boolean({ description: 'as JSON' }),
+    dir: Flags.string(),
+    json: Flags.boolean(),
   }
 
   async run(): Promise<void> {

@@ -14,7 +14,7 @@ import type { KeyAlgorithmSpec, SignMechanism, TokenCertificate, TokenInfo, Toke
 const SHA256_DIGEST_INFO = Buffer.from('3031300d060960864801650304020105000420', 'hex')
 
 function idBytes(id: string): Buffer {
-  if (!/^(?:[0-9a-fA-F]{2})+$/.test(id)) throw new UkeyError('USAGE', { params: { detail: `CKA_ID must be non-empty hex, got "${id}"` } })
+  if (!/^(?:[0-9a-fA-F]{2})+$/.test(id)) throw new UkeyError('USAGE', { key: 'usage.badId', params: { id, detail: id } })
   return Buffer.from(id, 'hex')
 }
 
@@ -210,7 +210,7 @@ export class Pkcs11TokenSession implements TokenSession, ModuleSession {
     return this.call('C_GenerateKeyPair', async () => {
       // Two key pairs under one CKA_ID make "the key of this certificate" ambiguous (for us and for the bank's middleware).
       if (this.find([{ type: CKA.ID, value: cka }]).length > 0) {
-        throw new UkeyError('USAGE', { params: { detail: `CKA_ID ${id} is already used on the token` } })
+        throw new UkeyError('USAGE', { key: 'usage.idInUse', params: { id, detail: id } })
       }
       // Every usage attribute is explicit: SoftHSM turns on encrypt/wrap where a template is silent, vendor modules differ.
       const common: Attribute[] = [

@@ -71,7 +71,9 @@ function refused(status: StatusInfo, continuing = false): UkeyError {
 function unavailable(e: unknown): UkeyError {
   if (e instanceof UkeyError) return e
   const detail = isCmpError(e) ? `${e.reason}: ${e.detail}` : e instanceof Error ? e.message : String(e)
-  return new UkeyError('RENEWAL_UNAVAILABLE', { params: { detail: detail.slice(0, 200) }, cause: e })
+  // reason: what the screen says (the catalogue's reason.*); detail: the technical text, for --verbose and JSON.
+  const reason = isCmpError(e) ? (e.reason === 'transport' && /^E[A-Z]+$/.test(e.detail) ? e.detail : e.reason) : 'other'
+  return new UkeyError('RENEWAL_UNAVAILABLE', { params: { detail: detail.slice(0, 200), reason }, cause: e })
 }
 
 /**
@@ -174,7 +176,7 @@ export async function requestCertificate(o: KeyUpdateOptions): Promise<IssuedCer
   let res = await exchange(kur.der, kur)
   let polls = 0
   while (res.kind === 'pollRep' || (res.kind !== 'error' && res.kind !== 'pkiConf' && res.status.status === 'waiting')) {
-    if (++polls > (o.maxPolls ?? 20)) throw new UkeyError('RENEWAL_UNAVAILABLE', { params: { detail: 'the server kept answering "waiting"' } })
+    if (++polls > (o.maxPolls ?? 20)) throw new UkeyError('RENEWAL_UNAVAILABLE', { params: { detail: 'the server kept answering "waiting"', reason: 'waiting' } })
     const checkAfter = res.kind === 'pollRep' ? res.checkAfter : 1
     o.onWaiting?.(checkAfter, polls)
     if (res.kind === 'pollRep') await sleep(Math.min(checkAfter, 300) * 1000)
