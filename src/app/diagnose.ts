@@ -31,7 +31,7 @@ export interface DiagnoseOptions extends TokenOptions {
 /** `ukey diagnose`: the FAQ's remedies for a code, walked; the report on stdout. Returns the exit code (0, 20, 21). */
 export async function run(options: DiagnoseOptions, io: Io): Promise<number> {
   const ui = io.ui
-  const s = sayer(ui.t, ui.lang)
+  const s = sayer(ui.t, ui.lang, !options.json)
   if (options.list) {
     io.stdout.write(options.json ? JSON.stringify(codesRecord(RULES, s), null, 2) + '\n' : codesText(RULES, s) + '\n')
     return EXIT.OK

@@ -1,4 +1,5 @@
 import type { Lang, Translate } from '../i18n/index.js'
+import { terminalParams } from './terminal-text.js'
 import { displayWidth } from './width.js'
 import type { DiagnosisReport, LocalText, Message, Rule, StepOutcome, StepReport, Verdict } from '../troubleshoot/types.js'
 import { verdictExit } from './exit-codes.js'
@@ -9,9 +10,11 @@ import { verdictExit } from './exit-codes.js'
  */
 export type Say = (text: LocalText, params?: Message['params']) => string
 
-export function sayer(t: Translate, lang: Lang): Say {
+export function sayer(t: Translate, lang: Lang, terminal = false): Say {
   return (text, localParams) => {
-    const params = localParams && Object.fromEntries(Object.entries(localParams).map(([k, v]) => [k, typeof v === 'object' ? v[lang] : v]))
+    let params = localParams && Object.fromEntries(Object.entries(localParams).map(([k, v]) => [k, typeof v === 'object' ? v[lang] : v]))
+    // On a terminal, evidence that quotes a subject, a path or a label shows its escapes; JSON keeps the exact text.
+    if (params && terminal) params = terminalParams(params)
     if (typeof text === 'string') return t(text, params)
     const raw = text[lang]
     return params ? raw.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : raw
