@@ -360,7 +360,7 @@ describe('ukey renew interrupted (Ctrl-C, SIGTERM, SIGHUP) while the bank says "
       // The bank is answering again (no more waiting): the rerun continues with the key pair already generated.
       const rerun = await renew(lab, ['--yes', '--lang', 'en'])
       expect(rerun.code, rerun.stderr).toBe(0)
-      expect(rerun.stderr).toContain('resuming after "Generate the new key pair on the key"')
+      expect(rerun.stderr).toContain('continuing after "Generate the new key pair on the USB key"')
       assertRenewed(lab)
       expect(everythingSaid(lab, [r, status, rerun])).not.toContain(PIN)
     } finally {
