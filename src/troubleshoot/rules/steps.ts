@@ -7,8 +7,7 @@ import type { Step } from '../types.js'
 
 /** 10(1): the key is inserted; customers without a key: this is the computer with the certificate. */
 export const keyInserted = (faq: string): Step => ({
-  // The module's view first: a module missing or not loading is the remedy to give (FAQ 2 / 10.3), with "insert the key".
-  kind: 'check', faq, text: 'diagnose.step.keyInserted', check: ['token-visible', 'usb-key', 'soft-certificate'],
+  kind: 'check', faq, text: 'diagnose.step.keyInserted', check: ['usb-key', 'token-visible', 'soft-certificate'],
 })
 
 /** What the bank's control reads: the key through its vendor's module (its serial, its certificate). */
