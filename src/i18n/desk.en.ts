@@ -18,4 +18,6 @@ export const deskEn = {
   'diagnose.fix.installToolInsert': 'Install the {vendor} management tool from the bank\'s site (Online banking → Download), insert the USB key, then retry (FAQ 2, 10.3, 10.1).',
   'diagnose.fix.moduleFailedInsert': 'The {vendor} management tool is installed but its module does not load: reinstall the latest one from the bank\'s site, insert the USB key, then retry (FAQ 2, 10.3, 10.1).',
   'diagnose.fix.refusedByBank': 'The bank\'s server refused this certificate\'s renewal on {date} ({code}) although the key and this computer check out: the reason is on the bank\'s side. Call the bank or go to the counter with this code.',
+  'watch.tokenInsert': 'key {serial} "{label}" seen by its management tool',
+  'watch.tokenRemove': 'key {serial} "{label}" no longer seen by its management tool',
 } as const

@@ -16,5 +16,7 @@ export const deskZhCN: Record<keyof typeof deskEn, string> = {
   'diagnose.next.persistsUnproven': '错误仍然存在，但 ukey 未能检查网银盾本身（见下）：先不要更换网银盾。请让客户输入 PIN 码后重新运行；只有签名或生成密钥对失败的网银盾才是坏的。',
   'diagnose.fix.installToolInsert': '请从银行网站（网上银行 → 下载）安装{vendor}的网银盾管理工具，插入网银盾，然后重试（常见问题 2、10.3、10.1）。',
   'diagnose.fix.moduleFailedInsert': '已安装{vendor}的网银盾管理工具，但其模块无法加载：请从银行网站重新安装最新版本，插入网银盾，然后重试（常见问题 2、10.3、10.1）。',
+  'watch.tokenInsert': '网银盾管理工具识别到网银盾 {serial}“{label}”',
+  'watch.tokenRemove': '网银盾管理工具不再识别网银盾 {serial}“{label}”',
   'diagnose.fix.refusedByBank': '银行服务器于 {date} 拒绝了此证书的换证（{code}），而网银盾和这台电脑的检查均正常：原因在银行一方。请带着此代码联系银行或到柜台办理。',
 }
