@@ -14,7 +14,8 @@ export function uiOfArgv(argv: readonly string[]): Ui {
 const terminalPrompt: Prompt = {
   async password(message) {
     const { password } = await import('@inquirer/prompts')
-    return password({ message, mask: '*' }, { output: process.stderr })
+    // No green tick after a secret: typing one is not knowing it is right (a wrong PIN or password is told next).
+    return password({ message, mask: '*', theme: { prefix: { idle: '?', done: '·' } } }, { output: process.stderr })
   },
   async confirm(message, initial, signal) {
     const { confirm } = await import('@inquirer/prompts')

@@ -20,4 +20,5 @@ export const deskEn = {
   'diagnose.fix.refusedByBank': 'The bank\'s server refused this certificate\'s renewal on {date} ({code}) although the key and this computer check out: the reason is on the bank\'s side. Call the bank or go to the counter with this code.',
   'watch.tokenInsert': 'key {serial} "{label}" seen by its management tool',
   'watch.tokenRemove': 'key {serial} "{label}" no longer seen by its management tool',
+  'password.wrongRetry': 'Wrong password. Password for {source} (try {attempt} of {max})',
 } as const

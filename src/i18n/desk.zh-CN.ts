@@ -18,5 +18,6 @@ export const deskZhCN: Record<keyof typeof deskEn, string> = {
   'diagnose.fix.moduleFailedInsert': '已安装{vendor}的网银盾管理工具，但其模块无法加载：请从银行网站重新安装最新版本，插入网银盾，然后重试（常见问题 2、10.3、10.1）。',
   'watch.tokenInsert': '网银盾管理工具识别到网银盾 {serial}“{label}”',
   'watch.tokenRemove': '网银盾管理工具不再识别网银盾 {serial}“{label}”',
+  'password.wrongRetry': '密码错误。请重新输入 {source} 的密码（第 {attempt} 次，共 {max} 次）',
   'diagnose.fix.refusedByBank': '银行服务器于 {date} 拒绝了此证书的换证（{code}），而网银盾和这台电脑的检查均正常：原因在银行一方。请带着此代码联系银行或到柜台办理。',
 }
