@@ -111,6 +111,14 @@ describe.each(['zh', 'en'] as const)('diagnose PIN handling (%s)', (lang) => {
     expect(status).toBe(20)
   })
 
+  it('the health check, module missing: the same management-tool remedy, and what it could not check', async () => {
+    const r = await ukey(['diagnose', '--lab', '--lab-dir', dir, '--no-input', '--lang', lang === 'zh' ? 'zh-CN' : 'en'], { env: { UKEY_PKCS11_MODULE: '/nonexistent.so' } })
+    const box = boxText(r.stdout, lang)
+    expect(box).toContain(W.tool[lang])
+    expect(box).toContain(W.unchecked[lang])
+    expect(r.code).toBe(20)
+  })
+
   it('Ctrl-C at the PIN prompt cancels the walk: exit 130, no later step', () => {
     const { out, status } = inTerminal(['403.7'], [[W.pinPrompt[lang], '\x03']], lang)
     expect(out).not.toContain(W.persists[lang])
