@@ -55,6 +55,7 @@ export async function run(options: DiagnoseOptions, io: Io): Promise<number> {
     io.stdout.write(`${ui.t('diagnose.header', { code: rule.survey ? ui.t('diagnose.health') : rule.code, title: s(rule.title) })}\n`)
   }
   io.applyEnvironment(profile.pkcs11.environment)
+  // Ctrl-C at a prompt inside a check ends the walk (CANCELLED, exit 130): the step's spinner must not outlive it.
   const report = await diagnose(
     rule,
     {
@@ -85,7 +86,7 @@ export async function run(options: DiagnoseOptions, io: Io): Promise<number> {
         if (!options.json && e.report.outcome !== 'skipped') io.stdout.write(stepText(e.report, s, paint) + '\n')
       },
     },
-  )
+  ).finally(() => progress.end())
   const exitCode = verdictExit(report.verdict)
   if (options.json) {
     io.stdout.write(JSON.stringify(diagnosisRecord(report, s, { lab: profile.lab, input: options.code ?? null }), null, 2) + '\n')

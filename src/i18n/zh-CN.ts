@@ -1,3 +1,5 @@
+import type { deskEn } from './desk.en.js'
+import { deskZhCN } from './desk.zh-CN.js'
 import type { diagnoseEn } from './diagnose.en.js'
 import { diagnoseZhCN } from './diagnose.zh-CN.js'
 import type { MessageKey } from './en.js'
@@ -7,7 +9,7 @@ import type { renewEn } from './renew.en.js'
 import { renewZhCN } from './renew.zh-CN.js'
 
 /** 简体中文（默认语言）。每个键都必须与 en.ts 一致。 */
-const core: Record<Exclude<MessageKey, keyof typeof renewEn | keyof typeof diagnoseEn | keyof typeof helpEn>, string> = {
+const core: Record<Exclude<MessageKey, keyof typeof renewEn | keyof typeof diagnoseEn | keyof typeof helpEn | keyof typeof deskEn>, string> = {
   'state.not-yet-valid': '尚未生效',
   'state.valid': '有效（未到换证期）',
   'state.renewable': '可换证',
@@ -255,4 +257,4 @@ const core: Record<Exclude<MessageKey, keyof typeof renewEn | keyof typeof diagn
 }
 
 // Object.assign, not spreads: see en.ts.
-export const zhCN: Record<MessageKey, string> = Object.assign({}, core, renewZhCN, diagnoseZhCN, helpZhCN)
+export const zhCN: Record<MessageKey, string> = Object.assign({}, core, renewZhCN, diagnoseZhCN, helpZhCN, deskZhCN)

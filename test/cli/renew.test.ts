@@ -169,6 +169,8 @@ describe('ukey renew on the lab (SoftHSM2 + the lab CMP server)', () => {
     expect(doc.outcome).toBe('dry-run')
     expect(doc.ready).toBe(true)
     expect(doc.checks.map((c: { name: string }) => c.name)).toEqual(['token', 'window', 'pin', 'key', 'server'])
+    // RFC 9483 4.3.1 Get CA certificates, answered and signed: nothing the bank would log as a refused (forged) request.
+    expect(lab.log).toEqual(['genm → genp caCerts'])
     await lab.server.close()
     const down = await renew(lab, ['--dry-run', '--lang', 'en'])
     expect(down.code).toBe(31)
