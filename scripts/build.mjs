@@ -29,6 +29,22 @@ const common = {
   logLevel: 'warning',
 }
 
+// The reader thread's decoding program (src/hardware/soft-store/decode-worker.ts) as
+// one CommonJS script, embedded in both bundles and started with `eval`: no file to
+// find next to a chunk. pkcs12.ts's import.meta is never reached there (PKCS#12 files
+// go back to the main thread).
+const decodeWorker = await build({
+  ...common,
+  banner: undefined,
+  format: 'cjs',
+  entryPoints: ['src/hardware/soft-store/decode-worker.ts'],
+  write: false,
+  minifySyntax: true,
+  minifyWhitespace: true,
+  define: { 'import.meta.url': 'undefined' },
+})
+const decodeWorkerSource = JSON.stringify(decodeWorker.outputFiles[0].text)
+
 // Built aside and swapped in: a test or a benchmark running the CLI never sees half a dist/.
 const next = `dist.next-${process.pid}`
 process.on('exit', (code) => {
@@ -43,6 +59,7 @@ await build({
   minifySyntax: true,
   minifyWhitespace: true,
   chunkNames: 'chunks/[name]-[hash]',
+  define: { UKEY_DECODE_WORKER: decodeWorkerSource },
 })
 
 // The flag spec, from the command class (oclif loaded here, at build time only).
@@ -61,7 +78,7 @@ const fast = await build({
   minifySyntax: true,
   minifyWhitespace: true,
   chunkNames: 'chunks/[name]-[hash]',
-  define: { UKEY_FAST_SPECS: JSON.stringify(JSON.stringify(specs)) },
+  define: { UKEY_FAST_SPECS: JSON.stringify(JSON.stringify(specs)), UKEY_DECODE_WORKER: decodeWorkerSource },
   metafile: true,
 })
 const oclifInFast = Object.keys(fast.metafile.inputs).filter((p) => p.includes('node_modules/@oclif/'))
