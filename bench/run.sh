@@ -4,7 +4,7 @@
 # Prints a Markdown report and writes it to bench/out/bench-<date>.md.
 #
 #   bash bench/run.sh                          # everything (~15 min on a quiet 2-core VM)
-#   bash bench/run.sh --only startup           # parts: startup, batch, million, renew (comma-separated)
+#   bash bench/run.sh --only startup           # parts: startup, batch, crossover, million, renew (comma-separated)
 #   bash bench/run.sh --rounds 5 --quick       # --quick: 1M run with 1 round, renew with 3 runs
 #
 # Options: --only PARTS, --rounds N (start-up rounds, default 20; batch rounds default 5),
@@ -22,7 +22,7 @@ OUT="$ROOT/bench/out"
 TMP="$OUT/tmp-bench"
 cd "$ROOT"
 
-PARTS="startup,batch,million,renew"
+PARTS="startup,batch,crossover,million,renew"
 ROUNDS=20
 BATCH_ROUNDS=5
 MILLION_ROUNDS=5
@@ -187,6 +187,33 @@ if want batch; then
       info "$n files, $mode, UKEY_READ_THREAD=decode: count-only Python ÷ ukey" "$(ratio "$P" "$d")" \
         "$(ms "$P") ÷ $(ms "$d") ms, peak RSS $(rss "$F" "ukey $mode, decoding thread") MB (the default: $(ms "$v") ms)"
     done
+  done
+fi
+
+# Where the reader thread starts to pay: the same small trees with the thread
+# (from the second batch of 256 files, the default) and without (UKEY_READ_THREAD=off).
+if want crossover; then
+  corpus 20000
+  for n in 300 600 1200 2500 5000; do
+    d="$OUT/subset-$n"
+    if [ "$(find "$d" -name '*.pem' 2>/dev/null | wc -l)" != "$n" ]; then
+      rm -rf "$d" && mkdir -p "$d"
+      find "$OUT/corpus-20000" -name '*.pem' | sort | head -n "$n" | while read -r f; do ln "$f" "$d/$(basename "$f")"; done
+    fi
+  done
+  log "crossover: $ROUNDS interleaved rounds"
+  rounds crossover "$(node -e '
+    const [ukey, out, rounds] = process.argv.slice(1)
+    const commands = []
+    for (const n of [300, 600, 1200, 2500, 5000]) for (const mode of ["thread", "off"]) {
+      commands.push({ name: `${n} ${mode}`, argv: ["node", ukey, "check-window", "-r", `${out}/subset-${n}`, "--output", "ndjson"], env: mode === "off" ? { UKEY_READ_THREAD: "off" } : {} })
+    }
+    console.log(JSON.stringify({ rounds: +rounds, warmup: 1, commands }))' "$UKEY" "$OUT" "$ROUNDS")"
+  F="$TMP/crossover.json"
+  for n in 300 600 1200 2500 5000; do
+    a=$(med "$F" "$n thread")
+    b=$(med "$F" "$n off")
+    info "$n files, ndjson: with the reader thread ÷ without" "$(ratio "$a" "$b")" "$(ms "$a") ÷ $(ms "$b") ms, $ROUNDS rounds, $(loads "$F")"
   done
 fi
 

@@ -49,11 +49,13 @@ export async function* readCertificates(opts: ReadOptions): AsyncGenerator<Certi
   // Batches in input order: each handed to the thread, or done here (`own`: the first one, or one taken back).
   const ahead: Ahead[] = []
   let first = true
+  // UKEY_READ_THREAD=off: no thread at all (bench/run.sh --crossover measures where the thread starts to pay).
+  const threaded = process.env['UKEY_READ_THREAD'] !== 'off'
   const fill = (): void => {
     while (ahead.length < (first ? 1 : READ_AHEAD)) {
       const chunk = nextChunk(items)
       if (!chunk.length) break
-      if (first) ahead.push({ chunk, own: readHere(chunk, undefined) })
+      if (first || !threaded) ahead.push({ chunk, own: readHere(chunk, undefined) })
       else {
         reader ??= FileReader.start()
         ahead.push({ chunk, req: reader.read(regularPaths(chunk)) })
