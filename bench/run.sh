@@ -198,7 +198,7 @@ if want crossover; then
     d="$OUT/subset-$n"
     if [ "$(find "$d" -name '*.pem' 2>/dev/null | wc -l)" != "$n" ]; then
       rm -rf "$d" && mkdir -p "$d"
-      find "$OUT/corpus-20000" -name '*.pem' | sort | head -n "$n" | while read -r f; do ln "$f" "$d/$(basename "$f")"; done
+      find "$OUT/corpus-20000" -name '*.pem' | sort | sed -n "1,${n}p" | while read -r f; do ln "$f" "$d/$(basename "$f")"; done
     fi
   done
   log "crossover: $ROUNDS interleaved rounds"

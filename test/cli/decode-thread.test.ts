@@ -19,22 +19,22 @@ describe('check-window over a mixed tree: decoding thread, reading thread, same 
   let unreadable = ''
   beforeAll(() => {
     const big = readFileSync(join(FIXTURES, 'rsa.pem'), 'utf8')
-    // 1,500 files: six batches of 256, so the thread and the stealing both have work.
-    for (let i = 0; i < 1500; i++) {
-      const sub = join(dir, String(Math.floor(i / 400)))
+    // 2,900 files: the thread starts at the ninth batch of 256, then it and the stealing both have work.
+    for (let i = 0; i < 2900; i++) {
+      const sub = join(dir, String(Math.floor(i / 700)))
       mkdirSync(sub, { recursive: true })
       const name = (ext: string): string => {
         const n = join(sub, `f${String(i).padStart(4, '0')}${ext}`)
-        if (i === 1205) unreadable = n
+        if (i === 2505) unreadable = n
         return n
       }
       if (i % 41 === 0) {
         const src = BAD[(i / 41) % BAD.length]!
         copyFileSync(join(FIXTURES, src), name(src.slice(src.lastIndexOf('.'))))
-      } else if (i === 777) {
+      } else if (i === 2300) {
         // Larger than the thread's single read (256 KiB): read by the main thread.
         writeFileSync(name('.pem'), 'x'.repeat(300 * 1024) + '\n' + big)
-      } else if (i === 900) {
+      } else if (i === 2400) {
         // A PEM file with a good and a damaged block: certificates and a problem in one file.
         writeFileSync(name('.pem'), big + '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n')
       } else {
@@ -56,9 +56,9 @@ describe('check-window over a mixed tree: decoding thread, reading thread, same 
     const [plain, decode] = await Promise.all([ukey(args), ukey(args, { env: { UKEY_READ_THREAD: 'decode' } })])
     expect(decode).toEqual(plain)
     if (flags[0] === '--output') {
-      expect(plain.stdout.trim().split('\n').length).toBeGreaterThan(1500)
+      expect(plain.stdout.trim().split('\n').length).toBeGreaterThan(2900)
       // A bad file past the first batch, reported.
-      expect(plain.stdout + plain.stderr).toContain('f1312')
+      expect(plain.stdout + plain.stderr).toContain('f2296')
     }
   })
 })

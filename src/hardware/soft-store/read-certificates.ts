@@ -27,14 +27,18 @@ export interface ReadOptions {
 const BATCH_FILES = 256
 // Batches handed to the reader thread ahead of the one being decoded.
 const READ_AHEAD = 3
+// Batches read here before the thread starts: its start (~30 ms) is repaid only from
+// about 2,500 files (bench/run.sh crossover, 2026-11-30: 300 files 135 vs 104 ms,
+// 1,200 228 vs 216, 2,500 298 vs 300, 5,000 391 vs 390 ms with / without it).
+const THREAD_FROM_BATCH = 8
 
 /**
  * Every certificate in the inputs, in order, in batches: a bad input becomes an
  * error event and the rest go on (the batch contract). Nothing is held beyond
  * the current batch and the few read ahead.
  *
- * The first batch is read here: a single file or a small batch never pays for a
- * thread. From the second on, a reader thread (file-reader.ts) reads (with
+ * The first batches (THREAD_FROM_BATCH) are read here: a single file or a small
+ * batch never pays for a thread. From then on, a reader thread (file-reader.ts) reads (with
  * UKEY_READ_THREAD=decode also decodes) the regular files of the next batches while
  * this one is handed on: on two cores the system calls overlap the decoding and
  * rendering. When the thread is behind, this thread takes the newest batch it has
@@ -48,19 +52,19 @@ export async function* readCertificates(opts: ReadOptions): AsyncGenerator<Certi
   let reader: FileReader | undefined
   // Batches in input order: each handed to the thread, or done here (`own`: the first one, or one taken back).
   const ahead: Ahead[] = []
-  let first = true
-  // UKEY_READ_THREAD=off: no thread at all (bench/run.sh --crossover measures where the thread starts to pay).
+  let made = 0
+  // UKEY_READ_THREAD=off: no thread at all (bench/run.sh's crossover part measures where the thread starts to pay).
   const threaded = process.env['UKEY_READ_THREAD'] !== 'off'
   const fill = (): void => {
-    while (ahead.length < (first ? 1 : READ_AHEAD)) {
+    while (ahead.length < (made < THREAD_FROM_BATCH ? 1 : READ_AHEAD)) {
       const chunk = nextChunk(items)
       if (!chunk.length) break
-      if (first || !threaded) ahead.push({ chunk, own: readHere(chunk, undefined) })
+      if (made < THREAD_FROM_BATCH || !threaded) ahead.push({ chunk, own: readHere(chunk, undefined) })
       else {
         reader ??= FileReader.start()
         ahead.push({ chunk, req: reader.read(regularPaths(chunk)) })
       }
-      first = false
+      made++
     }
   }
   try {
