@@ -60,5 +60,6 @@ describe('check-window over a mixed tree: decoding thread, reading thread, same 
       // A bad file past the first batch, reported.
       expect(plain.stdout + plain.stderr).toContain('f2296')
     }
-  })
+    // Two CLI runs over 2,900 files: well over a minute when the machine is shared.
+  }, 180_000)
 })
