@@ -5,7 +5,8 @@
 //   commands → app → output → troubleshoot → renewal → hardware → profile → cert → platform → errors → i18n
 //
 // fast/ is an entry beside commands/ (check-window without oclif); lab/ is the embedded
-// bank: only its own commands (src/commands/lab/) may import it.
+// bank: only its use cases (src/app/lab/) may import it, and only the lab's commands
+// (src/commands/lab/) import those, so no production path reaches the lab.
 const LAYERS = [
   ['main', '^src/main[.]ts$'],
   ['fast', '^src/fast/'],
@@ -45,10 +46,11 @@ const upward = LAYERS.map(([name, path]) => ({
   name: `layer-${name}`,
   comment: `${name} may import only ${ALLOWED[name].join(', ') || 'nothing of ukey'} (docs/architecture.md)`,
   severity: 'error',
-  from: { path, pathNot: '^src/commands/lab/' },
+  from: { path },
   to: {
     path: '^src/',
-    pathNot: [path, ...ALLOWED[name].map((n) => layerPath[n])],
+    // Who may import the lab is the lab rules' business (below).
+    pathNot: [path, '^src/lab/', ...ALLOWED[name].map((n) => layerPath[n])],
   },
 }))
 
@@ -71,18 +73,18 @@ module.exports = {
     },
     ...upward,
     {
-      name: 'lab-only-from-its-commands',
-      comment: 'Production code never imports the lab; its own commands (src/commands/lab/) are its glue',
+      name: 'lab-only-from-its-use-cases',
+      comment: 'Production code never imports the lab; its use cases (src/app/lab/) are the one way in',
       severity: 'error',
-      from: { path: '^src/', pathNot: ['^src/lab/', '^src/commands/lab/'] },
+      from: { path: '^src/', pathNot: ['^src/lab/', '^src/app/lab/'] },
       to: { path: '^src/lab/' },
     },
     {
-      name: 'lab-commands',
-      comment: 'The lab\'s commands are glue like the others: they may import the lab and what any command may',
+      name: 'lab-use-cases-only-from-lab-commands',
+      comment: 'Only the lab\'s commands (src/commands/lab/) run the lab\'s use cases: no other command or use case reaches the lab through them',
       severity: 'error',
-      from: { path: '^src/commands/lab/' },
-      to: { path: '^src/(main|fast)' },
+      from: { path: '^src/', pathNot: ['^src/app/lab/', '^src/commands/lab/'] },
+      to: { path: '^src/app/lab/' },
     },
     {
       name: 'lab-stays-below-commands',

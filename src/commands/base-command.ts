@@ -1,9 +1,6 @@
 import { Command, Flags, Errors } from '@oclif/core'
-import { profileOf } from '../app/context.js'
 import { say, type Io } from '../app/io.js'
-import type { LabChoice } from '../app/profile-choice.js'
 import type { Ui } from '../app/ui.js'
-import type { BankProfile } from '../profile/types.js'
 import { reportFailure } from './failure.js'
 import { processIo } from './io.js'
 
@@ -34,11 +31,6 @@ export abstract class UkeyCommand extends Command {
 
   protected get ui(): Ui {
     return this.io.ui
-  }
-
-  /** For the lab's commands, which run their bodies here (they are the lab's glue, docs/architecture.md). */
-  protected profile(file: string | undefined, lab?: LabChoice): BankProfile {
-    return profileOf(this.io, file, lab)
   }
 
   protected say(text: string): void {

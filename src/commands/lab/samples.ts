@@ -1,6 +1,5 @@
 import { Flags } from '@oclif/core'
-import { join } from 'node:path'
-import { defaultSamplesDir } from '../../platform/paths.js'
+import { run } from '../../app/lab/samples.js'
 import { UkeyCommand } from '../base-command.js'
 
 export default class LabSamples extends UkeyCommand {
@@ -11,15 +10,6 @@ export default class LabSamples extends UkeyCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(LabSamples)
-    const profile = this.profile(flags.profile)
-    const dir = flags.dir ?? defaultSamplesDir()
-    const { writeSamples } = await import('../../lab/samples.js')
-    const specs = await writeSamples(dir, new Date(), profile.window)
-    const files = specs.map((s) => ({ file: join(dir, s.file), state: s.state, subject: s.cn, notBefore: s.notBefore.toISOString(), notAfter: s.notAfter.toISOString() }))
-    if (flags.json) process.stdout.write(JSON.stringify({ schemaVersion: 1, kind: 'ukey.lab-samples', lab: true, dir, ca: join(dir, 'lab-ca.crt'), files }, null, 2) + '\n')
-    else {
-      process.stdout.write(`LAB · ${dir}\n`)
-      for (const f of files) process.stdout.write(`  ${f.state.padEnd(14)} ${f.file}\n`)
-    }
+    process.exitCode = await run(flags, this.io)
   }
 }

@@ -1,10 +1,6 @@
 import { Flags } from '@oclif/core'
-import { join } from 'node:path'
+import { LAB_CMP_PORT, run } from '../../app/lab/serve.js'
 import { UkeyCommand } from '../base-command.js'
-import { UkeyError } from '../../errors.js'
-import { defaultLabDir } from '../../lab/paths.js'
-import { LAB_CMP_PORT, readLabState } from '../../lab/token-lab.js'
-import { loadProfile } from '../../profile/load.js'
 
 export default class LabServe extends UkeyCommand {
   static override flags = {
@@ -15,28 +11,16 @@ export default class LabServe extends UkeyCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(LabServe)
-    const dir = flags.dir ?? defaultLabDir()
-    const state = readLabState(dir)
-    if (!state) throw new UkeyError('LAB_MISSING', { params: { dir } })
-    // The window policy: --profile when given, else the lab's own profile.
-    const profile = loadProfile(flags.profile ?? state.profile)
-    const { createLabCmpServer } = await import('../../lab/cmp-server.js')
-    const { followLabCa } = await import('../../lab/ca-files.js')
-    const server = createLabCmpServer({
-      // Followed, not read once: `lab init --force` while this runs makes a new CA (issue 13 item 6).
-      ca: followLabCa(dir, state.ca.cert, state.ca.key),
-      policy: profile.window,
-      stateFile: join(dir, 'renewals.json'),
-      waitingCount: flags.waiting,
-      log: ({ tid, kind, outcome }) => this.say(`[LAB] ${new Date().toISOString()} ${tid} ${kind} → ${outcome}`),
-    })
-    const http = await server.listen('127.0.0.1', flags.port)
-    this.say(`[LAB] CMP server on http://127.0.0.1:${http.port}/pkix/ (not a bank)`)
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once('SIGINT', resolve)
-      process.once('SIGTERM', resolve)
-    })
-    await http.close()
-    this.say(`[LAB] ${signal}: stopped`)
+    // Ctrl-C or SIGTERM (a service manager, `kill`) closes the server instead of killing it; its last line names the signal.
+    const controller = new AbortController()
+    const onSignal = (sig: NodeJS.Signals): void => controller.abort(sig)
+    process.once('SIGINT', onSignal)
+    process.once('SIGTERM', onSignal)
+    try {
+      process.exitCode = await run({ ...flags, signal: controller.signal }, this.io)
+    } finally {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+    }
   }
 }

@@ -1,14 +1,6 @@
-import { applyEnvironment } from '../io.js'
 import { Flags } from '@oclif/core'
+import { run } from '../../app/lab/status.js'
 import { UkeyCommand } from '../base-command.js'
-import { UkeyError } from '../../errors.js'
-import { EXIT } from '../../output/exit-codes.js'
-import { detect, openTokens } from '../../hardware/tokens.js'
-import { realProviderFactory } from '../../hardware/token-provider.js'
-import { defaultLabDir } from '../../lab/paths.js'
-import { readLabState } from '../../lab/token-lab.js'
-import { loadProfile } from '../../profile/load.js'
-import { assessWindow } from '../../cert/window.js'
 
 export default class LabStatus extends UkeyCommand {
   static override flags = {
@@ -18,31 +10,6 @@ export default class LabStatus extends UkeyCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(LabStatus)
-    const dir = flags.dir ?? defaultLabDir()
-    const state = readLabState(dir)
-    if (!state) throw new UkeyError('LAB_MISSING', { params: { dir } })
-    const profile = loadProfile(state.profile)
-    applyEnvironment(profile.pkcs11.environment)
-    const ctx = await openTokens(profile, realProviderFactory)
-    const { t } = this.ui
-    try {
-      const report = await detect(ctx)
-      const token = report.tokens.find((d) => d.info.serial === state.token.serial)
-      const window = assessWindow({ notBefore: new Date(state.certificate.notBefore), notAfter: new Date(state.certificate.notAfter) }, new Date(), profile.window)
-      const result = { kind: 'ukey.lab-status', lab: true, ...state, tokenPresent: Boolean(token), certificates: token?.certificates ?? null, keyPairs: token?.keyPairs ?? null, state: window.state }
-      if (flags.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n')
-      else {
-        process.stdout.write([
-          t('lab.banner'),
-          `  ${dir}`,
-          `  ${t('col.serial')}: ${state.token.serial}  ${token ? '✓' : '✗'}`,
-          `  ${t('col.certs')}: ${token?.certificates ?? '?'}  ${t('col.keyPairs')}: ${token?.keyPairs ?? '?'}`,
-          `  ${t('show.state')}: ${t(`state.${window.state}`)}`,
-        ].join('\n') + '\n')
-      }
-      process.exitCode = token ? EXIT.OK : EXIT.INPUT
-    } finally {
-      await ctx.provider.close()
-    }
+    process.exitCode = await run(flags, this.io)
   }
 }
