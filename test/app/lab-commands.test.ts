@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { run as checkWindow } from '../../src/app/check-window.js'
 import { run as labInit } from '../../src/app/lab/init.js'
 import { run as labReset } from '../../src/app/lab/reset.js'
@@ -72,9 +72,16 @@ describe('lab use cases: run(options, io)', () => {
     expect(io.out()).toBe('')
   })
 
+  // Made once for the file (status, serve and reset use it), so any one test can run alone (-t).
+  const made = fakeIo({ stdin: `${PIN}\n`, now: NOW })
+  let madeCode: number | undefined
+  beforeAll(async () => {
+    madeCode = await labInit({ ...initFlags, dir: lab, 'pin-stdin': true }, made)
+  })
+
   it('lab init --pin-stdin: the token takes the PIN read from the Io stdin, the certificate is dated by the Io clock', async () => {
-    const io = fakeIo({ stdin: `${PIN}\n`, now: NOW })
-    expect(await labInit({ ...initFlags, dir: lab, 'pin-stdin': true }, io)).toBe(0)
+    const io = made
+    expect(madeCode).toBe(0)
     const state = readLabState(lab)!
     expect(state.createdAt).toBe(NOW.toISOString())
     expect(new Date(state.certificate.notAfter).getTime() - NOW.getTime()).toBe(20 * 86_400_000)
