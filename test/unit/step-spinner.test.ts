@@ -17,7 +17,7 @@ describe('StepSpinner and a prompt at the start of a step', () => {
     const log: string[] = []
     let arrive!: (s: Spinner) => void
     const ui = {} as Ui
-    const io = { ui, stderr: new PassThrough(), spinner: (_text: string) => new Promise<Spinner>((r) => (arrive = r)) }
+    const io = { ui, stderr: new PassThrough(), spinner: () => new Promise<Spinner>((r) => (arrive = r)) }
     const steps = new StepSpinner(io)
     arrive(fakeSpinner([])) // the constructor's warm-up
     steps.begin('网银盾能生成密钥对')
