@@ -2,7 +2,7 @@ import { UkeyError } from '../errors.js'
 import { realProviderFactory } from '../hardware/token-provider.js'
 import { openTokens } from '../hardware/tokens.js'
 import { EXIT, exitCodeOf } from '../output/exit-codes.js'
-import { doneText, dryRunText, planText, renewRecord, statusRecord, statusText, type RenewJsonStep } from '../output/renew-render.js'
+import { doneText, dryRunText, planText, renewRecord, statusRecord, statusText, type RenewJsonStep, type RenewKnown } from '../output/renew-render.js'
 import { defaultLabDir } from '../platform/paths.js'
 import { defaultJournalDir, listJournals, type RenewalStep } from '../renewal/journal.js'
 import type { Checkpoint, RenewEvent, RenewPlan, RenewResult } from '../renewal/transaction.js'
@@ -46,6 +46,7 @@ export async function run(options: RenewOptions, io: Io): Promise<number> {
   }
 
   const steps: RenewJsonStep[] = []
+  let known: RenewKnown | undefined
   const progress = options.json ? undefined : new RenewProgress(io, (plan) => planText(plan, ui.t, tz))
   const { renew } = await import('../renewal/transaction.js')
   io.applyEnvironment(profile.pkcs11.environment)
@@ -67,14 +68,15 @@ export async function run(options: RenewOptions, io: Io): Promise<number> {
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
       onEvent: (e) => {
-        if (e.type === 'step' && e.phase === 'end') steps.push({ step: e.step, ms: e.ms ?? 0 })
+        if (e.type === 'known') known = { token: e.token, plan: e.plan ?? known?.plan, journal: e.journal ?? known?.journal }
         progress?.on(e)
+        if (e.type === 'step' && e.phase === 'end') steps.push({ step: e.step, ms: e.ms ?? 0 })
       },
     })
   } catch (e) {
     progress?.fail()
     if (options.json && e instanceof UkeyError) {
-      io.stdout.write(JSON.stringify(renewRecord({ error: e, steps, lab: profile.lab, exitCode: exitCodeOf(e) }, ui.t), null, 2) + '\n')
+      io.stdout.write(JSON.stringify(renewRecord({ error: e, ...(known ? { known } : {}), steps, lab: profile.lab, exitCode: exitCodeOf(e) }, ui.t), null, 2) + '\n')
     }
     throw e
   } finally {
@@ -125,6 +127,8 @@ class RenewProgress {
       this.spinner.line(t('renew.rollback', { detail: e.detail }))
     } else if (e.type === 'waiting') {
       this.wait(e.seconds, e.poll)
+    } else if (e.type === 'known') {
+      return
     } else if (e.phase === 'begin') {
       this.current = e.step
       this.spinner.begin(t(`renew.step.${e.step}`))

@@ -16,6 +16,13 @@ export const renewEn = {
   'error.RENEWAL_JOURNAL_UNWRITABLE': 'the renewal record cannot be written ({path}); the renewal stopped there and the old certificate still works. Free space or fix the folder, then run `ukey renew` again',
 
   'action.checkProxy': 'Check the proxy setting with your network administrator (HTTPS_PROXY, HTTP_PROXY and NO_PROXY, or renewal.proxy in the bank profile), then run `ukey renew` again.',
+  'error.RENEWAL_SERVER_UNTRUSTED': 'the server\'s certificate is not the bank\'s: check the profile (the renewal server address and the bank\'s CA certificates); retrying cannot help ({detail})',
+  'action.callBank': 'Tell the bank\'s hotline or branch the reason above; renew once the bank has dealt with it.',
+  'action.checkProfile': 'Check the renewal server address and the bank\'s CA certificates in the bank profile (renewal.url, renewal.caCerts), or use the profile the bank provides.',
+  'action.confirmYes': 'Add --yes to consent to the renewal; add --no-input never to be asked.',
+  'action.chooseId': 'List the certificates with `ukey show-cert --token`, then choose the one to renew with --id.',
+  'action.waitOther': 'Wait for the other renewal to finish, then look with `ukey renew --status`.',
+  'action.renewAgain': 'Run `ukey renew` again: this run\'s changes were undone and the old certificate still works.',
   'action.renewLater': 'Check the network and the bank\'s renewal server, then run `ukey renew` again.',
   'action.diagnose0116': 'The bank\'s remedies for 0116: `ukey diagnose 0116`.',
   'action.diagnose0124': 'The bank\'s remedies for 0124: `ukey diagnose 0124`.',

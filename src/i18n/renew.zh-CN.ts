@@ -18,6 +18,13 @@ export const renewZhCN: Record<keyof typeof renewEn, string> = {
   'error.RENEWAL_JOURNAL_UNWRITABLE': '无法写入换证记录（{path}）；换证已在此停止，旧证书仍可使用。请释放磁盘空间或修正目录后再次运行 `ukey renew`',
 
   'action.checkProxy': '请与网络管理员核对代理设置（HTTPS_PROXY、HTTP_PROXY、NO_PROXY，或银行配置中的 renewal.proxy），然后再次运行 `ukey renew`。',
+  'error.RENEWAL_SERVER_UNTRUSTED': '应答的服务器证书不是本银行的：请检查银行配置（换证服务器地址和银行证书）；重试无济于事（{detail}）',
+  'action.callBank': '请将上面的原因告知银行客服或网点，由银行处理后再换证。',
+  'action.checkProfile': '请检查银行配置中的换证服务器地址和银行证书，或使用银行提供的配置。',
+  'action.confirmYes': '确认要换证时加 --yes；不希望被提问时加 --no-input。',
+  'action.chooseId': '用 `ukey show-cert --token` 查看各证书的编号，再用 --id 指定要换证的那张。',
+  'action.waitOther': '请等另一个换证完成，再运行 `ukey renew --status` 查看。',
+  'action.renewAgain': '再次运行 `ukey renew`：本次的改动已撤销，旧证书仍可使用。',
   'action.renewLater': '请检查网络和银行换证服务器，然后再次运行 `ukey renew`。',
   'action.diagnose0116': '银行针对 0116 的处理步骤：`ukey diagnose 0116`。',
   'action.diagnose0124': '银行针对 0124 的处理步骤：`ukey diagnose 0124`。',
