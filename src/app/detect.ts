@@ -11,8 +11,11 @@ import { say, type Io } from './io.js'
 
 export interface DetectOptions extends ProfileOptions {
   module?: string
-  /** The number printed on the key: its vendor is named and checked against the key (FAQ 1). */
+  /** The number printed on the key's case: its vendor is named and checked against the key (FAQ 1). */
+  'key-number'?: string
+  /** Selectors, as on every command: only the key with this token serial / label. */
   serial?: string
+  label?: string
   json: boolean
   usb: boolean
   all: boolean
@@ -37,7 +40,8 @@ export async function run(options: DetectOptions, io: Io): Promise<number> {
     io.applyEnvironment(profile.pkcs11.environment)
     const ctx = await openTokens(profile, realProviderFactory, { module: options.module })
     close = () => ctx.provider.close()
-    report = await detect(ctx, { printed: options.serial })
+    report = await detect(ctx, { printed: options['key-number'] })
+    report = { ...report, tokens: report.tokens.filter((t) => selected(t.info, options)) }
   } catch (e) {
     // No module at all is a finding of detect, not a failure of it: the USB view still tells.
     if (!(e instanceof UkeyError && e.code === 'PKCS11_NO_MODULE')) throw e
@@ -52,6 +56,11 @@ export async function run(options: DetectOptions, io: Io): Promise<number> {
   } finally {
     await close()
   }
+}
+
+/** `--serial` and `--label` pick keys as they do on every command (issue 15: one meaning per flag). */
+function selected(token: { serial: string; label: string }, o: Pick<DetectOptions, 'serial' | 'label'>): boolean {
+  return (!o.serial || token.serial === o.serial) && (!o.label || token.label === o.label)
 }
 
 /** Technicians plug and swap keys at the counter: report each change as it happens. */

@@ -1,12 +1,13 @@
 import { Flags } from '@oclif/core'
 import { run } from '../app/detect.js'
 import { UkeyCommand } from './base-command.js'
-import { moduleFlags } from './token-flags.js'
+import { moduleFlags, selectFlags } from './token-flags.js'
 
 export default class Detect extends UkeyCommand {
   static override flags = {
     ...moduleFlags,
-    serial: Flags.string(),
+    ...selectFlags,
+    'key-number': Flags.string(),
     json: Flags.boolean(),
     usb: Flags.boolean({ default: true, allowNo: true }),
     all: Flags.boolean(),

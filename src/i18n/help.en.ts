@@ -147,8 +147,10 @@ export const helpEn = {
   // ukey detect
   'help.detect.summary': 'List the USB keys this computer can see, their vendor, PIN state and what they hold',
   'help.detect.description': 'Loads the PKCS#11 modules (the vendors\' management tools install them, FAQ 2) and lists every key they see: module and version, slot, label, manufacturer, model, serial, the vendor (FAQ 1: the first two digits of the number printed on the key — 11 G&D, 21 Watchdata, 31 Huada, 41 Daming — checked against the module\'s manufacturer), PIN state, and how many certificates and key pairs it holds. No PIN is needed.\nModules: --module or UKEY_PKCS11_MODULE; otherwise those of the bank profile, of each vendor, and (Linux) those registered with p11-kit.\nIt also lists the USB bus (HID "driver-free" keys and CCID smart-card keys, matched against the vendors\' USB ids) and pairs each physical key with its token, saying what each combination means: on USB and seen by its module (good); on USB but no module, this vendor\'s module failing or outdated, or only another vendor\'s tool installed (FAQ 2, 10.3); a token without a USB device (software or lab token).\nExit codes: 0 a key was found through its module; 3 no module or no key (the message says which: install the management tool, or insert the key).',
-  'help.detect.examples': 'ukey detect\nukey detect --lab\nukey detect --serial 2100012345   # which vendor made the key with this printed number?\nukey detect --module /usr/lib/watchdata/libwdpkcs.so --json',
-  'help.detect.flag.serial': 'the number printed on the key: its vendor is named and checked against the key (FAQ 1)',
+  'help.detect.examples': 'ukey detect\nukey detect --lab\nukey detect --key-number 2100012345   # which vendor made the key with this printed number?\nukey detect --module /usr/lib/watchdata/libwdpkcs.so --json',
+  'help.detect.flag.key-number': 'the number printed on the key: its vendor is named and checked against the key (FAQ 1)',
+  'help.detect.flag.serial': 'list only the key with this serial number',
+  'help.detect.flag.label': 'list only the key with this label',
   'help.detect.flag.json': 'one JSON document (docs/schema/detect.schema.json)',
 
   // ukey diagnose

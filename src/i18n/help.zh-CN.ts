@@ -132,8 +132,10 @@ export const helpZhCN: Record<keyof typeof helpEn, string> = {
 
   'help.detect.summary': '列出本机能看到的网银盾：厂商、PIN 码状态及其中的内容',
   'help.detect.description': '加载网银盾管理工具（厂商的管理工具会安装它们，常见问题 2），列出它们看到的每个网银盾：管理工具及版本、标签、制造商、型号、序列号、厂商（常见问题 1：网银盾上印刷编号的前两位——11 捷德、21 握奇、31 华大、41 大明——并与管理工具的厂商核对）、PIN 码状态，以及其中有几张证书和几个密钥对。不需要 PIN 码。\n管理工具文件：--module 或 UKEY_PKCS11_MODULE；否则取银行配置中的、各厂商的，以及（Linux 上）在 p11-kit 中登记的。\n同时列出 USB 总线（免驱的 HID 网银盾和智能卡类网银盾，按厂商的 USB 标识识别），把每个实物网银盾与管理工具看到的网银盾对应起来，并说明各种情况的含义：已插入且管理工具能识别（正常）；已插入但没有管理工具、该厂商的管理工具无法加载或版本过旧、或只安装了其他厂商的管理工具（常见问题 2、10.3）；没有对应 USB 设备（软证书或实验环境的模拟网银盾）。\n退出码：0 表示通过管理工具找到了网银盾；3 表示没有管理工具或没有网银盾（消息会说明是哪种：安装管理工具，或插入网银盾）。',
-  'help.detect.examples': 'ukey detect\nukey detect --lab\nukey detect --serial 2100012345   # 印有此编号的网银盾是哪个厂商的？\nukey detect --module /usr/lib/watchdata/libwdpkcs.so --json',
-  'help.detect.flag.serial': '网银盾上印刷的编号：据此说出厂商，并与网银盾核对（常见问题 1）',
+  'help.detect.examples': 'ukey detect\nukey detect --lab\nukey detect --key-number 2100012345   # 印有此编号的网银盾是哪个厂商的？\nukey detect --module /usr/lib/watchdata/libwdpkcs.so --json',
+  'help.detect.flag.key-number': '网银盾上印刷的编号：据此说出厂商，并与网银盾核对（常见问题 1）',
+  'help.detect.flag.serial': '只列出此序列号的网银盾',
+  'help.detect.flag.label': '只列出此标签的网银盾',
   'help.detect.flag.json': '输出一个 JSON 文档（docs/schema/detect.schema.json）',
 
   'help.diagnose.summary': '按银行的处理步骤排查错误码（0124、9002、0116、403.7）；不带错误码则做健康检查',
