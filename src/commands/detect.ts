@@ -2,13 +2,15 @@ import { Flags } from '@oclif/core'
 import { run } from '../app/detect.js'
 import { UkeyCommand } from './base-command.js'
 import { moduleFlags, selectFlags } from './token-flags.js'
+import { outputFlags } from './output-flags.js'
+import { wantsJson } from '../app/output-format.js'
 
 export default class Detect extends UkeyCommand {
   static override flags = {
     ...moduleFlags,
     ...selectFlags,
     'key-number': Flags.string(),
-    json: Flags.boolean(),
+    ...outputFlags,
     usb: Flags.boolean({ default: true, allowNo: true }),
     all: Flags.boolean(),
     watch: Flags.boolean(),
@@ -16,7 +18,8 @@ export default class Detect extends UkeyCommand {
   }
 
   async run(): Promise<void> {
-    const { flags } = await this.parse(Detect)
+    const parsed = await this.parse(Detect)
+    const flags = { ...parsed.flags, json: wantsJson(parsed.flags) }
     if (!flags.watch) {
       process.exitCode = await run(flags, this.io)
       return

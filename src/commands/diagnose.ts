@@ -2,6 +2,9 @@ import { Args, Flags } from '@oclif/core'
 import { run } from '../app/diagnose.js'
 import { UkeyCommand } from './base-command.js'
 import { moduleFlags, selectFlags } from './token-flags.js'
+import { outputFlags } from './output-flags.js'
+import { interactionFlags } from './interaction-flags.js'
+import { wantsJson } from '../app/output-format.js'
 
 export default class Diagnose extends UkeyCommand {
   static override args = {
@@ -10,8 +13,8 @@ export default class Diagnose extends UkeyCommand {
 
   static override flags = {
     list: Flags.boolean(),
-    json: Flags.boolean(),
-    'no-input': Flags.boolean(),
+    ...outputFlags,
+    ...interactionFlags,
     'allow-keygen': Flags.boolean(),
     'key-number': Flags.string(),
     'soft-store': Flags.string({ multiple: true, multipleNonGreedy: true }),
@@ -24,6 +27,6 @@ export default class Diagnose extends UkeyCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Diagnose)
-    process.exitCode = await run({ ...flags, code: args.code }, this.io)
+    process.exitCode = await run({ ...flags, json: wantsJson(flags), 'allow-keygen': flags['allow-keygen'] || flags.yes, code: args.code }, this.io)
   }
 }

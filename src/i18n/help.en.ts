@@ -68,7 +68,7 @@ export const helpEn = {
   'help.flag.list': 'list the codes ukey knows, with their meaning',
   'help.flag.login': 'log in with the PIN first: checks the PIN and that each certificate still has its private key',
   'help.flag.module': 'PKCS#11 module to load instead of discovery (also UKEY_PKCS11_MODULE)',
-  'help.flag.no-input': 'ask nothing: questions count as unknown (implied without a terminal)',
+  'help.flag.no-input': 'never ask (for scripts; implied without a terminal): no question, no PIN or password typed (use --pin-stdin, --password-stdin or UKEY_PIN); diagnose counts questions as unknown; a change that needs consent needs --yes',
   'help.flag.output': 'output format',
   'help.flag.password-stdin': 'read the PKCS#12 password from the first line of standard input',
   'help.flag.pin-stdin': 'read the PIN from the first line of standard input (else UKEY_PIN, else a masked prompt)',
@@ -88,7 +88,7 @@ export const helpEn = {
   'help.flag.verbose': 'technical detail too: module files, key ids, mechanisms, error codes',
   'help.flag.waiting': 'answer each key update "waiting" this many times before issuing',
   'help.flag.watch': 'print keys as they are inserted and removed, until Ctrl-C (with --json: one event per line)',
-  'help.flag.yes': 'do not ask before changing the key',
+  'help.flag.yes': 'consent in advance to what would be asked before a change (renew: the renewal; diagnose: the test key generation); with --no-input nothing at all is asked',
 
   // ukey check-window
   'help.check-window.summary': 'Is each certificate inside its renewal period? (FAQ 4–6)',
@@ -106,6 +106,14 @@ export const helpEn = {
   'help.show-cert.flag.token': 'show the certificates on every plugged USB key',
 
   // ukey exit-codes
+  'help.version.summary': 'Show the versions of ukey, Node and the system, and the PKCS#11 modules found (not loaded)',
+  'help.version.description': 'What a support ticket needs first. `ukey --version` is the same. --json gives one JSON document.',
+  'help.version.examples': 'ukey version\nukey --version --json',
+  'help.completion.summary': 'Print a shell completion script (bash, zsh, fish, PowerShell)',
+  'help.completion.description': 'The script lists the commands, their flags and the values ukey knows (output formats, languages, the codes diagnose walks); completing never runs ukey.\nInstall it as in the examples.',
+  'help.completion.examples': 'ukey completion bash > ~/.local/share/bash-completion/completions/ukey\nukey completion zsh > "${fpath[1]}/_ukey"\nukey completion fish > ~/.config/fish/completions/ukey.fish\nukey completion powershell | Out-String | Invoke-Expression',
+  'help.completion.arg.shell': 'the shell: bash, zsh, fish or powershell',
+  'help.argName.shell': 'SHELL',
   'help.exit-codes.summary': 'The exit codes every ukey command uses (a contract for scripts)',
   'help.exit-codes.examples': 'ukey help exit-codes\nukey exit-codes --json',
   'help.exit-codes.flag.json': 'the table as JSON',
