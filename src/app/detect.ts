@@ -1,7 +1,8 @@
 import { UkeyError } from '../errors.js'
 import { physicalView } from '../hardware/physical-keys.js'
 import { realProviderFactory } from '../hardware/token-provider.js'
-import { detect, openTokens, type DetectReport } from '../hardware/tokens.js'
+import type { TokenInfo } from '../hardware/pkcs11/types.js'
+import { detect, openTokens, type DetectReport, type TokenContext } from '../hardware/tokens.js'
 import { usbKeyName } from '../hardware/usb/types.js'
 import { detectRecord, detectText, usbRecord } from '../output/detect-render.js'
 import { EXIT } from '../output/exit-codes.js'
@@ -86,6 +87,15 @@ async function watch(profile: BankProfile, opts: DetectOptions, io: Io): Promise
     }
     return kept.map((c) => c.key)
   }
+  // The module's view beside the bus: a token appears or goes (the lab's, a key whose USB id no list knows).
+  io.applyEnvironment(profile.pkcs11.environment)
+  const tokens = watchTokens(profile, opts, (type, tk) => {
+    const params = { serial: tk.serial, label: tk.label }
+    emit(
+      { type: type === 'insert' ? 'token-insert' : 'token-remove', token: { serial: tk.serial, label: tk.label, manufacturer: tk.manufacturer, module: tk.module.path } },
+      `${type === 'insert' ? '+' : '-'} ${t(type === 'insert' ? 'watch.tokenInsert' : 'watch.tokenRemove', params)}`,
+    )
+  })
   for await (const e of watchUsbKeys(enumerate, { intervalMs: opts.interval, signal: opts.signal })) {
     const [c] = classifyUsbKeys([e.key], profile.vendors, { all: true })
     const vendor = c?.vendor ? { code: c.vendor.code, name: c.vendor.name[lang] } : null
@@ -94,6 +104,43 @@ async function watch(profile: BankProfile, opts: DetectOptions, io: Io): Promise
       `${e.type === 'insert' ? '+' : '-'} ${t(e.type === 'insert' ? 'watch.insert' : 'watch.remove')}: ${usbKeyName(e.key)}${vendor ? ` — ${vendor.code} ${vendor.name}` : ''}`,
     )
   }
+  await tokens
   emit({ type: 'stopped' }, t('watch.stop'))
   return EXIT.OK
+}
+
+/**
+ * Polls the modules' tokens until the signal: a fresh load each round, since a
+ * module lists its slots when initialised (SoftHSM2 reads its token folder then).
+ * A round that fails (a module mid-install) is skipped, not fatal to the watch.
+ */
+async function watchTokens(profile: BankProfile, opts: DetectOptions, report: (type: 'insert' | 'remove', t: TokenInfo) => void): Promise<void> {
+  let previous = new Map<string, TokenInfo>()
+  while (!opts.signal?.aborted) {
+    const current = await tokenSnapshot(profile, opts.module).catch(() => previous)
+    if (opts.signal?.aborted) return
+    for (const [id, tk] of current) if (!previous.has(id)) report('insert', tk)
+    for (const [id, tk] of previous) if (!current.has(id)) report('remove', tk)
+    previous = current
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, opts.interval)
+      opts.signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true })
+    })
+  }
+}
+
+async function tokenSnapshot(profile: BankProfile, module: string | undefined): Promise<Map<string, TokenInfo>> {
+  let ctx: TokenContext
+  try {
+    ctx = await openTokens(profile, realProviderFactory, { module })
+  } catch (e) {
+    if (e instanceof UkeyError && e.code === 'PKCS11_NO_MODULE') return new Map()
+    throw e
+  }
+  try {
+    const { tokens } = await ctx.provider.listTokens()
+    return new Map(tokens.map((tk) => [`${tk.module.path}\0${tk.serial}`, tk]))
+  } finally {
+    await ctx.provider.close()
+  }
 }

@@ -31,7 +31,7 @@ export interface DiagnoseOptions extends TokenOptions {
 /** `ukey diagnose`: the FAQ's remedies for a code, walked; the report on stdout. Returns the exit code (0, 20, 21). */
 export async function run(options: DiagnoseOptions, io: Io): Promise<number> {
   const ui = io.ui
-  const s = sayer(ui.t, ui.lang)
+  const s = sayer(ui.t, ui.lang, !options.json)
   if (options.list) {
     io.stdout.write(options.json ? JSON.stringify(codesRecord(RULES, s), null, 2) + '\n' : codesText(RULES, s) + '\n')
     return EXIT.OK
@@ -55,6 +55,7 @@ export async function run(options: DiagnoseOptions, io: Io): Promise<number> {
     io.stdout.write(`${ui.t('diagnose.header', { code: rule.survey ? ui.t('diagnose.health') : rule.code, title: s(rule.title) })}\n`)
   }
   io.applyEnvironment(profile.pkcs11.environment)
+  // Ctrl-C at a prompt inside a check ends the walk (CANCELLED, exit 130): the step's spinner must not outlive it.
   const report = await diagnose(
     rule,
     {
@@ -85,7 +86,7 @@ export async function run(options: DiagnoseOptions, io: Io): Promise<number> {
         if (!options.json && e.report.outcome !== 'skipped') io.stdout.write(stepText(e.report, s, paint) + '\n')
       },
     },
-  )
+  ).finally(() => progress.end())
   const exitCode = verdictExit(report.verdict)
   if (options.json) {
     io.stdout.write(JSON.stringify(diagnosisRecord(report, s, { lab: profile.lab, input: options.code ?? null }), null, 2) + '\n')

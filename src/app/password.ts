@@ -23,6 +23,8 @@ export function passwordProvider(io: Io, opts: { stdin: boolean }): PasswordProv
     if (env !== undefined) return attempt === 1 ? env : undefined
     if (!ui.canPrompt || attempt > 3) return undefined
     // The file name is shown at the prompt: escapes in it shown, not obeyed.
-    return withTerminal(ui, () => io.prompt.password(ui.t('password.prompt', { source: terminalText(source) })))
+    // After a wrong one, the prompt says so (which try this is); the first asks plainly.
+    const text = attempt > 1 ? ui.t('password.wrongRetry', { source: terminalText(source), attempt, max: 3 }) : ui.t('password.prompt', { source: terminalText(source) })
+    return withTerminal(ui, () => io.prompt.password(text))
   }
 }

@@ -26,7 +26,8 @@ function terminalPrompt(ui: () => Ui): Prompt {
   return {
     async password(message) {
       const { password } = await import('@inquirer/prompts')
-      return password({ message, mask: '*' }, { output: process.stderr })
+      // No green tick after a secret: typing one is not knowing it is right (a wrong PIN or password is told next).
+      return password({ message, mask: '*', theme: { prefix: { idle: '?', done: '·' } } }, { output: process.stderr })
     },
     async confirm(message, initial, signal) {
       try {

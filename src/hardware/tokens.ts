@@ -1,4 +1,4 @@
-import { UkeyError } from '../errors.js'
+import { UkeyError, isUkeyError } from '../errors.js'
 import { identifyVendor, versionAtLeast, type Vendor, type VendorVerdict } from '../profile/vendors.js'
 import { discoverModules, type ModuleCandidate } from './pkcs11/discovery.js'
 import { WithUnloadableModules } from './pkcs11/unloadable-modules.js'
@@ -89,24 +89,58 @@ export function selectToken(tokens: TokenInfo[], selector: TokenSelector): Token
   })
 }
 
-/** Where a PIN comes from: the command's prompt, stdin or variable. Undefined: none can be had. */
-export type PinSource = (token: TokenInfo) => Promise<string | undefined>
+/** What the PIN prompt is told on a second try: the first PIN was wrong, and what the key reports now. */
+export interface PinRetry {
+  /** The token's PIN state after the wrong PIN (count-low, final-try), as the module reports it. */
+  state: TokenInfo['pin']
+  /** Tries left when the module tells them (the fake and some vendors' modules do; SoftHSM2 does not). */
+  tries?: number
+}
 
 /**
- * Logs in only when it is safe to: a locked PIN is reported, a final try is
- * refused unless forced (a wrong PIN would lock the customer's key), and the
- * tries left are passed on when the token tells them.
+ * Where a PIN comes from: the command's prompt, stdin or variable. Undefined (or
+ * empty: Enter at the prompt means "skip") when none is to be used. Called again
+ * with `retry` after a wrong PIN: a source that cannot ask again (stdin, a
+ * variable) answers undefined, and the wrong-PIN error stands.
+ */
+export interface PinSource {
+  (token: TokenInfo, retry?: PinRetry): Promise<string | undefined>
+  /** Asks whether to spend the final try (a wrong PIN then locks the key); absent: refused unless forced. */
+  confirmFinalTry?: (token: TokenInfo) => Promise<boolean>
+}
+
+/** One more prompt after a wrong PIN (the customer mistyped); never more: each wrong PIN brings the key nearer to locked. */
+const MAX_TRIES = 2
+
+/**
+ * Logs in only when it is safe to. The PIN flags are read before asking: a
+ * locked PIN is reported, a final try needs explicit confirmation (or --force),
+ * no PIN given (Enter) means no C_Login at all (an empty PIN would count as a
+ * wrong try on most keys). After a wrong PIN the source is asked once more,
+ * told what the module now reports.
  */
 export async function loginSafely(session: TokenSession, pin: PinSource, opts: { force?: boolean } = {}): Promise<void> {
-  const t = session.token
-  if (t.pin === 'locked') throw new UkeyError('PIN_LOCKED')
-  if (t.pin === 'final-try' && !opts.force) throw new UkeyError('PIN_FINAL_TRY')
-  if (t.protectedAuthPath) {
-    // The PIN is typed on the reader's pad: the module asks for it, ukey must not.
-    await session.login('')
-    return
+  let retry: PinRetry | undefined
+  let wrong: UkeyError | undefined
+  for (let attempt = 1; ; attempt++) {
+    const t = session.token
+    if (t.pin === 'locked') throw new UkeyError('PIN_LOCKED')
+    if (t.protectedAuthPath) {
+      // The PIN is typed on the reader's pad: the module asks for it, ukey must not.
+      await session.login('')
+      return
+    }
+    if (t.pin === 'final-try' && !opts.force && !(await pin.confirmFinalTry?.(t))) throw new UkeyError('PIN_FINAL_TRY')
+    const value = await pin(t, retry)
+    if (value === undefined || value === '') throw wrong ?? new UkeyError('PIN_REQUIRED')
+    try {
+      await session.login(value)
+      return
+    } catch (e) {
+      if (!(isUkeyError(e) && e.code === 'PIN_INCORRECT') || attempt >= MAX_TRIES) throw e
+      const tries = typeof e.params['tries'] === 'number' ? e.params['tries'] : undefined
+      wrong = e
+      retry = { state: session.token.pin, ...(tries !== undefined ? { tries } : {}) }
+    }
   }
-  const value = await pin(t)
-  if (value === undefined) throw new UkeyError('PIN_REQUIRED')
-  await session.login(value)
 }

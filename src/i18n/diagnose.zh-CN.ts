@@ -129,7 +129,7 @@ export const diagnoseZhCN: Record<keyof typeof diagnoseEn, string> = {
   'diagnose.fix.keygenFailed': '即使使用所属厂商的管理工具，网银盾仍无法生成密钥对：网银盾已损坏。请到柜台更换，网银签约关系保持不变（常见问题 3）。',
   'diagnose.fix.keygenLeftover': '请用网银盾管理工具从网银盾中删除测试密钥对 {id}。',
   'diagnose.fix.closeHolder': '请关闭占用网银盾的程序 {name}（进程号 {pid}），然后重试（常见问题 10.2）。',
-  'diagnose.fix.proxy': '本机与银行之间的代理服务器不放行换证请求：请与网络管理员核对代理设置（HTTPS_PROXY、HTTP_PROXY、NO_PROXY，或银行配置中的 renewal.proxy）。',
+  'diagnose.fix.proxy': '本机与银行之间的代理服务器不放行换证请求：请与网络管理员核对代理设置（HTTPS_PROXY、HTTP_PROXY、NO_PROXY，或银行配置中的代理项 `renewal.proxy`）。',
   'diagnose.fix.serverUnreachable': '银行换证服务器无响应：请检查网络，稍后再试。',
   'diagnose.fix.serverUntrusted': '应答的服务器不是银行的（或银行配置中的 CA 有误）：请检查配置中的换证地址和银行 CA，以及网络（是否有代理冒充银行应答）。',
 

@@ -1,3 +1,4 @@
+import { deskEn } from './desk.en.js'
 import { diagnoseEn } from './diagnose.en.js'
 import { helpEn } from './help.en.js'
 import { renewEn } from './renew.en.js'
@@ -260,6 +261,6 @@ const core = {
 } as const
 
 // Object.assign, not spreads after ~160 literal keys: V8 then builds the object in one go (20 → 4 ms to load this file).
-export const en: typeof core & typeof renewEn & typeof diagnoseEn & typeof helpEn = Object.assign({}, core, renewEn, diagnoseEn, helpEn)
+export const en: typeof core & typeof renewEn & typeof diagnoseEn & typeof helpEn & typeof deskEn = Object.assign({}, core, renewEn, diagnoseEn, helpEn, deskEn)
 
 export type MessageKey = keyof typeof en

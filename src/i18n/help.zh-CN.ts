@@ -76,7 +76,7 @@ export const helpZhCN: Record<keyof typeof helpEn, string> = {
   'help.flag.soft-store': '存放客户软证书的文件夹（没有网银盾的客户，常见问题 10.1）；可重复给出',
   'help.flag.status': '列出未完成的换证后退出：0 表示没有，31 表示有',
   'help.flag.token': '检查所有已插入网银盾中的证书',
-  'help.flag.store': '读取本用户的 Windows 证书库（my：个人），银行开户或网银盾管理工具把证书装在这里；仅限 Windows',
+  'help.flag.store': '读取本用户的 Windows 证书库（`my`：个人），银行开户或网银盾管理工具把证书装在这里；仅限 Windows',
   'help.flag.tz': '显示日期所用的时区（IANA 名称，默认：系统时区）',
   'help.flag.usb': '同时列出 USB 总线（HID 与智能卡类网银盾）；--no-usb 则只看管理工具',
   'help.flag.vendor': '模拟网银盾序列号开头的厂商代码（常见问题 1）',
@@ -135,7 +135,7 @@ export const helpZhCN: Record<keyof typeof helpEn, string> = {
   'help.lab:reset.examples': 'ukey lab reset',
 
   'help.lab:serve.summary': '在 127.0.0.1 上把实验环境 CA 作为换证服务器（CMP）运行（不是银行）',
-  'help.lab:serve.description': '用实验环境 CA 应答换证请求（CMP 密钥更新，RFC 4210；经 HTTP 传输，RFC 6712）：请求必须由实验环境 CA 签发的证书签名（否则拒绝并注明 403.7），证书须在实验环境配置的换证期内且尚未换过证（否则 0116）；新证书沿用旧证书的使用者，带有新公钥。换证记录保存在实验环境文件夹中（renewals.json），重启后仍在；运行期间重新初始化实验环境（lab init --force）也会跟上。只应答路径 /pkix/。每个请求（包括在 HTTP 层被拒绝的请求）在标准错误输出一行记录；按 Ctrl-C 停止。',
+  'help.lab:serve.description': '用实验环境 CA 应答换证请求（CMP 密钥更新，RFC 4210；经 HTTP 传输，RFC 6712）：请求必须由实验环境 CA 签发的证书签名（否则拒绝并注明 403.7），证书须在实验环境配置的换证期内且尚未换过证（否则 0116）；新证书沿用旧证书的使用者，带有新公钥。换证记录保存在实验环境文件夹中（renewals.json），重启后仍在；运行期间重新初始化实验环境（`ukey lab init --force`）也会跟上。只应答路径 /pkix/。每个请求（包括在 HTTP 层被拒绝的请求）在标准错误输出一行记录；按 Ctrl-C 停止。',
   'help.lab:serve.examples': 'ukey lab serve\nukey lab serve --port 18081 --waiting 2   # 先回答两次“请稍候”再签发\nopenssl cmp -cmd kur -server 127.0.0.1:18080 -path pkix/ -cert old.crt -key old.key -trusted ca.crt -newkey new.key -certout new.crt',
 
   'help.detect.summary': '列出本机能看到的网银盾：厂商、PIN 码状态及其中的内容',

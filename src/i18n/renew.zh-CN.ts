@@ -7,8 +7,8 @@ export const renewZhCN: Record<keyof typeof renewEn, string> = {
   'error.RENEWAL_ALREADY_DONE': '该证书已在此网银盾上换证（{when}）（0116）：请使用新证书',
   'error.RENEWAL_KEYGEN_FAILED': '网银盾无法生成新的密钥对（0124）；未做任何改动，旧证书仍可使用',
   'error.RENEWAL_INTERRUPTED': '换证在“{step:renew.step}”步骤中断（{reason:cause}）；旧证书仍可使用。请再次运行 `ukey renew` 完成换证（换证记录已保留）',
-  'error.RENEWAL_INTERRUPTED_SIGNAL': '证书更新在“{step}”步骤被中断（{reason}）；旧证书仍可使用。再次运行 `ukey renew` 即可继续（日志已保留：{journal}）',
-  'error.RENEWAL_TRANSACTION_LOST': '银行的证书更新服务器已不记得这次更新（{text}；服务器可能已重启）。本次对 U 盾所做的添加已删除，旧证书仍可使用：请再次运行 `ukey renew`',
+  'error.RENEWAL_INTERRUPTED_SIGNAL': '换证在“{step}”步骤被中断（{reason}）；旧证书仍可使用。再次运行 `ukey renew` 即可继续（换证记录已保留：{journal}）',
+  'error.RENEWAL_TRANSACTION_LOST': '银行换证服务器已不记得这次换证（{text}；服务器可能已重启）。本次在网银盾上新增的内容已删除，旧证书仍可使用：请再次运行 `ukey renew`',
   'error.RENEWAL_NEEDS_CONFIRMATION': '换证会改动网银盾：请加 --yes 确认（没有可提问的终端）',
   'error.RENEWAL_CERT_AMBIGUOUS': '网银盾中有 {count} 张证书（{list}）：请用 --id 指定一张',
   'error.RENEWAL_NEW_KEY_UNUSABLE': '新证书已写入，但新密钥无法为其签名；已将其删除，旧证书仍可使用',
@@ -17,7 +17,7 @@ export const renewZhCN: Record<keyof typeof renewEn, string> = {
 
   'error.RENEWAL_JOURNAL_UNWRITABLE': '无法写入换证记录（{path}）；换证已在此停止，旧证书仍可使用。请释放磁盘空间或修正目录后再次运行 `ukey renew`',
 
-  'action.checkProxy': '请与网络管理员核对代理设置（HTTPS_PROXY、HTTP_PROXY、NO_PROXY，或银行配置中的 renewal.proxy），然后再次运行 `ukey renew`。',
+  'action.checkProxy': '请与网络管理员核对代理设置（HTTPS_PROXY、HTTP_PROXY、NO_PROXY，或银行配置中的代理项 `renewal.proxy`），然后再次运行 `ukey renew`。',
   'error.RENEWAL_SERVER_UNTRUSTED': '应答的服务器证书不是本银行的：请检查银行配置（换证服务器地址和银行证书）；重试无济于事（{detail}）',
   'action.callBank': '请将上面的原因告知银行客服或网点，由银行处理后再换证。',
   'action.checkProfile': '请检查银行配置中的换证服务器地址和银行证书，或使用银行提供的配置。',

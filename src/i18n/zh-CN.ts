@@ -1,3 +1,5 @@
+import type { deskEn } from './desk.en.js'
+import { deskZhCN } from './desk.zh-CN.js'
 import type { diagnoseEn } from './diagnose.en.js'
 import { diagnoseZhCN } from './diagnose.zh-CN.js'
 import type { MessageKey } from './en.js'
@@ -7,7 +9,7 @@ import type { renewEn } from './renew.en.js'
 import { renewZhCN } from './renew.zh-CN.js'
 
 /** 简体中文（默认语言）。每个键都必须与 en.ts 一致。 */
-const core: Record<Exclude<MessageKey, keyof typeof renewEn | keyof typeof diagnoseEn | keyof typeof helpEn>, string> = {
+const core: Record<Exclude<MessageKey, keyof typeof renewEn | keyof typeof diagnoseEn | keyof typeof helpEn | keyof typeof deskEn>, string> = {
   'state.not-yet-valid': '尚未生效',
   'state.valid': '有效（未到换证期）',
   'state.renewable': '可换证',
@@ -46,9 +48,9 @@ const core: Record<Exclude<MessageKey, keyof typeof renewEn | keyof typeof diagn
   'error.PKCS11_FUNCTION_NOT_SUPPORTED': '网银盾管理工具不支持此操作（{detail}）',
   'error.PKCS11_DEVICE_ERROR': '网银盾报告设备错误（{detail}）',
   'error.USB_UNAVAILABLE': '无法列出 USB 设备（{detail}）：请安装 libudev1 和 libusb-1.0-0',
-  'error.USB_UNAVAILABLE.win32': '此处无法列出 USB 总线（{detail}）。Windows 在“设备管理器”中显示 USB Key：请确认其中能看到该 USB Key；如在远程桌面或虚拟机中，请将 USB 设备重定向进来',
-  'error.USB_UNAVAILABLE.darwin': '此处无法列出 USB 总线（{detail}）：请在“系统信息 → USB”中确认能看到该 USB Key',
-  'error.PKCS11_MODULE_WRONG_ARCH': 'PKCS#11 模块 {path} 是 {moduleBits} 位 {moduleMachine} 库，而 ukey 以 {processBits} 位 {processMachine} 程序运行，无法加载。请安装厂商的 {processBits} 位管理工具，或用 {moduleBits} 位 Node.js 运行 ukey',
+  'error.USB_UNAVAILABLE.win32': '此处无法列出 USB 设备（{detail}）。Windows 在“设备管理器”中显示网银盾：请确认其中能看到该网银盾；如在远程桌面或虚拟机中，请把 USB 设备重定向进来',
+  'error.USB_UNAVAILABLE.darwin': '此处无法列出 USB 设备（{detail}）：请在“系统信息 → USB”中确认能看到该网银盾',
+  'error.PKCS11_MODULE_WRONG_ARCH': '网银盾管理工具的文件 {path} 是 {moduleBits} 位的（{moduleMachine}），而 ukey 是 {processBits} 位程序（{processMachine}），无法加载它。请安装厂商的 {processBits} 位网银盾管理工具，或改用 {moduleBits} 位的 ukey 运行环境',
   'error.STORE_WINDOWS_ONLY': '--store {store} 读取 Windows 证书存储，只在 Windows 上存在（请改为指定证书文件）',
   'error.STORE_UNREADABLE': '无法读取 Windows 证书存储 {store}（{detail}）',
   'error.TOKEN_NOT_FOUND': '未找到网银盾{detail}：请检查网银盾是否已插入（常见问题 10.1）',
@@ -77,7 +79,7 @@ const core: Record<Exclude<MessageKey, keyof typeof renewEn | keyof typeof diagn
   'error.PROFILE_INVALID': '银行配置文件 {file}：字段 {field} 有误（{detail}）',
   'error.PROFILE_UNREADABLE': '银行配置文件 {file}：无法读取（{detail}）',
   'error.profileNotRegular': '银行配置文件 {file}：不是普通文件（管道、套接字或设备）；请指定一个 JSON 文件',
-  'error.profileTooLarge': '银行配置文件 {file}：文件过大（{size} 字节，上限 {limit}）；银行配置文件只有几 KB',
+  'error.profileTooLarge': '银行配置文件 {file}：文件过大（{size} 字节，上限 {limit}）；银行配置文件通常只有几千字节',
   'error.USAGE': '{detail}',
   'error.secretFlag': '{flag}：ukey 从不在命令行上接收 PIN 码或密码（会留在命令历史和进程列表中）；PIN 码请用 --pin-stdin、UKEY_PIN 或隐藏输入的提示，PKCS#12 密码请用 --password-stdin 或 UKEY_P12_PASSWORD',
   'error.INTERNAL': '意外错误：{detail}',
@@ -235,7 +237,7 @@ const core: Record<Exclude<MessageKey, keyof typeof renewEn | keyof typeof diagn
   'usage.unknownCommandDid': '没有这个命令：{command}（是否要用 `ukey {suggestion}`？）',
   'usage.twice': '{flag} 给了两次',
   'usage.notInteger': '{flag} 需要一个整数，而不是“{value}”',
-  'usage.noInputs': '请给出证书文件或目录，或用 --token 读取已插入的网银盾（Windows 上用 --store my 读取本机证书库）',
+  'usage.noInputs': '请给出证书文件或目录，或用 --token 读取已插入的网银盾（在 Windows 上用 `--store my` 读取本机证书库）',
   'usage.stdinTwice': '{flags} 不能同时读取标准输入',
   'usage.badAt': '--at “{value}”：请给出 ISO 8601 时间（2026-12-01T00:00:00Z），或从现在起的天数（+30d）',
   'usage.atNoMonth': '--at “{value}”：没有这个日期或时间（没有第 {month} 月）',
@@ -257,4 +259,4 @@ const core: Record<Exclude<MessageKey, keyof typeof renewEn | keyof typeof diagn
 }
 
 // Object.assign, not spreads: see en.ts.
-export const zhCN: Record<MessageKey, string> = Object.assign({}, core, renewZhCN, diagnoseZhCN, helpZhCN)
+export const zhCN: Record<MessageKey, string> = Object.assign({}, core, renewZhCN, diagnoseZhCN, helpZhCN, deskZhCN)

@@ -17,6 +17,7 @@ import type { WindowPolicy } from '../cert/window.js'
 import { UkeyError } from '../errors.js'
 import type { PKIMessage } from '../renewal/cmp/asn1.js'
 import { CmpError } from '../renewal/cmp/errors.js'
+import { asksForCaCerts, caCertsGenpBody } from '../renewal/cmp/general-message.js'
 import { parsePkiMessage } from '../renewal/cmp/messages.js'
 import type { LabCa } from './ca.js'
 import { errorBody, Refusal, refusalBody, type Answer } from './cmp-answers.js'
@@ -81,7 +82,7 @@ interface Generation {
 /** The body's kind for the log. */
 function kindOf(msg: PKIMessage): string {
   const b = msg.body
-  return b.kur ? 'kur' : b.pollReq ? 'pollReq' : b.certConf ? 'certConf' : b.ir ? 'ir' : b.cr ? 'cr' : b.error ? 'error' : 'response'
+  return b.kur ? 'kur' : b.pollReq ? 'pollReq' : b.certConf ? 'certConf' : b.ir ? 'ir' : b.cr ? 'cr' : b.error ? 'error' : b.genm ? 'genm' : 'response'
 }
 
 export function createLabCmpServer(options: LabCmpServerOptions): LabCmpServer {
@@ -117,6 +118,8 @@ export function createLabCmpServer(options: LabCmpServerOptions): LabCmpServer {
     if (b.pollReq) return g.transactions.poll(msg, tidHex, client(), now)
     if (b.certConf) return g.transactions.confirm(msg, tidHex, client(), now)
     if (b.error) return g.transactions.giveUp(msg, tidHex, client(), now)
+    // RFC 9483 4.3.1 Get CA certificates: public data, asked without protection (ukey's dry run), answered signed.
+    if (asksForCaCerts(b)) return { body: caCertsGenpBody([g.ca.caDer]), outcome: 'genp caCerts' }
     throw new Refusal(['badRequest'], `${kindOf(msg)} is not served here (key update only)`)
   }
 

@@ -4,6 +4,7 @@ import type { DetectReport, DetectedToken } from '../hardware/tokens.js'
 import type { Lang, Translate } from '../i18n/index.js'
 import type { BankProfile } from '../profile/types.js'
 import { measure, renderRow, type Column } from './table.js'
+import { terminalParams, terminalText } from './terminal-text.js'
 
 export type DetectView = PhysicalView
 
@@ -95,7 +96,7 @@ export function detectText(view: DetectView, t: Translate, profile: BankProfile,
   for (const m of r.modules) {
     const origin = m.origin.startsWith('vendor:') ? 'vendor' : m.origin
     lines.push('  ' + (m.loaded
-      ? t('detect.moduleLoaded', { path: m.path, description: m.description ?? '', version: m.version || '-', origin })
+      ? t('detect.moduleLoaded', terminalParams({ path: m.path, description: m.description ?? '', version: m.version || '-', origin }))
       : t('detect.moduleFailed', { path: m.path, message: m.error ? t(m.error.key, m.error.params) : '', origin })))
   }
   lines.push('', t('detect.keys'))
@@ -116,13 +117,14 @@ export function detectText(view: DetectView, t: Translate, profile: BankProfile,
     const widths = measure(columns, rows)
     lines.push('  ' + renderRow(columns.map((c) => c.header), widths, columns))
     for (const row of rows) lines.push('  ' + renderRow(row, widths, columns))
-    for (const d of r.tokens) for (const f of findings(d, t)) lines.push(`  ! ${d.info.serial}: ${f}`)
+    for (const d of r.tokens) for (const f of findings(d, t)) lines.push(`  ! ${terminalText(d.info.serial)}: ${f}`)
   }
   const usbKeys = view.keys.filter((k) => k.usb)
   lines.push('', t('detect.usb'))
   if (usbKeys.length === 0) lines.push('  ' + t('show.none'))
   for (const k of usbKeys) {
-    lines.push(`  ${k.verdict === 'ok' ? '✓' : '!'} ${usbKeyName(k.usb!.key)}`)
+    // What a device says of itself (product, maker) is the device's text: escapes shown, not obeyed.
+    lines.push(`  ${k.verdict === 'ok' ? '✓' : '!'} ${terminalText(usbKeyName(k.usb!.key))}`)
     lines.push(`      ${keyAdvice(k, t, lang)}`)
   }
   for (const e of view.usbErrors) lines.push(`  ! ${t(e.error.key, e.error.params)}`)

@@ -1,4 +1,5 @@
 import type { Lang, Translate } from '../i18n/index.js'
+import { terminalParams } from './terminal-text.js'
 import { displayWidth } from './width.js'
 import type { DiagnosisReport, LocalText, Message, Rule, StepOutcome, StepReport, Verdict } from '../troubleshoot/types.js'
 import { verdictExit } from './exit-codes.js'
@@ -9,9 +10,11 @@ import { verdictExit } from './exit-codes.js'
  */
 export type Say = (text: LocalText, params?: Message['params']) => string
 
-export function sayer(t: Translate, lang: Lang): Say {
+export function sayer(t: Translate, lang: Lang, terminal = false): Say {
   return (text, localParams) => {
-    const params = localParams && Object.fromEntries(Object.entries(localParams).map(([k, v]) => [k, typeof v === 'object' ? v[lang] : v]))
+    let params = localParams && Object.fromEntries(Object.entries(localParams).map(([k, v]) => [k, typeof v === 'object' ? v[lang] : v]))
+    // On a terminal, evidence that quotes a subject, a path or a label shows its escapes; JSON keeps the exact text.
+    if (params && terminal) params = terminalParams(params)
     if (typeof text === 'string') return t(text, params)
     const raw = text[lang]
     return params ? raw.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : raw
@@ -20,7 +23,15 @@ export function sayer(t: Translate, lang: Lang): Say {
 
 export const say = (s: Say, m: Message): string => s(m.text, m.params)
 
-export const MARK: Record<StepOutcome, string> = { pass: '✔', fail: '✖', unknown: '?', yes: '✔', no: '✖', shown: 'ℹ', skipped: '·' }
+export const MARK: Record<StepOutcome, string> = { pass: '✔', fail: '✖', unknown: '?', yes: '•', no: '•', shown: 'ℹ', skipped: '·' }
+
+/** ✔ marks good news and ✖ bad, not yes and no: "yes, the error persists" is bad news. */
+function markOf(r: StepReport): { mark: string; tone: StepOutcome } {
+  if (r.step.kind === 'question' && r.step.good && (r.outcome === 'yes' || r.outcome === 'no')) {
+    return r.outcome === r.step.good ? { mark: MARK.pass, tone: 'pass' } : { mark: MARK.fail, tone: 'fail' }
+  }
+  return { mark: MARK[r.outcome], tone: r.outcome }
+}
 
 export type Paint = (outcome: StepOutcome | Verdict, text: string) => string
 
@@ -29,7 +40,8 @@ export function stepText(r: StepReport, s: Say, paint: Paint): string {
   const step = r.step
   const head = step.kind === 'instruction' && step.legacy ? s('diagnose.label.legacy', { text: s(step.text) }) : s(step.text)
   const answer = step.kind === 'question' ? ` — ${s(`diagnose.answer.${r.outcome === 'yes' ? 'yes' : r.outcome === 'no' ? 'no' : 'unknown'}`)}` : ''
-  const lines = [`${paint(r.outcome, MARK[r.outcome])} ${s('diagnose.label.faq', { faq: step.faq })}  ${head}${answer}`]
+  const { mark, tone } = markOf(r)
+  const lines = [`${paint(tone, mark)} ${s('diagnose.label.faq', { faq: step.faq })}  ${head}${answer}`]
   for (const e of r.evidence) lines.push(`      ${say(s, e)}`)
   if (r.remedy) lines.push(`      → ${say(s, r.remedy)}`)
   return lines.join('\n')
@@ -52,7 +64,11 @@ function wrap(text: string, width: number): string[] {
 /** The verdict in a box: what ukey concludes and the one next action. */
 export function verdictBox(report: DiagnosisReport, s: Say, paint: Paint, width = 72): string {
   const title = s(`diagnose.verdict.${report.verdict}`, { exit: verdictExit(report.verdict) })
-  const body = [title, ...wrap(say(s, report.next), width - 4)]
+  const extra = [
+    ...report.proof.map((m) => s('diagnose.box.proof', { evidence: say(s, m) })),
+    ...report.unchecked.map((i) => s('diagnose.box.unchecked', { step: s(report.steps[i]!.step.text), faq: report.steps[i]!.step.faq })),
+  ]
+  const body = [title, ...wrap(say(s, report.next), width - 4), ...extra.flatMap((l) => wrap(l, width - 4))]
   const inner = Math.max(...body.map((l) => displayWidth(l))) + 2
   const row = (l: string, p: (x: string) => string = (x) => x) => `│ ${p(l)}${' '.repeat(inner - 1 - displayWidth(l))}│`
   return [`┌${'─'.repeat(inner)}┐`, row(title, (x) => paint(report.verdict, x)), ...body.slice(1).map((l) => row(l)), `└${'─'.repeat(inner)}┘`].join('\n')

@@ -4,6 +4,7 @@ import type { RenewalJournal, RenewalStep } from '../renewal/journal.js'
 import type { PlanCheck, RenewPlan, RenewResult } from '../renewal/transaction.js'
 import type { WindowState } from '../cert/window.js'
 import type { KeyAlgorithmSpec, PinState, TokenInfo } from '../hardware/pkcs11/types.js'
+import { terminalText } from './terminal-text.js'
 import { formatDateTime } from './time.js'
 import { displayWidth } from './width.js'
 
@@ -11,7 +12,7 @@ import { displayWidth } from './width.js'
 export function planText(plan: RenewPlan, t: Translate, tz?: string): string {
   const c = plan.certificate.summary
   const rows: Array<[string, string]> = [
-    [t('renew.plan.certificate'), `${c.subjectCN ?? '-'}  #${c.serial}  → ${formatDateTime(c.notAfter, tz)}`],
+    [t('renew.plan.certificate'), `${terminalText(c.subjectCN ?? '-')}  #${c.serial}  → ${formatDateTime(c.notAfter, tz)}`],
     [t('renew.plan.window'), t(`state.${plan.window.state}`)],
     [t('renew.plan.newKey'), describeKeySpec(plan.newKey)],
     [t('renew.plan.server'), plan.server],
@@ -19,7 +20,7 @@ export function planText(plan: RenewPlan, t: Translate, tz?: string): string {
   if (plan.resume) rows.push([t('renew.plan.resume'), plan.resume.after ? t(`renew.step.${plan.resume.after}`) : '-'])
   const width = Math.max(...rows.map(([k]) => displayWidth(k)))
   const pad = (k: string): string => k + ' '.repeat(width - displayWidth(k))
-  return [t('renew.plan', { serial: plan.token.serial, label: plan.token.label }), ...rows.map(([k, v]) => `  ${pad(k)}  ${v}`)].join('\n') + '\n'
+  return [t('renew.plan', { serial: plan.token.serial, label: terminalText(plan.token.label) }), ...rows.map(([k, v]) => `  ${pad(k)}  ${v}`)].join('\n') + '\n'
 }
 
 /** A check's evidence as a person reads it: states and PIN states in their words. */
@@ -104,7 +105,7 @@ export function statusText(pending: RenewalJournal[], closed: number, dir: strin
   for (const j of pending) {
     const d = j.data
     const step = j.lastCompleted
-    lines.push('  ' + t('renew.status.row', { token: `${d.token.serial} "${d.token.label}"`, serial: d.old.certSerial, createdAt: d.createdAt, step: step ? t(`renew.step.${step}`) : '-' }))
+    lines.push('  ' + t('renew.status.row', { token: `${d.token.serial} "${terminalText(d.token.label)}"`, serial: d.old.certSerial, createdAt: d.createdAt, step: step ? t(`renew.step.${step}`) : '-' }))
   }
   if (closed) lines.push(t('renew.status.history', { count: closed, dir }))
   return lines.join('\n') + '\n'

@@ -132,7 +132,8 @@ export class RenewalJournal {
   /** Starts a journal, or returns the open one for the same key and certificate (a rerun resumes). */
   static open(dir: string, init: Pick<JournalRecord, 'token' | 'old'>, clock: Clock = () => new Date()): RenewalJournal {
     try {
-      mkdirSync(dir, { recursive: true })
+      // The journal and the lock are the user's alone (0700 whatever the umask): they name the key and its certificates.
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
     } catch (e) {
       throw journalWriteError(dir, e)
     }

@@ -39,7 +39,8 @@ const MAX_ATTEMPTS = 20
 
 export function lockKey(dir: string, tokenSerial: string, now: () => Date = () => new Date()): () => void {
   try {
-    mkdirSync(dir, { recursive: true })
+    // The journal and the lock are the user's alone (0700 whatever the umask): they name the key and its certificates.
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
   } catch (e) {
     throw journalWriteError(dir, e)
   }

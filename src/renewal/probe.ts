@@ -1,7 +1,6 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto'
-import { buildPollReq } from './cmp/messages.js'
+import { certificateFields } from './cmp/certificate-fields.js'
+import { buildGetCaCerts, readCaCerts } from './cmp/general-message.js'
 import { verifyProtection } from './cmp/protection.js'
-import { softwareSigner } from './cmp/signer.js'
 import { postPkiMessage, type TransferOptions } from './cmp/transfer.js'
 import { isCmpError } from './cmp/errors.js'
 import { UkeyError } from '../errors.js'
@@ -14,17 +13,21 @@ export interface ServerProbe {
   detail: string
   /** The failure was the proxy's (refused, or not reachable), not the bank's: the remedy is the proxy setting. */
   proxy?: 'refused' | 'unreachable'
+  /** How many CA certificates the server's genp carried (absent: it answered genm with a signed error). */
+  caCerts?: number
 }
 
 /**
- * Is the bank's CMP server there, and is it the bank's? Sends a poll request
- * for a transaction that does not exist, signed by a throwaway key (no PIN, no
- * change anywhere): any CMP server answers with an error message it signs, and
- * that signature must chain to the profile's CA. A dry run uses this.
+ * Is the bank's CMP server there, and is it the bank's? Asks it for its CA
+ * certificates (RFC 9483 4.3.1, an unprotected genm: no key signs anything, no
+ * PIN, nothing that a bank could log as a forged request for the customer's
+ * certificate). The answer must be signed by a certificate that chains to the
+ * profile's CA; a server that does not serve genm answers a signed error, which
+ * proves the same. A dry run and the health check use this.
  */
 export async function probeServer(server: RenewalServer, oldCert: Buffer, transfer: TransferOptions = {}): Promise<ServerProbe> {
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
-  const req = await buildPollReq({ oldCert, signerOld: softwareSigner(privateKey), transactionID: randomBytes(16), recipNonce: randomBytes(16) })
+  // Addressed to the CA that issued the customer's certificate; the customer is not named (NULL-DN sender).
+  const req = buildGetCaCerts({ recipient: certificateFields(oldCert).issuer })
   let answer: Buffer
   try {
     answer = await postPkiMessage(server.url, req.der, { ...(server.tlsCa.length ? { ca: server.tlsCa } : {}), ...transfer })
@@ -34,7 +37,8 @@ export async function probeServer(server: RenewalServer, oldCert: Buffer, transf
   }
   try {
     verifyProtection(answer, { trusted: server.trusted, expect: { transactionID: req.transactionID, recipNonce: req.senderNonce } })
-    return { reachable: true, trusted: true, detail: server.url }
+    const caCerts = readCaCerts(answer)
+    return { reachable: true, trusted: true, detail: server.url, ...(caCerts ? { caCerts: caCerts.length } : {}) }
   } catch (e) {
     return { reachable: true, trusted: false, detail: isCmpError(e) ? `${e.reason}: ${e.detail}` : String(e) }
   }

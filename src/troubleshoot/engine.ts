@@ -14,6 +14,9 @@ export interface WalkOptions {
 
 const SEVERITY: Record<Verdict, number> = { ok: 0, action: 1, faulty: 2 }
 
+/** Checks whose pass is ukey's own proof that the key works: it signed and the signature verified, it made a key pair. */
+const PROOF: readonly CheckId[] = ['key-signs', 'test-keygen']
+
 /**
  * Walks a rule's steps in FAQ order: checks what a machine can, asks a person
  * only where no check can see, and stops at the first finding that concludes
@@ -25,6 +28,7 @@ export async function diagnose(rule: Rule, world: DiagnoseWorld, opts: WalkOptio
   const checks = opts.checks ?? CHECKS
   const steps: StepReport[] = []
   let conclusion: { verdict: Verdict; next: Message; index: number } | null = null
+  let provenBy: Message[] = []
   try {
     for (const [index, step] of rule.steps.entries()) {
       if (conclusion && !rule.survey) {
@@ -39,8 +43,11 @@ export async function diagnose(rule: Rule, world: DiagnoseWorld, opts: WalkOptio
       } else if (step.kind === 'question') {
         const answer = await opts.ask({ id: step.id, text: step.text })
         const outcome = answer === undefined ? 'unknown' : answer ? 'yes' : 'no'
-        const c: Conclusion | undefined = answer === undefined ? undefined : answer ? step.yes : step.no
+        const answered: Conclusion | undefined = answer === undefined ? undefined : answer ? step.yes : step.no
+        const proof = proofSoFar(steps)
+        const c = answered?.whenProven && proof.length ? answered.whenProven : answered
         report = { index, step, outcome, checks: [], evidence: [] }
+        if (c && c !== answered) provenBy = proof
         if (c) {
           concludes = { verdict: c.verdict, next: { text: c.next } }
           report.remedy = concludes.next
@@ -59,14 +66,29 @@ export async function diagnose(rule: Rule, world: DiagnoseWorld, opts: WalkOptio
   } finally {
     await probes.close()
   }
+  const unchecked = steps.filter((r) => r.step.kind === 'check' && r.step.needed && r.outcome === 'unknown').map((r) => r.index)
+  let verdict = conclusion?.verdict ?? rule.done.verdict
+  let next = conclusion?.next ?? { text: rule.done.next }
+  // "Nothing wrong found" is a claim about every check the code depends on: one left unknown makes it "go and check".
+  if (verdict === 'ok' && unchecked.length) {
+    verdict = 'action'
+    next = { text: 'diagnose.next.unchecked', params: { command: rule.survey ? 'ukey diagnose' : `ukey diagnose ${rule.code}` } }
+  }
   return {
     code: rule.survey ? null : rule.code,
     title: rule.title,
     steps,
-    verdict: conclusion?.verdict ?? rule.done.verdict,
-    next: conclusion?.next ?? { text: rule.done.next },
+    verdict,
+    next,
     concludedAt: conclusion?.index ?? null,
+    unchecked,
+    proof: provenBy,
   }
+}
+
+/** The evidence of every proof check that passed so far in the walk. */
+function proofSoFar(steps: StepReport[]): Message[] {
+  return steps.flatMap((r) => r.checks.filter((c) => PROOF.includes(c.id) && c.result.outcome === 'pass').flatMap((c) => c.result.evidence))
 }
 
 async function runCheckStep(index: number, step: CheckStep, probes: Probes, world: DiagnoseWorld, ask: Ask, checks: Record<CheckId, Check>, survey: boolean): Promise<StepReport> {
@@ -95,7 +117,8 @@ async function runOne(check: Check, probes: Probes, step: CheckStep): Promise<Ch
   try {
     return await check(probes, step.options ?? {})
   } catch (e) {
-    if (!isUkeyError(e)) throw e
+    // Ctrl-C at the PIN prompt cancels the walk, as at a question: the technician stopped it.
+    if (!isUkeyError(e) || e.code === 'CANCELLED') throw e
     const evidence = [{ text: e.key, params: e.params }]
     if (e.code === 'PIN_LOCKED') return { outcome: 'fail', evidence, remedy: { text: 'finding.pinLocked' }, verdict: 'faulty' }
     return { outcome: 'unknown', evidence, data: { error: e.code } }

@@ -2,13 +2,20 @@ import { readCertSummary, type CertSummary } from '../cert/summary.js'
 import { UkeyError, isUkeyError } from '../errors.js'
 import { physicalView, type PhysicalKey, type PhysicalView } from '../hardware/physical-keys.js'
 import { detect, loginSafely, openTokens, selectToken, type DetectReport, type TokenContext } from '../hardware/tokens.js'
-import type { TokenCertificate, TokenInfo, TokenSession } from '../hardware/pkcs11/types.js'
+import type { PinState, TokenCertificate, TokenInfo, TokenSession } from '../hardware/pkcs11/types.js'
+import type { MessageKey } from '../i18n/index.js'
 import type { UsbListing } from '../hardware/usb/index.js'
 import type { DiagnoseWorld } from './world.js'
 
 export interface TokenCertificateView {
   token: TokenCertificate
   summary: CertSummary
+}
+
+/** The wrong-PIN evidence by the PIN state the module reports after it (CKF_USER_PIN_COUNT_LOW / FINAL_TRY). */
+const WRONG_PIN: Partial<Record<PinState, MessageKey>> = {
+  'count-low': 'diagnose.ev.pinWrongCountLow',
+  'final-try': 'diagnose.ev.pinWrongFinalTry',
 }
 
 export type LoginState = 'logged-in' | 'not-needed' | 'no-pin'
@@ -101,6 +108,8 @@ export class Probes {
         return 'logged-in'
       } catch (e) {
         if (isUkeyError(e) && e.code === 'PIN_REQUIRED') return 'no-pin'
+        // A wrong PIN (twice at the prompt, or the one from stdin): said with what the key reports now.
+        if (isUkeyError(e) && e.code === 'PIN_INCORRECT') throw new UkeyError('PIN_INCORRECT', { key: WRONG_PIN[s.token.pin] ?? 'diagnose.ev.pinWrong', params: e.params, cause: e })
         throw e
       }
     })()

@@ -63,6 +63,12 @@ export interface CheckOptions {
 export interface Conclusion {
   verdict: Verdict
   next: LocalText
+  /**
+   * Used instead when ukey itself has just proven the key works (a signature
+   * verified, a key pair generated): "if it persists the key may be faulty"
+   * (FAQ 12.4, 13.4) then points away from the key.
+   */
+  whenProven?: Conclusion
 }
 
 interface StepBase {
@@ -80,6 +86,8 @@ export interface CheckStep extends StepBase {
   onFail?: Verdict
   /** Asked before the check runs (it needs the PIN, or changes the key); declined or unanswerable: unknown. */
   consent?: LocalText
+  /** What the code is about depends on it: left unknown (no PIN, wrong PIN, declined), the verdict cannot be "nothing wrong". */
+  needed?: boolean
 }
 
 /** Only a person can see it (the customer's browser, whether the error persists). */
@@ -89,6 +97,8 @@ export interface QuestionStep extends StepBase {
   /** What each answer concludes; an answer without one goes on to the next step. */
   yes?: Conclusion
   no?: Conclusion
+  /** The answer that is good news (✔); the other is marked ✖. "Does the error persist?": no. */
+  good?: 'yes' | 'no'
 }
 
 /** Something to do or tell, no check possible. `legacy`: advice for the bank's old web page, never for ukey. */
@@ -135,6 +145,10 @@ export interface DiagnosisReport {
   next: Message
   /** The step that concluded the walk, if one did. */
   concludedAt: number | null
+  /** Needed checks that could not run (indexes into steps): the box names them and how to run them. */
+  unchecked: number[]
+  /** ukey's own proof that the key works, shown in the box when it decided the verdict. */
+  proof: Message[]
 }
 
 /** Asks a person a yes/no question; undefined when nobody can answer (no TTY, --no-input). */

@@ -34,8 +34,8 @@ describe('diagnose: the PIN appears nowhere', () => {
     expect(JSON.parse(runs[0]!.stdout).steps.find((s: { checkIds: string[] }) => s.checkIds.includes('key-signs')).outcome).toBe('pass')
     expect(runs[1]!.stdout).toContain('generated a test key pair')
     // A wrong PIN makes the checks that need it unknown, with the reason, and never the PIN.
-    expect(runs[3]!.stdout).toContain('wrong PIN for the USB key')
-    expect(runs[4]!.stdout).toContain('wrong PIN for the USB key')
+    expect(runs[3]!.stdout).toContain('wrong PIN: not checked')
+    expect(runs[4]!.stdout).toContain('wrong PIN: not checked')
     expect(runs[5]!.stdout).toContain('PIN 码错误')
     for (const r of runs) {
       for (const text of [r.stdout, r.stderr]) {

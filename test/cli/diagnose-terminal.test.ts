@@ -26,14 +26,15 @@ function inTerminal(args: string[], dialogue: Array<[string, string]>, lang: str
 }
 
 describe('diagnose in a terminal: questions asked, answered both ways', () => {
-  it('en, 403.7: the PIN at its masked prompt, then "does the error persist?" — yes: the key is faulty (exit 21)', () => {
+  it('en, 403.7: the PIN at its masked prompt, then "does the error persist?" — yes: the key just signed, so it works (exit 20, never 21)', () => {
     const { out, status } = inTerminal(['403.7'], [['PIN for USB key', PIN], ['still get the error', 'y']], 'en_US.UTF-8')
     expect(out).toContain('PIN for USB key "ukey-lab"')
     expect(out).toContain('the USB key signed; the signature verifies against the certificate')
     expect(out).toContain('After these steps, does the customer still get the error when retrying? — answered yes')
-    expect(out).toContain('Verdict: the USB key is faulty (exit 21)')
+    expect(out).toContain('Verdict: action needed (exit 20)')
+    expect(out).not.toContain('exit 21')
     expect(out).not.toContain(PIN)
-    expect(status).toBe(21)
+    expect(status).toBe(20)
   })
 
   it('en, 403.7: no — nothing wrong found (exit 0)', () => {
@@ -52,20 +53,22 @@ describe('diagnose in a terminal: questions asked, answered both ways', () => {
     expect(status).toBe(0)
   })
 
-  it('zh, 0124: no — the check is not run, nothing written, no PIN asked', () => {
+  it('zh, 0124: no — the check is not run, nothing written, no PIN asked; not "nothing wrong" (exit 20)', () => {
     const { out, status } = inTerminal(['0124'], [['测试生成密钥对', 'n']], 'zh_CN.UTF-8')
     expect(out).toContain('技术人员选择不测试')
     expect(out).not.toContain('PIN 码”')
     expect(out).not.toContain('请输入网银盾')
-    expect(status).toBe(0)
+    expect(out).toContain('? 未能检查：')
+    expect(status).toBe(20)
   })
 
-  it('zh, 0116: "still the error?" — yes: faulty (exit 21), in Chinese', () => {
+  it('zh, 0116: "still the error?" — yes: the key signed, the fault is elsewhere (exit 20), in Chinese', () => {
     const { out, status } = inTerminal(['0116'], [['的 PIN 码', PIN], ['仍然出现该错误', 'y']], 'zh_CN.UTF-8')
     expect(out).toContain('回答：是')
-    expect(out).toContain('结论：网银盾已损坏（退出码 21）')
-    expect(out).toContain('网银签约关系保持不变')
-    expect(status).toBe(21)
+    expect(out).toContain('结论：需要处理（退出码 20）')
+    expect(out).toContain('网银盾是好的')
+    expect(out).not.toContain('退出码 21')
+    expect(status).toBe(20)
   })
 
   it('--no-input on a terminal asks nothing: the question is unknown', () => {
@@ -73,7 +76,8 @@ describe('diagnose in a terminal: questions asked, answered both ways', () => {
     expect(out).not.toContain('(y/N)')
     expect(out).not.toContain('PIN for USB key')
     expect(out).toContain('not asked (no one to answer): unknown')
-    expect(status).toBe(0)
+    // No PIN: the signature test never ran, so the verdict cannot be "nothing wrong".
+    expect(status).toBe(20)
   })
 })
 
@@ -89,6 +93,6 @@ describe('diagnose without a terminal never waits', () => {
     child.stdin.destroy()
     const doc = JSON.parse(Buffer.concat(out).toString('utf8'))
     expect(doc.steps.find((s: { checkIds: string[] }) => s.checkIds.includes('test-keygen'))).toMatchObject({ outcome: 'unknown' })
-    expect(code).toBe(0)
+    expect(code).toBe(20)
   })
 })

@@ -47,7 +47,7 @@ function expectedHealthyWalk(code: Code, keygen: 'pass' | 'unknown'): string[] {
   switch (code) {
     case '0124': return [KEY_IN('10.1'), ...IE('10.2'), ...TOOL('10.3'), `${keygen} 10 test-keygen`, 'shown 10.3 instruction']
     case '9002': return [KEY_IN('11.1'), 'pass 11.1 token-visible|soft-certificate', ...IE('11.2'), 'shown 11.3 instruction', 'shown 11.3 instruction']
-    case '0116': return ['pass 12 renewal-journal', 'pass 12.1 renewal-window', KEY_IN('12.2'), 'pass 12.2 token-visible|soft-certificate', ...IE('12.3'), 'pass 12 certificate-with-key', 'pass 12 chains-to-bank-ca', 'pass 12.4 renewal-refused', 'unknown 12.4 question']
+    case '0116': return ['pass 12 renewal-journal', 'pass 12.1 renewal-window', KEY_IN('12.2'), 'pass 12.2 token-visible|soft-certificate', ...IE('12.3'), 'pass 12 certificate-with-key', 'pass 12 chains-to-bank-ca', 'pass 12.4 key-signs', 'pass 12.4 renewal-refused', 'unknown 12.4 question']
     case '403.7': return [KEY_IN('13.1'), ...IE('13.2'), ...TOOL('13.3'), 'pass 13 certificate-with-key', 'pass 13 renewal-window', 'pass 13 chains-to-bank-ca', 'pass 13 key-signs', 'pass 13.4 renewal-refused', 'unknown 13.4 question']
   }
 }
@@ -68,13 +68,15 @@ describe('ukey diagnose on the lab (SoftHSM2), every code per scenario', () => {
     expect(JSON.parse(pkcs11.stdout).certificates).toHaveLength(1)
   })
 
-  it('without a PIN or consent: the PIN-bound checks are unknown, nothing blocks, same verdicts', async () => {
+  it('without a PIN or consent: the PIN-bound checks are unknown, nothing blocks, and the verdict says what was not checked (exit 20)', async () => {
     const l = await lab(20)
     const r = await diagnoseJson(['0124', ...onLab(l)])
     expect(walk(r.doc)).toEqual(expectedHealthyWalk('0124', 'unknown'))
+    expect(r.code).toBe(20)
+    expect(r.doc.next).toContain('Not everything could be checked')
     const s = await diagnoseJson(['403.7', ...onLab(l)])
     expect(walk(s.doc)).toContain('unknown 13 key-signs')
-    expect(s.code).toBe(0)
+    expect(s.code).toBe(20)
   })
 
   it('certificate too early: 0116 stops at the window (exit 20, opens in …); the others find nothing wrong', async () => {
@@ -87,7 +89,8 @@ describe('ukey diagnose on the lab (SoftHSM2), every code per scenario', () => {
     for (const code of ['0124', '9002', '403.7'] as const) {
       const x = await diagnoseJson([code, ...onLab(l)], PIN_ENV)
       expect(walk(x.doc)).toEqual(expectedHealthyWalk(code, 'unknown'))
-      expect(x.code).toBe(0)
+      // 0124's key generation test was not allowed: not "nothing wrong", exit 20.
+      expect(x.code).toBe(code === '0124' ? 20 : 0)
     }
   })
 
@@ -101,7 +104,8 @@ describe('ukey diagnose on the lab (SoftHSM2), every code per scenario', () => {
     const b = await diagnoseJson(['403.7', ...onLab(l)], PIN_ENV)
     expect(walk(b.doc).slice(0, 8)).toEqual([KEY_IN('13.1'), ...IE('13.2'), ...TOOL('13.3'), 'pass 13 certificate-with-key', 'fail 13 renewal-window'])
     expect(b.code).toBe(20)
-    for (const code of ['0124', '9002'] as const) expect((await diagnoseJson([code, ...onLab(l)], PIN_ENV)).code).toBe(0)
+    expect((await diagnoseJson(['0124', ...onLab(l), '--allow-keygen'], PIN_ENV)).code).toBe(0)
+    expect((await diagnoseJson(['9002', ...onLab(l)], PIN_ENV)).code).toBe(0)
   })
 
   it('already renewed (a done journal for this certificate): 0116 explained, exit 0, nothing to do', async () => {
@@ -116,20 +120,21 @@ describe('ukey diagnose on the lab (SoftHSM2), every code per scenario', () => {
     expect(zh.code).toBe(0)
   })
 
-  it('the server refused this certificate (journal: RENEWAL_REFUSED) and all else checks out: 0116 and 403.7 say faulty (exit 21)', async () => {
+  it('the server refused this certificate (journal: RENEWAL_REFUSED) and all else checks out: 0116 and 403.7 name the bank\'s side (exit 20, not 21)', async () => {
     const l = await lab(20)
     writeJournal(l, 'rolled-back', [
       { step: 'request-sent', phase: 'begin', at: '2026-01-02T03:04:05.000Z' },
       { step: 'request-sent', phase: 'failed', at: '2026-01-02T03:04:06.000Z', detail: { code: 'RENEWAL_REFUSED' } },
     ])
     const a = await diagnoseJson(['0116', ...onLab(l)], PIN_ENV)
-    expect(walk(a.doc)).toEqual([...expectedHealthyWalk('0116', 'pass').slice(0, 8), 'fail 12.4 renewal-refused', 'skipped 12.4 question'])
-    expect(a.code).toBe(21)
-    expect(a.doc.next).toContain('the key may be faulty. Replace it at the counter; the online-banking contract stays')
+    expect(walk(a.doc)).toEqual([...expectedHealthyWalk('0116', 'pass').slice(0, 9), 'fail 12.4 renewal-refused', 'skipped 12.4 question'])
+    expect(a.code).toBe(20)
+    expect(a.doc.next).toContain('refused this certificate\'s renewal on 2026-01-02 (RENEWAL_REFUSED)')
     const b = await diagnoseJson(['403.7', ...onLab(l)], PIN_ENV)
     expect(walk(b.doc)).toEqual([...expectedHealthyWalk('403.7', 'pass').slice(0, 10), 'fail 13.4 renewal-refused', 'skipped 13.4 question'])
-    expect(b.code).toBe(21)
-    for (const code of ['0124', '9002'] as const) expect((await diagnoseJson([code, ...onLab(l)], PIN_ENV)).code).toBe(0)
+    expect(b.code).toBe(20)
+    expect((await diagnoseJson(['0124', ...onLab(l), '--allow-keygen'], PIN_ENV)).code).toBe(0)
+    expect((await diagnoseJson(['9002', ...onLab(l)], PIN_ENV)).code).toBe(0)
   })
 
   it('a token without a certificate: 0116 and 403.7 stop at the certificate step (exit 20)', async () => {
@@ -138,13 +143,14 @@ describe('ukey diagnose on the lab (SoftHSM2), every code per scenario', () => {
       store.initToken({ label: 'blank', serial: '2100000099990000' })
       const env = { SOFTHSM2_CONF: store.conf, UKEY_PIN: USER_PIN }
       const a = await diagnoseJson(['0116', '--module', SOFTHSM_MODULE], env)
-      expect(walk(a.doc)).toEqual(['unknown 12 renewal-journal', 'unknown 12.1 renewal-window', KEY_IN('12.2'), 'pass 12.2 token-visible|soft-certificate', ...IE('12.3'), 'fail 12 certificate-with-key', 'skipped 12 chains-to-bank-ca', 'skipped 12.4 renewal-refused', 'skipped 12.4 question'])
+      expect(walk(a.doc)).toEqual(['unknown 12 renewal-journal', 'unknown 12.1 renewal-window', KEY_IN('12.2'), 'pass 12.2 token-visible|soft-certificate', ...IE('12.3'), 'fail 12 certificate-with-key', 'skipped 12 chains-to-bank-ca', 'skipped 12.4 key-signs', 'skipped 12.4 renewal-refused', 'skipped 12.4 question'])
       expect(a.code).toBe(20)
       expect(a.doc.steps[6]!.evidence).toEqual(['the USB key 2100000099990000 holds no certificate'])
       const b = await diagnoseJson(['403.7', '--module', SOFTHSM_MODULE], env)
       expect(walk(b.doc)[6]).toBe('fail 13 certificate-with-key')
       expect(b.code).toBe(20)
-      for (const code of ['0124', '9002'] as const) expect((await diagnoseJson([code, '--module', SOFTHSM_MODULE], env)).code).toBe(0)
+      expect((await diagnoseJson(['0124', '--module', SOFTHSM_MODULE, '--allow-keygen'], env)).code).toBe(0)
+      expect((await diagnoseJson(['9002', '--module', SOFTHSM_MODULE], env)).code).toBe(0)
     } finally {
       store.remove()
     }
@@ -162,7 +168,8 @@ describe('ukey diagnose on the lab (SoftHSM2), every code per scenario', () => {
       'pass 10.3 token-visible|soft-certificate', 'unknown 10 test-keygen', 'shown 10.3 instruction',
     ])
     expect(r.doc.steps[0]!.evidence.some((e) => e.startsWith('certificate "') && e.endsWith('customer.pem'))).toBe(true)
-    expect(r.code).toBe(0)
+    // No key to try key generation on: 0124's own check stays unknown, so not "nothing wrong".
+    expect(r.code).toBe(20)
     // A store without a certificate: neither a key nor a software certificate, FAQ 10.1.
     const none = await diagnoseJson(['0124', '--module', SOFTHSM_MODULE, '--soft-store', mkdtempSync(join(tmpdir(), 'ukey-diag-soft-'))], env)
     expect(walk(none.doc)[0]).toBe('fail 10.1 usb-key|token-visible|soft-certificate')

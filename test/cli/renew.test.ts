@@ -169,6 +169,8 @@ describe('ukey renew on the lab (SoftHSM2 + the lab CMP server)', () => {
     expect(doc.outcome).toBe('dry-run')
     expect(doc.ready).toBe(true)
     expect(doc.checks.map((c: { name: string }) => c.name)).toEqual(['token', 'window', 'pin', 'key', 'server'])
+    // RFC 9483 4.3.1 Get CA certificates, answered and signed: nothing the bank would log as a refused (forged) request.
+    expect(lab.log).toEqual(['genm → genp caCerts'])
     await lab.server.close()
     const down = await renew(lab, ['--dry-run', '--lang', 'en'])
     expect(down.code).toBe(31)
@@ -360,7 +362,7 @@ describe('ukey renew interrupted (Ctrl-C, SIGTERM, SIGHUP) while the bank says "
       // The bank is answering again (no more waiting): the rerun continues with the key pair already generated.
       const rerun = await renew(lab, ['--yes', '--lang', 'en'])
       expect(rerun.code, rerun.stderr).toBe(0)
-      expect(rerun.stderr).toContain('resuming after "Generate the new key pair on the key"')
+      expect(rerun.stderr).toContain('continuing after "Generate the new key pair on the USB key"')
       assertRenewed(lab)
       expect(everythingSaid(lab, [r, status, rerun])).not.toContain(PIN)
     } finally {

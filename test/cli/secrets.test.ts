@@ -52,8 +52,9 @@ describe('the PIN appears nowhere: not in output, errors, debug output or files'
     const dir = join(base, 'lab')
     expect((await ukey(['lab', 'init', '--dir', dir, '--key', 'ec-p256'], { env: { UKEY_PIN: PIN } })).code).toBe(0)
     const env = isolatedEnv({ CI: undefined, TERM: 'xterm', LANG: 'en_US.UTF-8' })
+    // A wrong PIN is asked once more (the retry prompt names the key's state): Enter there skips, the wrong-PIN error stands.
     const run = (pin: string) =>
-      spawnSync('python3', [join(ROOT, 'test/helpers/pty-run.py'), '20', 'PIN for USB key', pin, '--', process.execPath, join(ROOT, 'bin/run.js'), 'check-window', '--lab', '--lab-dir', dir, '--login'], { env, encoding: 'utf8' })
+      spawnSync('python3', [join(ROOT, 'test/helpers/pty-run.py'), '20', 'PIN for USB key', pin, 'Wrong PIN', '', '--', process.execPath, join(ROOT, 'bin/run.js'), 'check-window', '--lab', '--lab-dir', dir, '--login'], { env, encoding: 'utf8' })
     const good = run(PIN)
     expect(good.stdout).toContain('PIN for USB key "ukey-lab"')
     expect(good.stdout).toContain('renewable')

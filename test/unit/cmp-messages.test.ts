@@ -217,9 +217,12 @@ describe('readResponse and verifyProtection', () => {
   it('refuses a request where a response is due, and bodies it does not speak', async () => {
     const request = (await kur()).der
     expect(() => readResponse(request)).toThrow(expect.objectContaining({ reason: 'unsupported' }))
-    // genm [21] with an empty content
+    // crlann [18] with an empty content: a body ukey does not speak at all
+    const crlann = Buffer.from('3011' + '300b' + '020102' + 'a4023000' + 'a4023000' + 'b2023000', 'hex')
+    expect(() => readResponse(crlann)).toThrow(expect.objectContaining({ reason: 'unsupported', detail: 'body crlann' }))
+    // genm [21] is read now (Get CA certificates, the dry run's probe), but it is a request, not a response
     const genm = Buffer.from('3011' + '300b' + '020102' + 'a4023000' + 'a4023000' + 'b5023000', 'hex')
-    expect(() => readResponse(genm)).toThrow(expect.objectContaining({ reason: 'unsupported', detail: 'body genm' }))
+    expect(() => readResponse(genm)).toThrow(expect.objectContaining({ reason: 'unsupported', detail: 'a request where a response was expected' }))
   })
 
   it('refuses a broken signature, a foreign CA, another transaction, a stale time', async () => {

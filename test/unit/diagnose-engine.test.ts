@@ -53,7 +53,7 @@ describe('the walk on a fake key, per scenario and code', () => {
     const r0116 = (await run('0116', [fakeKey(cert)])).report
     expect(walk(r0116)).toEqual([
       'pass 12 renewal-journal', 'pass 12.1 renewal-window', KEY_IN('12.2'), 'pass 12.2 token-visible|soft-certificate', ...IE('12.3'),
-      'pass 12 certificate-with-key', 'pass 12 chains-to-bank-ca', 'pass 12.4 renewal-refused', 'unknown 12.4 ask:error-persists',
+      'pass 12 certificate-with-key', 'pass 12 chains-to-bank-ca', 'pass 12.4 key-signs', 'pass 12.4 renewal-refused', 'unknown 12.4 ask:error-persists',
     ])
     expect(r0116.verdict).toBe('ok')
     const r4037 = (await run('403.7', [fakeKey(cert)])).report
@@ -151,9 +151,9 @@ describe('the walk on a fake key, per scenario and code', () => {
     expect(report).toMatchObject({ verdict: 'action', concludedAt: 0, next: { text: 'diagnose.fix.resumeRenewal' } })
   })
 
-  it('the server refused (journal: RENEWAL_REFUSED, rolled back) and everything checks out: the key may be faulty (FAQ 12.4, 13.4)', async () => {
+  it('the server refused (journal: RENEWAL_REFUSED, rolled back) and everything checks out: the bank\'s side, not the key (exit 20)', async () => {
     const cert = await customerCert(20)
-    for (const [code, at] of [['0116', 8], ['403.7', 10]] as const) {
+    for (const [code, at] of [['0116', 9], ['403.7', 10]] as const) {
       const world = await fakeWorld([fakeKey(cert)])
       writeJournal(world.journalDir, {
         oldSerial: cert.serial, state: 'rolled-back', outcome: 'RENEWAL_REFUSED',
@@ -161,7 +161,7 @@ describe('the walk on a fake key, per scenario and code', () => {
       })
       const report = await diagnose(rule(code), world, { ask: noOne })
       expect(walk(report)[at]).toBe(`fail ${code === '0116' ? '12.4' : '13.4'} renewal-refused`)
-      expect(report).toMatchObject({ verdict: 'faulty', concludedAt: at, next: { text: 'diagnose.fix.refusedPersists' } })
+      expect(report).toMatchObject({ verdict: 'action', concludedAt: at, next: { text: 'diagnose.fix.refusedByBank' } })
       // A refused renewal is not one "under way": the journal check passes.
       if (code === '0116') expect(walk(report)[0]).toBe('pass 12 renewal-journal')
     }
@@ -179,7 +179,9 @@ describe('the walk on a fake key, per scenario and code', () => {
     const { report } = await run('403.7', [fakeKey(await customerCert(20))], { pin: async () => undefined })
     expect(walk(report)).toContain('unknown 13 certificate-with-key')
     expect(walk(report)).toContain('unknown 13 key-signs')
-    expect(report.verdict).toBe('ok')
+    // Never "nothing wrong" with the checks 403.7 depends on unknown: what was not checked, and how.
+    expect(report).toMatchObject({ verdict: 'action', next: { text: 'diagnose.next.unchecked', params: { command: 'ukey diagnose 403.7' } } })
+    expect(report.unchecked.map((i) => walk(report)[i])).toEqual(['unknown 13 certificate-with-key', 'unknown 13 key-signs'])
   })
 
   it('a locked PIN is a finding: the key must go to the counter', async () => {
@@ -189,12 +191,16 @@ describe('the walk on a fake key, per scenario and code', () => {
 })
 
 describe('questions go through the injected ask, never the terminal', () => {
-  it('"does the error persist?" yes: faulty; no: nothing wrong; unanswerable: unknown', async () => {
+  it('"does the error persist?" yes with the key proven: it works, the fault is elsewhere (never faulty); no: nothing wrong', async () => {
     const cert = await customerCert(20)
     const asked: string[] = []
     const yes = await run('403.7', [fakeKey(cert)], {}, async (q) => (asked.push(q.id), true))
     expect(asked).toEqual(['error-persists'])
-    expect(yes.report).toMatchObject({ verdict: 'faulty', concludedAt: 11, next: { text: 'diagnose.next.faulty' } })
+    const unproven = await run('403.7', [fakeKey(cert)], { pin: async () => undefined }, async () => true)
+    expect(unproven.report).toMatchObject({ verdict: 'action', next: { text: 'diagnose.next.persistsUnproven' }, proof: [] })
+    expect(yes.report).toMatchObject({ verdict: 'action', concludedAt: 11, next: { text: 'diagnose.next.keyWorks' } })
+    // The proof shown with it: the signature that verified.
+    expect(yes.report.proof.map((m) => m.text)).toContain('diagnose.ev.signVerified')
     expect(walk(yes.report)[11]).toBe('yes 13.4 ask:error-persists')
     const no = await run('403.7', [fakeKey(cert)], {}, async () => false)
     expect(no.report).toMatchObject({ verdict: 'ok', next: { text: 'diagnose.next.retryThenCounter' } })
@@ -272,7 +278,7 @@ describe('the PIN', () => {
       const json = JSON.stringify(diagnosisRecord(report, en, { lab: false, input: '403.7' }))
       expect(JSON.stringify(report)).not.toContain(pin)
       expect(json).not.toContain(pin)
-      if (pin !== PIN) expect(json).toContain('wrong PIN for the USB key')
+      if (pin !== PIN) expect(json).toContain('wrong PIN: not checked')
     }
     expect(SERIAL).not.toContain(PIN)
   })

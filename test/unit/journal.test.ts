@@ -100,3 +100,27 @@ describe('renewal journal', () => {
     expect(existsSync(`${f}.${process.pid}.tmp`)).toBe(false)
   })
 })
+
+describe('journal and lock files under a permissive umask (issue 11)', () => {
+  it('umask 000: the journal folder, the lock folder and their files are the user\'s alone (0700 / 0600)', async () => {
+    const { lockKey } = await import('../../src/renewal/lock.js')
+    const { statSync } = await import('node:fs')
+    const old = process.umask(0)
+    try {
+      const base = mkdtempSync(join(tmpdir(), 'ukey-journal-umask-'))
+      const jdir = join(base, 'state', 'ukey', 'journal')
+      const j = RenewalJournal.open(jdir, init)
+      j.begin('window-checked')
+      expect(statSync(jdir).mode & 0o777).toBe(0o700)
+      expect(statSync(join(base, 'state')).mode & 0o777).toBe(0o700)
+      for (const f of readdirSync(jdir)) expect(statSync(join(jdir, f)).mode & 0o777, f).toBe(0o600)
+      const ldir = join(base, 'locks')
+      const unlock = lockKey(ldir, '2100000012345678')
+      expect(statSync(ldir).mode & 0o777).toBe(0o700)
+      for (const f of readdirSync(ldir)) expect(statSync(join(ldir, f)).mode & 0o777, f).toBe(0o600)
+      unlock()
+    } finally {
+      process.umask(old)
+    }
+  })
+})

@@ -56,14 +56,44 @@ describe('PIN policy before logging in (FAQ keys lock after a few wrong PINs)', 
   it('passes on the tries left when the token tells them, and locks at zero', async () => {
     const t = new FakeToken({ serial: '2100000000000001', pin: '1', triesLeft: 3, maxTries: 3, reportsTries: true })
     const s = await session(t)
-    const e1 = await loginSafely(s, async () => 'x').catch((e: UkeyError) => e)
+    // A source with one PIN (stdin, UKEY_PIN) answers nothing on the retry: the wrong-PIN error stands.
+    const e1 = await loginSafely(s, async (_t, retry) => (retry ? undefined : 'x')).catch((e: UkeyError) => e)
     expect(e1).toMatchObject({ code: 'PIN_INCORRECT', key: 'error.PIN_INCORRECT_TRIES', params: { tries: 2 } })
-    await loginSafely(s, async () => 'y').catch(() => undefined)
+    await loginSafely(s, async (_t, retry) => (retry ? undefined : 'y')).catch(() => undefined)
     expect(t.pinState).toBe('final-try')
     const again = await session(t)
     expect(again.token.pin).toBe('final-try')
     expect(again.token.pinTriesLeft).toBe(1)
     expect(await codeOf(loginSafely(again, async () => 'z', { force: true }))).toBe('PIN_LOCKED')
+  })
+  it('Enter (an empty PIN) skips: PIN_REQUIRED and no login, the tries untouched', async () => {
+    const t = new FakeToken({ serial: '2100000000000001', pin: 'Dq-60722-k', triesLeft: 3, maxTries: 3, reportsTries: true })
+    expect(await codeOf(loginSafely(await session(t), async () => ''))).toBe('PIN_REQUIRED')
+    expect(t.triesLeft).toBe(3)
+  })
+  it('a wrong PIN: asked once more with the state the key reports; the right PIN then logs in', async () => {
+    const t = new FakeToken({ serial: '2100000000000001', pin: 'Dq-60722-k', triesLeft: 3, maxTries: 3, reportsTries: true })
+    const asked: unknown[] = []
+    await loginSafely(await session(t), async (_t, retry) => {
+      asked.push(retry)
+      return retry ? 'Dq-60722-k' : 'Wq-31815-z'
+    })
+    expect(asked).toEqual([undefined, { state: 'count-low', tries: 2 }])
+  })
+  it('never more than one retry: two wrong PINs end with the error, the third never sent', async () => {
+    const t = new FakeToken({ serial: '2100000000000001', pin: 'Dq-60722-k', triesLeft: 5, maxTries: 5, reportsTries: true })
+    let calls = 0
+    expect(await codeOf(loginSafely(await session(t), async () => (calls++, 'Wq-31815-z')))).toBe('PIN_INCORRECT')
+    expect([calls, t.triesLeft]).toEqual([2, 3])
+  })
+  it('the final try: only with a yes from confirmFinalTry (or force); a no sends nothing', async () => {
+    const t = new FakeToken({ serial: '2100000000000001', pin: 'Dq-60722-k', triesLeft: 1, maxTries: 3, reportsTries: true })
+    const no = Object.assign(async () => 'Dq-60722-k', { confirmFinalTry: async () => false })
+    expect(await codeOf(loginSafely(await session(t), no))).toBe('PIN_FINAL_TRY')
+    expect(t.triesLeft).toBe(1)
+    const yes = Object.assign(async () => 'Dq-60722-k', { confirmFinalTry: async () => true })
+    await loginSafely(await session(t), yes)
+    expect(t.pinState).toBe('ok')
   })
   it('no PIN available → PIN_REQUIRED, and the wrong PIN never appears in the error', async () => {
     const s = await session(new FakeToken({ serial: '2100000000000001', pin: '246810' }))

@@ -58,7 +58,7 @@ describe('Windows: ukey as node.exe under Wine', () => {
       expect(doc.verdict).toBe('no-module')
       expect(doc.usbErrors.map((e) => e.code)).toContain('USB_UNAVAILABLE')
       const text = doc.usbErrors.map((e) => e.message).join('\n')
-      expect(text).toMatch(lang === 'en' ? /cannot be listed here.*Device Manager/s : /无法列出 USB 总线.*设备管理器/s)
+      expect(text).toMatch(lang === 'en' ? /cannot be listed here.*Device Manager/s : /无法列出 USB 设备.*设备管理器/s)
       expect(text + r.stderr).not.toMatch(/libudev|libusb-1\.0-0/)
     }
   })

@@ -50,7 +50,7 @@ describe('module discovery on Windows paths, and the bitness finding', () => {
     for (const lang of ['en', 'zh-CN']) {
       const r = await winUkey(['detect', '--lang', lang, '--module', winPath(libs['pe-x86'])])
       expect(r.code).toBe(3)
-      expect(r.stdout).toContain(lang === 'en' ? "Install the vendor's 64-bit management tool, or run ukey with a 32-bit Node.js" : '请安装厂商的 64 位管理工具')
+      expect(r.stdout).toContain(lang === 'en' ? "Install the vendor's 64-bit management tool, or run ukey with a 32-bit Node.js" : '请安装厂商的 64 位网银盾管理工具')
       expect(r.stdout + r.stderr).not.toMatch(/Bad EXE format/i)
     }
   })

@@ -105,8 +105,13 @@ export class FakeTokenProvider implements TokenProvider {
 class FakeSession implements TokenSession {
   constructor(
     private readonly t: FakeToken,
-    readonly token: TokenInfo,
+    private readonly opened: TokenInfo,
   ) {}
+
+  /** Read afresh like the real session's after a login attempt: a wrong PIN shows as count-low / final-try. */
+  get token(): TokenInfo {
+    return { ...this.opened, pin: this.t.pinState, pinTriesLeft: this.opened.pinTriesLeft === null ? null : Math.max(0, this.t.triesLeft) }
+  }
 
   private step(): void {
     if (this.t.removed) throw new UkeyError('TOKEN_REMOVED')

@@ -476,6 +476,9 @@ export class PKIBody {
   certConf?: CertConfirmContent
   pollReq?: PollReqContent
   pollRep?: PollRepContent
+  /** General message and response (RFC 4210 5.3.19-20): RFC 9483 4.3's support messages (Get CA certificates). */
+  genm?: InfoTypeAndValues
+  genp?: InfoTypeAndValues
 }
 defineChoice(PKIBody, {
   ir: { type: CertReqMessages, context: 0 },
@@ -489,10 +492,12 @@ defineChoice(PKIBody, {
   certConf: { type: CertConfirmContent, context: 24 },
   pollReq: { type: PollReqContent, context: 25 },
   pollRep: { type: PollRepContent, context: 26 },
+  genm: { type: InfoTypeAndValues, context: 21 },
+  genp: { type: InfoTypeAndValues, context: 22 },
 })
 
 export type PKIBodyKind = keyof PKIBody
-export const BODY_KINDS: readonly PKIBodyKind[] = ['ir', 'ip', 'cr', 'cp', 'kur', 'kup', 'pkiconf', 'error', 'certConf', 'pollReq', 'pollRep']
+export const BODY_KINDS: readonly PKIBodyKind[] = ['ir', 'ip', 'cr', 'cp', 'kur', 'kup', 'pkiconf', 'error', 'certConf', 'pollReq', 'pollRep', 'genm', 'genp']
 
 /** The body's alternative, by which property is set (pkiconf's value is null, not undefined). */
 export function bodyKind(body: PKIBody): PKIBodyKind {

@@ -298,7 +298,7 @@ const BODY_NAMES = [
   'ir', 'ip', 'cr', 'cp', 'p10cr', 'popdecc', 'popdecr', 'kur', 'kup', 'krr', 'krp', 'rr', 'rp', 'ccr', 'ccp',
   'ckuann', 'cann', 'rann', 'crlann', 'pkiconf', 'nested', 'genm', 'genp', 'error', 'certConf', 'pollReq', 'pollRep',
 ]
-const READABLE_BODIES = new Set([0, 1, 2, 3, 7, 8, 19, 23, 24, 25, 26])
+const READABLE_BODIES = new Set([0, 1, 2, 3, 7, 8, 19, 21, 22, 23, 24, 25, 26])
 
 /**
  * Decodes a PKIMessage, or throws CmpError 'malformed' / 'unsupported'. The

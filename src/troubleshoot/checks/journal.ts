@@ -78,5 +78,5 @@ export const renewalRefused: Check = async (probes) => {
   const last = refused.sort((a, b) => a.e!.at.localeCompare(b.e!.at)).pop()
   if (!last) return { outcome: 'pass', evidence: [msg('diagnose.ev.noRefusal')], data: { refusals: 0 } }
   const params = { date: last.e!.at.slice(0, 10), code: String(last.e!.detail?.['code']), step: last.e!.step }
-  return { outcome: 'fail', evidence: [msg('diagnose.ev.refused', params)], data: { refusals: refused.length + 1, code: params.code }, remedy: msg('diagnose.fix.refusedPersists') }
+  return { outcome: 'fail', evidence: [msg('diagnose.ev.refused', params)], data: { refusals: refused.length + 1, code: params.code }, remedy: msg('diagnose.fix.refusedByBank', params) }
 }

@@ -1,4 +1,5 @@
 import type { PhysicalKey } from '../../hardware/physical-keys.js'
+import type { Probes } from '../probes.js'
 import { usbKeyName } from '../../hardware/usb/types.js'
 import type { LocalValue, Message } from '../types.js'
 import type { Vendor } from '../../profile/vendors.js'
@@ -16,17 +17,29 @@ export const tokenVisible: Check = async (probes) => {
   if (unseen.length) {
     const k = unseen[0]!
     evidence.push(msg('diagnose.ev.usbUnseen', { device: usbKeyName(k.usb!.key) }))
-    return { outcome: 'fail', evidence, data: { tokens: report.tokens.length, keyVerdict: k.verdict }, remedy: keyRemedy(k) }
+    // Its own vendor's module loads and still does not see it: ukey's evidence points at the key.
+    const faulty = k.verdict === 'not-seen-by-module'
+    return { outcome: 'fail', evidence, data: { tokens: report.tokens.length, keyVerdict: k.verdict }, remedy: keyRemedy(k), ...(faulty ? { verdict: 'faulty' as const } : {}) }
   }
   const chosen = await probes.token()
   if ('error' in chosen) {
     // Two customers' keys plugged in: diagnosing either would be a guess. The technician picks one.
     if (chosen.error.code === 'TOKEN_AMBIGUOUS') return { outcome: 'fail', evidence, data: { tokens: report.tokens.length }, remedy: msg(chosen.error.key, chosen.error.params) }
-    if (report.tokens.length === 0 && report.modules.length === 0) return { outcome: 'fail', evidence, data: { tokens: 0 }, remedy: msg('diagnose.fix.installTool', vendorParams(null)) }
-    if (report.tokens.length === 0 && loaded.length === 0) return { outcome: 'fail', evidence, data: { tokens: 0 }, remedy: msg('diagnose.fix.moduleFailed', vendorParams(null)) }
+    // No module, or none loads (FAQ 2 / 10.3): the management tool first; "insert the key" with it when the bus shows none.
+    if (report.tokens.length === 0 && loaded.length === 0) {
+      const insert = !(await anyUsbKey(probes))
+      const key = report.modules.length === 0 ? (insert ? 'diagnose.fix.installToolInsert' : 'diagnose.fix.installTool') : insert ? 'diagnose.fix.moduleFailedInsert' : 'diagnose.fix.moduleFailed'
+      return { outcome: 'fail', evidence, data: { tokens: 0 }, remedy: msg(key, vendorParams(null)) }
+    }
     return { outcome: 'fail', evidence: [...evidence, msg(chosen.error.key, chosen.error.params)], data: { tokens: report.tokens.length }, remedy: msg('diagnose.fix.insertKey') }
   }
   return { outcome: 'pass', evidence, data: { tokens: report.tokens.length, serial: chosen.token.serial } }
+}
+
+/** A bank key (or a vendor's device) on the USB bus; false too when the bus cannot be listed. */
+async function anyUsbKey(probes: Probes): Promise<boolean> {
+  const v = await probes.view()
+  return v.keys.some((k) => k.usb && (k.usb.kind === 'bank-key' || k.usb.kind === 'vendor-device'))
 }
 
 /** What to do about a key on the bus that no module sees: detect's verdict, in diagnose's words. */

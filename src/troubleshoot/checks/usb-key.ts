@@ -1,5 +1,6 @@
 import { usbKeyName } from '../../hardware/usb/types.js'
 import { msg, type Check } from './check.js'
+import { vendorParams } from './token-visible.js'
 
 /** FAQ 10.1 / 11: is the key inserted? The USB bus, before any vendor module. */
 export const usbKey: Check = async (probes) => {
@@ -15,5 +16,7 @@ export const usbKey: Check = async (probes) => {
   // A token is there without a USB device: a software or lab token, or a key whose device the bus does not show.
   const { report } = await probes.tokens()
   if (report.tokens.length) return { outcome: 'unknown', evidence: [msg('diagnose.ev.usbNoneButToken')], data: { usbKeys: 0 } }
-  return { outcome: 'fail', evidence: [msg('diagnose.ev.usbNone')], data: { usbKeys: 0 }, remedy: msg('diagnose.fix.insertKey') }
+  // No module, or none loads: the key would not be seen even inserted, so the management tool comes first (FAQ 2 / 10.3).
+  const remedy = report.modules.length === 0 ? 'diagnose.fix.installToolInsert' : report.modules.every((m) => !m.loaded) ? 'diagnose.fix.moduleFailedInsert' : 'diagnose.fix.insertKey'
+  return { outcome: 'fail', evidence: [msg('diagnose.ev.usbNone')], data: { usbKeys: 0 }, remedy: remedy === 'diagnose.fix.insertKey' ? msg(remedy) : msg(remedy, vendorParams(null)) }
 }

@@ -12,7 +12,7 @@ export const rule0124: Rule = {
     ...closeBrowser('10.2'),
     ...managementTool('10.3'),
     // What 0124 says went wrong, tried on the key itself: with the right tool a key that still cannot make a key pair is faulty.
-    { kind: 'check', faq: '10', text: 'diagnose.step.testKeygen', check: 'test-keygen', consent: 'diagnose.ask.keygen' },
+    { kind: 'check', faq: '10', text: 'diagnose.step.testKeygen', check: 'test-keygen', consent: 'diagnose.ask.keygen', needed: true },
     { kind: 'instruction', faq: '10.3', text: 'diagnose.step.retry' },
   ],
   done: { verdict: 'ok', next: 'diagnose.next.retry' },

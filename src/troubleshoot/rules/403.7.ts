@@ -1,5 +1,5 @@
 import type { Rule } from '../types.js'
-import { closeBrowser, keyInserted, managementTool, persists } from './steps.js'
+import { closeBrowser, keyInserted, keySigns, managementTool, persists } from './steps.js'
 
 /** FAQ 13: "HTTP 403.7 Forbidden: client certificate required". */
 export const rule4037: Rule = {
@@ -12,10 +12,10 @@ export const rule4037: Rule = {
     ...closeBrowser('13.2'),
     ...managementTool('13.3'),
     // What "client certificate required" needs of the key, each checked.
-    { kind: 'check', faq: '13', text: 'diagnose.step.certificateWithKey', check: 'certificate-with-key' },
+    { kind: 'check', faq: '13', text: 'diagnose.step.certificateWithKey', check: 'certificate-with-key', needed: true },
     { kind: 'check', faq: '13', text: 'diagnose.step.windowUsable', check: 'renewal-window', options: { acceptStates: ['valid', 'renewable', 'grace'] } },
     { kind: 'check', faq: '13', text: 'diagnose.step.bankCa', check: 'chains-to-bank-ca' },
-    { kind: 'check', faq: '13', text: 'diagnose.step.keySigns', check: 'key-signs' },
+    keySigns('13'),
     ...persists('13.4'),
   ],
   done: { verdict: 'ok', next: 'diagnose.next.retryThenCounter' },

@@ -55,6 +55,8 @@ export const healthRule: Rule = {
     check: id,
     ...(id === 'renewal-window' ? { options: { acceptStates: ['valid' as const, 'renewable' as const, 'grace' as const] } } : {}),
     ...(id === 'test-keygen' ? { consent: 'diagnose.ask.keygen' as const } : {}),
+    // "Healthy" is a claim that the key holds its certificate and signs: unknown there, no such claim.
+    ...(id === 'certificate-with-key' || id === 'key-signs' ? { needed: true } : {}),
   }))],
   done: { verdict: 'ok', next: 'diagnose.next.healthy' },
 }

@@ -29,11 +29,20 @@ export const managementTool = (faq: string): Step[] => [
   { kind: 'check', faq, text: 'diagnose.step.tokenVisible', check: ['token-visible', 'soft-certificate'] },
 ]
 
-/** 12(4), 13(4): the error persists after all this: the key may be faulty, a new one at the counter (FAQ 3). */
+/**
+ * 12(4), 13(4): "if the error persists, the key may be faulty (FAQ 3)". An answer
+ * is not ukey's evidence: "yes" never makes the key faulty by itself. With the key
+ * just proven (it signed, the signature verified) the fault lies elsewhere; without
+ * that proof the technician is told what to check first. A refusal recorded by the
+ * bank is the bank's side.
+ */
 export const persists = (faq: string): Step[] => [
-  { kind: 'check', faq, text: 'diagnose.step.refusedBefore', check: 'renewal-refused', onFail: 'faulty' },
+  { kind: 'check', faq, text: 'diagnose.step.refusedBefore', check: 'renewal-refused', onFail: 'action' },
   {
-    kind: 'question', faq, id: 'error-persists', text: 'diagnose.ask.persists',
-    yes: { verdict: 'faulty', next: 'diagnose.next.faulty' },
+    kind: 'question', faq, id: 'error-persists', text: 'diagnose.ask.persists', good: 'no',
+    yes: { verdict: 'action', next: 'diagnose.next.persistsUnproven', whenProven: { verdict: 'action', next: 'diagnose.next.keyWorks' } },
   },
 ]
+
+/** The proof ukey can give itself that the key works (403.7's heart; 12.4 before blaming the key). */
+export const keySigns = (faq: string): Step => ({ kind: 'check', faq, text: 'diagnose.step.keySigns', check: 'key-signs', needed: true })
