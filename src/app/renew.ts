@@ -16,6 +16,8 @@ import { withTerminal } from './ui.js'
 export interface RenewOptions extends TokenOptions {
   /** The certificate to renew (its CKA_ID, hex), when the key holds several. */
   id?: string
+  /** The number printed on the key's case: checked against the plugged key's vendor before anything changes. */
+  'key-number'?: string
   yes: boolean
   'dry-run': boolean
   status: boolean
@@ -57,6 +59,7 @@ export async function run(options: RenewOptions, io: Io): Promise<number> {
     result = await renew({
       ctx,
       selector: { ...(options.serial ? { serial: options.serial } : {}), ...(options.label ? { label: options.label } : {}) },
+      ...(options['key-number'] ? { keyNumber: options['key-number'] } : {}),
       ...(options.id ? { certId: options.id } : {}),
       pin: pinSource(io, { stdin: options['pin-stdin'] }),
       force: options.force,

@@ -11,6 +11,7 @@ export default class Renew extends UkeyCommand {
   static override flags = {
     ...selectFlags,
     id: Flags.string({ helpGroup: 'TOKEN' }),
+    'key-number': Flags.string({ helpGroup: 'TOKEN' }),
     ...moduleFlags,
     'pin-stdin': Flags.boolean({ helpGroup: 'TOKEN' }),
     force: Flags.boolean({ helpGroup: 'TOKEN' }),

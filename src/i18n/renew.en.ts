@@ -17,6 +17,7 @@ export const renewEn = {
 
   'action.checkProxy': 'Check the proxy setting with your network administrator (HTTPS_PROXY, HTTP_PROXY and NO_PROXY, or renewal.proxy in the bank profile), then run `ukey renew` again.',
   'error.RENEWAL_SERVER_UNTRUSTED': 'the server\'s certificate is not the bank\'s: check the profile (the renewal server address and the bank\'s CA certificates); retrying cannot help ({detail})',
+  'error.KEY_NUMBER_MISMATCH': 'the plugged USB key {serial} ({manufacturer}) is not the key with the printed number {number}: its vendor differs (FAQ 1). Nothing was changed; plug in that key, or choose it with --serial',
   'action.callBank': 'Tell the bank\'s hotline or branch the reason above; renew once the bank has dealt with it.',
   'action.checkProfile': 'Check the renewal server address and the bank\'s CA certificates in the bank profile (renewal.url, renewal.caCerts), or use the profile the bank provides.',
   'action.confirmYes': 'Add --yes to consent to the renewal; add --no-input never to be asked.',

@@ -19,6 +19,7 @@ export const renewZhCN: Record<keyof typeof renewEn, string> = {
 
   'action.checkProxy': '请与网络管理员核对代理设置（HTTPS_PROXY、HTTP_PROXY、NO_PROXY，或银行配置中的代理项 `renewal.proxy`），然后再次运行 `ukey renew`。',
   'error.RENEWAL_SERVER_UNTRUSTED': '应答的服务器证书不是本银行的：请检查银行配置（换证服务器地址和银行证书）；重试无济于事（{detail}）',
+  'error.KEY_NUMBER_MISMATCH': '插入的网银盾 {serial}（{manufacturer}）不是印有编号 {number} 的那个：厂商不同（常见问题 1）。未做任何改动；请插入那个网银盾，或用 --serial 选择它',
   'action.callBank': '请将上面的原因告知银行客服或网点，由银行处理后再换证。',
   'action.checkProfile': '请检查银行配置中的换证服务器地址和银行证书，或使用银行提供的配置。',
   'action.confirmYes': '确认要换证时加 --yes；不希望被提问时加 --no-input。',

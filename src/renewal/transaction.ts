@@ -14,6 +14,7 @@ import { probeServer, type ServerProbe } from './probe.js'
 import type { Checkpoint, PlanCheck, RenewEvent, RenewPlan } from './steps/events.js'
 import { KEY_UPDATE_STEPS, type KeyUpdateState } from './steps/key-update.js'
 import { runSteps, unlessAborted } from './steps/runner.js'
+import { checkKeyNumber } from './key-number.js'
 import { nextActionOf } from './next-actions.js'
 import { renewalServer, type RenewalServer } from './trust.js'
 
@@ -46,6 +47,8 @@ export interface RenewOptions {
   /** Asked once, before the first change; false cancels. Absent: no confirmation needed (--yes). */
   confirm?: (plan: RenewPlan) => Promise<boolean>
   onEvent?: (e: RenewEvent) => void
+  /** The number printed on the key's case: the plugged key must be that vendor's (FAQ 1), or nothing is changed. */
+  keyNumber?: string
   now?: () => Date
   sleep?: (ms: number) => Promise<void>
   /**
@@ -130,6 +133,7 @@ export async function renew(o: RenewOptions): Promise<RenewResult> {
   try {
     const token = selectToken(tokens, o.selector)
     emit({ type: 'known', token })
+    if (o.keyNumber) checkKeyNumber(o.keyNumber, token, o.ctx.profile.vendors)
     // A dry run changes nothing: it neither takes nor waits for the lock.
     const unlock = o.dryRun ? (): void => undefined : lockKey(o.journalDir, token.serial)
     try {

@@ -20,6 +20,7 @@ import { createLabCmpServer, type LabCmpServerOptions } from '../../src/lab/cmp-
 import { exitCodeOf } from '../../src/output/exit-codes.js'
 import { renewRecord, type RenewKnown } from '../../src/output/renew-render.js'
 import type { BankProfile } from '../../src/profile/types.js'
+import { BUILTIN_VENDORS } from '../../src/profile/vendors.js'
 import { lockKey } from '../../src/renewal/lock.js'
 import { RENEWAL_NEXT_ACTIONS } from '../../src/renewal/next-actions.js'
 import { renew, type RenewOptions } from '../../src/renewal/transaction.js'
@@ -192,5 +193,35 @@ describe('every RENEWAL_* code has a next action', () => {
     const codes = ERROR_CODES.filter((c) => c.startsWith('RENEWAL_'))
     for (const c of codes) expect(en).toHaveProperty(RENEWAL_NEXT_ACTIONS[c as keyof typeof RENEWAL_NEXT_ACTIONS])
     expect(Object.keys(RENEWAL_NEXT_ACTIONS).sort()).toEqual([...codes].sort())
+  })
+})
+
+describe('renew --key-number: the number printed on the key, checked before anything changes', () => {
+  it('another vendor\'s number (31…) for a Watchdata key (21…): refused, nothing generated; its own vendor\'s number renews', async () => {
+    const c = await certificate(7)
+    const token = new FakeToken({ serial: '2100000000000042', label: '王五的网银盾', pin: PIN, certificates: [{ id: 'c0', label: 'bank cert', der: c.der, privateKeyPem: c.keyPem }] })
+    const url = await labServer()
+    const go = (keyNumber: string): ReturnType<typeof renew> =>
+      renew({
+        ctx: {
+          profile: {
+            name: 'test bank', lab: false, source: 'test', window: { renewBeforeDays: 30, graceAfterDays: 90 }, vendors: BUILTIN_VENDORS,
+            pkcs11: { modules: [], environment: {}, p11kit: false }, renewal: { url, caCerts: [caFile], tlsCaCerts: [] },
+          },
+          modules: [],
+          provider: new FakeTokenProvider([token]),
+        },
+        selector: {},
+        keyNumber,
+        pin: async () => PIN,
+        journalDir: join(dir, 'j-key-number'),
+        sleep: async () => undefined,
+      })
+    const e = await go('3100012345').then(() => undefined, (x: unknown) => x)
+    expect(e).toBeInstanceOf(UkeyError)
+    expect((e as UkeyError).key).toBe('error.KEY_NUMBER_MISMATCH')
+    expect(exitCodeOf(e as UkeyError)).toBe(3)
+    expect(token.objects).toHaveLength(1)
+    expect((await go('2100012345')).outcome).toBe('renewed')
   })
 })
