@@ -3,9 +3,10 @@
 // One file to read instead of hundreds saves most of the start-up time
 // (bench/README.md). Type checking is `npx tsc -p tsconfig.test.json`.
 //
-// A second, separate bundle, dist/fast/check-window.js, runs `check-window`
-// without @oclif/core when its command line is plain (bin/run.js asks it first).
-// Its flag spec is read here off the oclif command class, so there is one list of flags.
+// A second, separate bundle, dist/fast/entry.js, runs `check-window`, `detect`
+// and `diagnose` without @oclif/core when their command lines are plain (bin/run.js
+// asks it first). Their flag specs are read here off the oclif command classes,
+// so there is one list of flags.
 import { build } from 'esbuild'
 import { readFileSync, renameSync, rmSync } from 'node:fs'
 import { resolve } from 'node:path'
@@ -28,6 +29,22 @@ const common = {
   logLevel: 'warning',
 }
 
+// The reader thread's decoding program (src/hardware/soft-store/decode-worker.ts) as
+// one CommonJS script, embedded in both bundles and started with `eval`: no file to
+// find next to a chunk. pkcs12.ts's import.meta is never reached there (PKCS#12 files
+// go back to the main thread).
+const decodeWorker = await build({
+  ...common,
+  banner: undefined,
+  format: 'cjs',
+  entryPoints: ['src/hardware/soft-store/decode-worker.ts'],
+  write: false,
+  minifySyntax: true,
+  minifyWhitespace: true,
+  define: { 'import.meta.url': 'undefined' },
+})
+const decodeWorkerSource = JSON.stringify(decodeWorker.outputFiles[0].text)
+
 // Built aside and swapped in: a test or a benchmark running the CLI never sees half a dist/.
 const next = `dist.next-${process.pid}`
 process.on('exit', (code) => {
@@ -43,13 +60,14 @@ await build({
   minifySyntax: true,
   minifyWhitespace: true,
   chunkNames: 'chunks/[name]-[hash]',
+  define: { UKEY_DECODE_WORKER: decodeWorkerSource },
 })
 
 // The flag spec, from the command class (oclif loaded here, at build time only).
-const specFile = resolve(next, `check-window-spec-${process.pid}.mjs`)
-await build({ ...common, entryPoints: ['src/fast/check-window-spec.ts'], outfile: specFile })
-const { checkWindowSpec } = await import(pathToFileURL(specFile).href)
-const spec = checkWindowSpec()
+const specFile = resolve(next, `fast-specs-${process.pid}.mjs`)
+await build({ ...common, entryPoints: ['src/fast/specs.ts'], outfile: specFile })
+const { fastSpecs } = await import(pathToFileURL(specFile).href)
+const specs = fastSpecs()
 rmSync(specFile)
 
 // Man pages and completion scripts, from the command classes and the help catalogues (src/commands/reference/).
@@ -64,14 +82,14 @@ rmSync(refFile)
 
 const fast = await build({
   ...common,
-  entryPoints: { 'check-window': 'src/fast/check-window.ts' },
+  entryPoints: { entry: 'src/fast/entry.ts' },
   outdir: `${next}/fast`,
   splitting: true,
   sourcemap: 'linked',
   minifySyntax: true,
   minifyWhitespace: true,
   chunkNames: 'chunks/[name]-[hash]',
-  define: { UKEY_CHECK_WINDOW_SPEC: JSON.stringify(JSON.stringify(spec)) },
+  define: { UKEY_FAST_SPECS: JSON.stringify(JSON.stringify(specs)), UKEY_DECODE_WORKER: decodeWorkerSource },
   metafile: true,
 })
 const oclifInFast = Object.keys(fast.metafile.inputs).filter((p) => p.includes('node_modules/@oclif/'))

@@ -2,7 +2,7 @@
 // iteration and tool: wall ms, load average, per-step ms) and prints medians,
 // ukey ÷ by hand, and the share of each that is key generation.
 //   node bench/renew/report.mjs results.jsonl [startup.json (hyperfine)]
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 
 const rows = readFileSync(process.argv[2], 'utf8').trim().split('\n').map((l) => JSON.parse(l))
 const env = process.env
@@ -77,5 +77,10 @@ if (startup && existsSync(startup)) {
   p('| command | median ms | σ ms |')
   p('| --- | ---: | ---: |')
   for (const r of JSON.parse(readFileSync(startup, 'utf8')).results) p(`| ${r.command} | ${(r.median * 1000).toFixed(1)} | ${(r.stddev * 1000).toFixed(1)} |`)
+}
+// bench/run.sh reads the medians from here (its verdict table).
+if (env.RENEW_SUMMARY) {
+  const loads = counted.map((r) => r.load)
+  writeFileSync(env.RENEW_SUMMARY, JSON.stringify({ ukeyMs: su.total, handMs: sh.total, ukeyRestMs: su.rest, handRestMs: sh.rest, load: `${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}` }))
 }
 console.log(out.join('\n'))

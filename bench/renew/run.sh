@@ -88,7 +88,8 @@ lab_up() {
   serve_pid=$!
   PORT=""
   for _ in $(seq 200); do
-    PORT=$(sed -n 's#.*CMP server on http://127\.0\.0\.1:\([0-9]*\)/.*#\1#p' "$d/serve.log" 2>/dev/null | head -n 1)
+    # `|| true`: under load the background job may not have created serve.log yet (sed exits 2, set -e would stop).
+    PORT=$(sed -n 's#.*CMP server on http://127\.0\.0\.1:\([0-9]*\)/.*#\1#p' "$d/serve.log" 2>/dev/null | head -n 1 || true)
     [ -n "$PORT" ] && break
     kill -0 "$serve_pid" 2>/dev/null || { cat "$d/serve.log" >&2; exit 1; }
     sleep 0.05

@@ -1,10 +1,10 @@
-import { decodeCertificates, derProblem } from '../../cert/decode.js'
+import { decodeCertificates, derProblem, type Decoded } from '../../cert/decode.js'
 import { openPkcs12 } from '../../cert/pkcs12.js'
 import { readCertSummary, type CertSummary } from '../../cert/summary.js'
 import { UkeyError } from '../../errors.js'
 import type { CertificateEvent } from '../../cert/events.js'
 import { expandInputs, readSource, readSourceFile, readStdin, type Source, type SourceEvent } from './sources.js'
-import { FileReader } from './file-reader.js'
+import { FileReader, type ReadAhead, type ReadRequest } from './file-reader.js'
 
 /**
  * Asked for a PKCS#12 password. `attempt` counts from 1; return undefined when no
@@ -27,52 +27,118 @@ export interface ReadOptions {
 const BATCH_FILES = 256
 // Batches handed to the reader thread ahead of the one being decoded.
 const READ_AHEAD = 3
+// Batches read here before the thread starts: its start (~30 ms) is repaid only from
+// about 2,500 files (bench/run.sh crossover, 2026-11-30: 300 files 135 vs 104 ms,
+// 1,200 228 vs 216, 2,500 298 vs 300, 5,000 391 vs 390 ms with / without it).
+const THREAD_FROM_BATCH = 8
 
 /**
  * Every certificate in the inputs, in order, in batches: a bad input becomes an
  * error event and the rest go on (the batch contract). Nothing is held beyond
  * the current batch and the few read ahead.
  *
- * The first batch is read here. From the second on, a reader thread (file-reader.ts)
- * reads the regular files of the next batches while this one decodes: on two cores
- * the system calls and the decoding overlap. Anything the reader cannot read
- * plainly (an error, a large or special file) is read here as before, so its
- * outcome and message are the same.
+ * The first batches (THREAD_FROM_BATCH) are read here: a single file or a small
+ * batch never pays for a thread. From then on, a reader thread (file-reader.ts) reads (with
+ * UKEY_READ_THREAD=decode also decodes) the regular files of the next batches while
+ * this one is handed on: on two cores the system calls overlap the decoding and
+ * rendering. When the thread is behind, this thread takes the newest batch it has
+ * not started instead of waiting (work stealing); memory stays READ_AHEAD batches.
+ * Anything the thread cannot handle plainly (an error, a large or special file, a
+ * bad or PKCS#12 file) is read and decoded here as before, so its outcome and
+ * message are the same.
  */
 export async function* readCertificates(opts: ReadOptions): AsyncGenerator<CertificateEvent[]> {
   const items = expandInputs(opts.inputs, opts.recursive)
   let reader: FileReader | undefined
-  const ahead: { chunk: SourceEvent[]; read: Promise<Array<Buffer | undefined>> | undefined }[] = []
-  let first = true
+  // Batches in input order: each handed to the thread, or done here (`own`: the first one, or one taken back).
+  const ahead: Ahead[] = []
+  let made = 0
+  // UKEY_READ_THREAD=off: no thread at all (bench/run.sh's crossover part measures where the thread starts to pay).
+  const threaded = process.env['UKEY_READ_THREAD'] !== 'off'
+  const fill = (): void => {
+    while (ahead.length < (made < THREAD_FROM_BATCH ? 1 : READ_AHEAD)) {
+      const chunk = nextChunk(items)
+      if (!chunk.length) break
+      if (made < THREAD_FROM_BATCH || !threaded) ahead.push({ chunk, own: readHere(chunk, undefined) })
+      else {
+        reader ??= FileReader.start()
+        ahead.push({ chunk, req: reader.read(regularPaths(chunk)) })
+      }
+      made++
+    }
+  }
   try {
     for (;;) {
-      while (ahead.length < (first ? 1 : READ_AHEAD)) {
-        const chunk = nextChunk(items)
-        if (!chunk.length) break
-        if (!first) reader ??= FileReader.start()
-        ahead.push({ chunk, read: first ? undefined : reader!.read(regularPaths(chunk)) })
-        first = false
-      }
+      fill()
       const next = ahead.shift()
       if (!next) break
-      const contents = next.read ? await next.read : undefined
-      const batch: CertificateEvent[] = []
-      let r = 0
-      for (const item of next.chunk) {
-        if (!item.ok) batch.push({ type: 'error', source: item.path, error: item.error })
-        else {
-          const buf = contents && isRegular(item.source) ? contents[r++] : undefined
-          const sync = buf ? decodeSafely(buf, item.source.path, batch) : readOneSync(item.source, batch)
-          if (sync) await readOneAsync(item.source, sync, opts, batch)
+      // Rather than wait for the thread, do the newest batch it has not started, then look again.
+      while (next.req && !next.own && reader && !reader.done(next.req)) {
+        if (reader.steal(next.req)) {
+          next.own = readHere(next.chunk, undefined)
+          break
         }
+        const spare = ahead.findLast((a) => a.req && !a.own)
+        if (!spare || !reader.steal(spare.req!)) break
+        spare.own = readHere(spare.chunk, undefined)
+        fill()
       }
-      yield batch
+      const parts = next.own ?? readHere(next.chunk, await next.req!.files)
+      yield await finish(parts, opts)
       // A macrotask turn between batches: without it timers (the spinner) never run mid-batch.
       if (ahead.length || next.chunk.length === BATCH_FILES) await new Promise((resolve) => setImmediate(resolve))
     }
   } finally {
     reader?.stop()
   }
+}
+
+interface Ahead {
+  chunk: SourceEvent[]
+  req?: ReadRequest
+  own?: Part[]
+}
+
+/** One input's events so far, and what is left to await (stdin, a pipe, a PKCS#12 password): awaited in input order. */
+interface Part {
+  source?: Source
+  events: CertificateEvent[]
+  pending?: Pending
+}
+
+/**
+ * The synchronous part of a batch: the thread's results where it has them, the
+ * rest read and decoded here. Nothing here waits or prompts, so a batch taken
+ * from the thread out of order changes no order anyone sees.
+ */
+function readHere(chunk: SourceEvent[], contents: ReadAhead[] | undefined): Part[] {
+  const parts: Part[] = []
+  let r = 0
+  for (const item of chunk) {
+    if (!item.ok) {
+      parts.push({ events: [{ type: 'error', source: item.path, error: item.error }] })
+      continue
+    }
+    const events: CertificateEvent[] = []
+    const got = contents && isRegular(item.source) ? contents[r++] : undefined
+    if (got && !Buffer.isBuffer(got)) {
+      pushDecoded(got, item.source.path, events)
+      parts.push({ events })
+      continue
+    }
+    const pending = got ? decodeSafely(got, item.source.path, events) : readOneSync(item.source, events)
+    parts.push({ source: item.source, events, pending })
+  }
+  return parts
+}
+
+async function finish(parts: Part[], opts: ReadOptions): Promise<CertificateEvent[]> {
+  const batch: CertificateEvent[] = []
+  for (const part of parts) {
+    batch.push(...part.events)
+    if (part.pending) await readOneAsync(part.source!, part.pending, opts, batch)
+  }
+  return batch
 }
 
 function nextChunk(items: Iterator<SourceEvent>): SourceEvent[] {
@@ -122,10 +188,15 @@ function readOneSync(source: Source, out: CertificateEvent[]): Pending | undefin
 function decodeInto(buf: Buffer, name: string, out: CertificateEvent[]): Pending | undefined {
   const decoded = decodeCertificates(buf, name)
   if (decoded === 'pkcs12') return { kind: 'pkcs12', buf }
+  pushDecoded(decoded, name, out)
+  return undefined
+}
+
+/** A file's events, whichever thread decoded it. */
+function pushDecoded(decoded: Decoded, name: string, out: CertificateEvent[]): void {
   const { certificates, format } = decoded
   for (let i = 0; i < certificates.length; i++) out.push({ type: 'certificate', source: name, index: i + 1, format, cert: certificates[i]! })
   for (const error of decoded.problems) out.push({ type: 'error', source: name, error })
-  return undefined
 }
 
 async function readOneAsync(source: Source, pending: Pending, opts: ReadOptions, out: CertificateEvent[]): Promise<void> {
