@@ -9,6 +9,7 @@ import { EXIT } from '../output/exit-codes.js'
 import type { BankProfile } from '../profile/types.js'
 import { profileOf, type ProfileOptions } from './context.js'
 import { say, type Io } from './io.js'
+import { wantsJson } from './output-format.js'
 
 export interface DetectOptions extends ProfileOptions {
   module?: string
@@ -18,6 +19,8 @@ export interface DetectOptions extends ProfileOptions {
   serial?: string
   label?: string
   json: boolean
+  /** -o/--output: --json's long form (app/output-format.ts). */
+  output?: string
   usb: boolean
   all: boolean
   watch: boolean
@@ -28,7 +31,9 @@ export interface DetectOptions extends ProfileOptions {
 }
 
 /** `ukey detect`: the keys this computer sees, through USB and through their modules. Returns the exit code. */
-export async function run(options: DetectOptions, io: Io): Promise<number> {
+export async function run(given: DetectOptions, io: Io): Promise<number> {
+  // Both callers (the oclif command, the fast path) hand over the parsed flags: -o json is read here.
+  const options = { ...given, json: wantsJson(given) }
   const profile = profileOf(io, options.profile, { use: options.lab, dir: options['lab-dir'] })
   const ui = io.ui
   if (options.watch) return watch(profile, options, io)

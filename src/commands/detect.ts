@@ -3,7 +3,6 @@ import { run } from '../app/detect.js'
 import { UkeyCommand } from './base-command.js'
 import { moduleFlags, selectFlags } from './token-flags.js'
 import { outputFlags } from './output-flags.js'
-import { wantsJson } from '../app/output-format.js'
 
 export default class Detect extends UkeyCommand {
   static override flags = {
@@ -18,8 +17,7 @@ export default class Detect extends UkeyCommand {
   }
 
   async run(): Promise<void> {
-    const parsed = await this.parse(Detect)
-    const flags = { ...parsed.flags, json: wantsJson(parsed.flags) }
+    const { flags } = await this.parse(Detect)
     if (!flags.watch) {
       process.exitCode = await run(flags, this.io)
       return

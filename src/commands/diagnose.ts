@@ -4,7 +4,6 @@ import { UkeyCommand } from './base-command.js'
 import { moduleFlags, selectFlags } from './token-flags.js'
 import { outputFlags } from './output-flags.js'
 import { interactionFlags } from './interaction-flags.js'
-import { wantsJson } from '../app/output-format.js'
 
 export default class Diagnose extends UkeyCommand {
   static override args = {
@@ -27,6 +26,6 @@ export default class Diagnose extends UkeyCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Diagnose)
-    process.exitCode = await run({ ...flags, json: wantsJson(flags), 'allow-keygen': flags['allow-keygen'] || flags.yes, code: args.code }, this.io)
+    process.exitCode = await run({ ...flags, code: args.code }, this.io)
   }
 }
