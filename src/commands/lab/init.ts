@@ -1,5 +1,7 @@
 import { Flags } from '@oclif/core'
 import { UkeyCommand } from '../base-command.js'
+import { outputFlags } from '../output-flags.js'
+import { wantsJson } from '../../app/output-format.js'
 import { PIN_ENV } from '../../app/pin.js'
 import { firstLine } from '../../app/stdin.js'
 import { realProviderFactory } from '../../hardware/token-provider.js'
@@ -16,11 +18,12 @@ export default class LabInit extends UkeyCommand {
     key: Flags.string({ options: ['rsa2048', 'ec-p256'], default: 'rsa2048' }),
     force: Flags.boolean(),
     'pin-stdin': Flags.boolean(),
-    json: Flags.boolean(),
+    ...outputFlags,
   }
 
   async run(): Promise<void> {
-    const { flags } = await this.parse(LabInit)
+    const parsed = await this.parse(LabInit)
+    const flags = { ...parsed.flags, json: wantsJson(parsed.flags) }
     const dir = flags.dir ?? defaultLabDir()
     if (flags.force) resetLab(dir)
     const pin = flags['pin-stdin'] ? await firstLine(process.stdin) : (process.env[PIN_ENV] || LAB_DEFAULT_PIN)

@@ -2,15 +2,18 @@ import { Flags } from '@oclif/core'
 import { join } from 'node:path'
 import { defaultSamplesDir } from '../../platform/paths.js'
 import { UkeyCommand } from '../base-command.js'
+import { outputFlags } from '../output-flags.js'
+import { wantsJson } from '../../app/output-format.js'
 
 export default class LabSamples extends UkeyCommand {
   static override flags = {
     dir: Flags.string(),
-    json: Flags.boolean(),
+    ...outputFlags,
   }
 
   async run(): Promise<void> {
-    const { flags } = await this.parse(LabSamples)
+    const parsed = await this.parse(LabSamples)
+    const flags = { ...parsed.flags, json: wantsJson(parsed.flags) }
     const profile = this.profile(flags.profile)
     const dir = flags.dir ?? defaultSamplesDir()
     const { writeSamples } = await import('../../lab/samples.js')

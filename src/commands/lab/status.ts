@@ -1,6 +1,8 @@
 import { applyEnvironment } from '../io.js'
 import { Flags } from '@oclif/core'
 import { UkeyCommand } from '../base-command.js'
+import { outputFlags } from '../output-flags.js'
+import { wantsJson } from '../../app/output-format.js'
 import { UkeyError } from '../../errors.js'
 import { EXIT } from '../../output/exit-codes.js'
 import { detect, openTokens } from '../../hardware/tokens.js'
@@ -13,11 +15,12 @@ import { assessWindow } from '../../cert/window.js'
 export default class LabStatus extends UkeyCommand {
   static override flags = {
     dir: Flags.string(),
-    json: Flags.boolean(),
+    ...outputFlags,
   }
 
   async run(): Promise<void> {
-    const { flags } = await this.parse(LabStatus)
+    const parsed = await this.parse(LabStatus)
+    const flags = { ...parsed.flags, json: wantsJson(parsed.flags) }
     const dir = flags.dir ?? defaultLabDir()
     const state = readLabState(dir)
     if (!state) throw new UkeyError('LAB_MISSING', { params: { dir } })
