@@ -8,7 +8,7 @@
 // asks it first). Their flag specs are read here off the oclif command classes,
 // so there is one list of flags.
 import { build } from 'esbuild'
-import { renameSync, rmSync } from 'node:fs'
+import { readFileSync, renameSync, rmSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
@@ -69,6 +69,16 @@ await build({ ...common, entryPoints: ['src/fast/specs.ts'], outfile: specFile }
 const { fastSpecs } = await import(pathToFileURL(specFile).href)
 const specs = fastSpecs()
 rmSync(specFile)
+
+// Man pages and completion scripts, from the command classes and the help catalogues (src/commands/reference/).
+const refFile = resolve(next, `build-reference-${process.pid}.mjs`)
+await build({ ...common, entryPoints: ['src/commands/reference/build-reference.ts'], outfile: refFile })
+const { writeReference } = await import(pathToFileURL(refFile).href)
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'))
+// SOURCE_DATE_EPOCH: reproducible pages (reproducible-builds.org).
+const epoch = process.env.SOURCE_DATE_EPOCH ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000) : new Date()
+writeReference(next, version, epoch.toISOString().slice(0, 10))
+rmSync(refFile)
 
 const fast = await build({
   ...common,

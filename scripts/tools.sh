@@ -21,6 +21,9 @@ gcc               gcc                     test    builds the stub PKCS#11 module
 -                 libp11-kit-dev          test    pkcs11.h for the stub module and the layout checks
 x86_64-w64-mingw32-gcc gcc-mingw-w64-x86-64 test  the stub module as a 64-bit Windows DLL
 i686-w64-mingw32-gcc gcc-mingw-w64-i686   test    the stub module as a 32-bit Windows DLL (the bitness finding)
+man               man-db                  test    renders the generated man pages (man -l dist/man/ukey.1)
+zsh               zsh                     test    loads the generated zsh completion script (zsh -n)
+fish              fish                    test    loads the generated fish completion script and asks it for completions
 tinyproxy         tinyproxy-bin           test    a real HTTP proxy for the proxy tests (the program only: no system service)
 /usr/lib/wine/wine64 wine64               test    the Windows suite runs Node's own node.exe under Wine (scripts/test-windows.sh)
 hyperfine         hyperfine               bench   whole-process timings

@@ -61,6 +61,7 @@ export const ERROR_CODES = [
   'RENEWAL_PROXY_REFUSED',
   'RENEWAL_PROXY_UNREACHABLE',
   'RENEWAL_TRANSACTION_LOST',
+  'RENEWAL_SERVER_UNTRUSTED',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]

@@ -14,7 +14,9 @@ export function main(): Promise<unknown> {
   if (refuseSecretFlags(process.argv.slice(2), Object.values(COMMANDS))) return Promise.resolve()
   // A TypeScript source tree is present in a checkout; never transpile at run time.
   settings.enableAutoTranspile = false
-  const argv = process.argv.slice(2)
+  // `ukey --version [--json]` is `ukey version`: the same facts, in JSON when asked (oclif's own flag knows no --json).
+  const given = process.argv.slice(2)
+  const argv = given[0] === '--version' || given[0] === '-v' ? ['version', ...given.slice(1)] : given
   // oclif's execute() with ukey's failure handler: what fails before a command runs
   // (a command that does not exist, help for nothing) reads in the user's language too.
   return run(argv, import.meta.url)

@@ -5,10 +5,11 @@ import { windowRenderer, type WindowFormat } from '../output/window-render.js'
 import { certificateSettings, certificateSources, type CertificateCommandOptions } from './certificate-sources.js'
 import { reportInput } from './context.js'
 import type { Io } from './io.js'
+import { chosenFormat } from './output-format.js'
 import { startProgress } from './progress.js'
 
 export interface CheckWindowOptions extends CertificateCommandOptions {
-  output: string
+  output?: string | undefined
   quiet: boolean
 }
 
@@ -20,7 +21,7 @@ export interface CheckWindowOptions extends CertificateCommandOptions {
 export async function run(options: CheckWindowOptions, io: Io): Promise<number> {
   const { at, tz, profile } = certificateSettings(options, io)
   const ui = io.ui
-  const format: WindowFormat = options.json ? 'json' : (options.output as WindowFormat)
+  const format: WindowFormat = chosenFormat(options, 'table' as WindowFormat)
 
   // chalk only when there is colour to paint: output to a pipe or a file (or NO_COLOR)
   // never loads it (−20 ms of start-up for one file, bench/README.md).

@@ -44,7 +44,8 @@ async function yesNoPrompt(): Promise<NonNullable<typeof made>> {
     const [status, setStatus] = useState<'idle' | 'done'>('idle')
     const [value, setValue] = useState('')
     const [unclear, setUnclear] = useState(false)
-    const theme = makeTheme()
+    // A neutral mark once answered: ✔/✖ belong to the step's line, where they say good or bad, not yes or no.
+    const theme = makeTheme({ prefix: { idle: '?', done: '·' } })
     const prefix = usePrefix({ status, theme })
     useKeypress((key, rl) => {
       if (status !== 'idle') return

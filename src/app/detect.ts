@@ -9,12 +9,18 @@ import { EXIT } from '../output/exit-codes.js'
 import type { BankProfile } from '../profile/types.js'
 import { profileOf, type ProfileOptions } from './context.js'
 import { say, type Io } from './io.js'
+import { wantsJson } from './output-format.js'
 
 export interface DetectOptions extends ProfileOptions {
   module?: string
-  /** The number printed on the key: its vendor is named and checked against the key (FAQ 1). */
+  /** The number printed on the key's case: its vendor is named and checked against the key (FAQ 1). */
+  'key-number'?: string
+  /** Selectors, as on every command: only the key with this token serial / label. */
   serial?: string
+  label?: string
   json: boolean
+  /** -o/--output: --json's long form (app/output-format.ts). */
+  output?: string
   usb: boolean
   all: boolean
   watch: boolean
@@ -25,7 +31,9 @@ export interface DetectOptions extends ProfileOptions {
 }
 
 /** `ukey detect`: the keys this computer sees, through USB and through their modules. Returns the exit code. */
-export async function run(options: DetectOptions, io: Io): Promise<number> {
+export async function run(given: DetectOptions, io: Io): Promise<number> {
+  // Both callers (the oclif command, the fast path) hand over the parsed flags: -o json is read here.
+  const options = { ...given, json: wantsJson(given) }
   const profile = profileOf(io, options.profile, { use: options.lab, dir: options['lab-dir'] })
   const ui = io.ui
   if (options.watch) return watch(profile, options, io)
@@ -38,7 +46,8 @@ export async function run(options: DetectOptions, io: Io): Promise<number> {
     io.applyEnvironment(profile.pkcs11.environment)
     const ctx = await openTokens(profile, realProviderFactory, { module: options.module })
     close = () => ctx.provider.close()
-    report = await detect(ctx, { printed: options.serial })
+    report = await detect(ctx, { printed: options['key-number'] })
+    report = { ...report, tokens: report.tokens.filter((t) => selected(t.info, options)) }
   } catch (e) {
     // No module at all is a finding of detect, not a failure of it: the USB view still tells.
     if (!(e instanceof UkeyError && e.code === 'PKCS11_NO_MODULE')) throw e
@@ -53,6 +62,11 @@ export async function run(options: DetectOptions, io: Io): Promise<number> {
   } finally {
     await close()
   }
+}
+
+/** `--serial` and `--label` pick keys as they do on every command (issue 15: one meaning per flag). */
+function selected(token: { serial: string; label: string }, o: Pick<DetectOptions, 'serial' | 'label'>): boolean {
+  return (!o.serial || token.serial === o.serial) && (!o.label || token.label === o.label)
 }
 
 /** Technicians plug and swap keys at the counter: report each change as it happens. */

@@ -1,3 +1,4 @@
+import { wantsJson } from './output-format.js'
 import { UkeyError } from '../errors.js'
 import { readWindowsStore } from '../hardware/stores/windows-store.js'
 import { realProviderFactory } from '../hardware/token-provider.js'
@@ -23,13 +24,19 @@ export interface DiagnoseOptions extends TokenOptions {
   json: boolean
   'no-input': boolean
   'allow-keygen': boolean
+  /** Consent in advance (issue 15's one convention): here, to the test key generation, as --allow-keygen. */
+  yes?: boolean
+  /** -o/--output: --json's long form (app/output-format.ts). */
+  output?: string
   'key-number'?: string
   'soft-store'?: string[]
   at?: string
 }
 
 /** `ukey diagnose`: the FAQ's remedies for a code, walked; the report on stdout. Returns the exit code (0, 20, 21). */
-export async function run(options: DiagnoseOptions, io: Io): Promise<number> {
+export async function run(given: DiagnoseOptions, io: Io): Promise<number> {
+  // Both callers (the oclif command, the fast path) hand over the parsed flags: -o json and --yes are read here.
+  const options = { ...given, json: wantsJson(given), 'allow-keygen': given['allow-keygen'] || Boolean(given.yes) }
   const ui = io.ui
   const s = sayer(ui.t, ui.lang, !options.json)
   if (options.list) {

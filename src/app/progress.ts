@@ -84,6 +84,8 @@ export function startProgress(io: Pick<Io, 'ui' | 'spinner' | 'env'>, text: (n: 
 export class StepSpinner {
   private spinner: Spinner | undefined
   private step = 0
+  /** A prompt has the terminal (Ui.activity): the spinner waits. */
+  private paused = false
 
   constructor(private readonly io: Pick<Io, 'ui' | 'spinner' | 'stderr'>) {
     // The spinner library loads while the plan is read and the PIN typed: the first step's spinner then starts at once.
@@ -98,12 +100,24 @@ export class StepSpinner {
     const make = this.io.spinner
     if (!make) return
     const step = ++this.step
+    this.paused = false
+    // Set at once, not when the spinner arrives: a step that asks a question as it starts
+    // (diagnose's consent, a PIN) must find the terminal taken before the spinner draws over it.
+    this.io.ui.activity = {
+      pause: () => {
+        this.paused = true
+        this.spinner?.stop()
+      },
+      resume: () => {
+        this.paused = false
+        this.spinner?.start()
+      },
+    }
     void make(text).then((s) => {
       // The step may have ended while the spinner library loaded: its line is already printed.
       if (step !== this.step || this.spinner) return
       this.spinner = s
-      s.start()
-      this.io.ui.activity = { pause: () => s.stop(), resume: () => s.start() }
+      if (!this.paused) s.start()
     })
   }
 
@@ -136,7 +150,7 @@ export class StepSpinner {
   line(text: string): void {
     this.spinner?.stop()
     this.io.stderr.write(text + '\n')
-    this.spinner?.start()
+    if (!this.paused) this.spinner?.start()
   }
 
   private done(): void {

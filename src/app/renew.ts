@@ -2,7 +2,7 @@ import { UkeyError } from '../errors.js'
 import { realProviderFactory } from '../hardware/token-provider.js'
 import { openTokens } from '../hardware/tokens.js'
 import { EXIT, exitCodeOf } from '../output/exit-codes.js'
-import { doneText, dryRunText, planText, renewRecord, statusRecord, statusText, type RenewJsonStep } from '../output/renew-render.js'
+import { doneText, dryRunText, planText, renewRecord, statusRecord, statusText, type RenewJsonStep, type RenewKnown } from '../output/renew-render.js'
 import { defaultLabDir } from '../platform/paths.js'
 import { defaultJournalDir, listJournals, type RenewalStep } from '../renewal/journal.js'
 import type { Checkpoint, RenewEvent, RenewPlan, RenewResult } from '../renewal/transaction.js'
@@ -16,6 +16,8 @@ import { withTerminal } from './ui.js'
 export interface RenewOptions extends TokenOptions {
   /** The certificate to renew (its CKA_ID, hex), when the key holds several. */
   id?: string
+  /** The number printed on the key's case: checked against the plugged key's vendor before anything changes. */
+  'key-number'?: string
   yes: boolean
   'dry-run': boolean
   status: boolean
@@ -46,6 +48,7 @@ export async function run(options: RenewOptions, io: Io): Promise<number> {
   }
 
   const steps: RenewJsonStep[] = []
+  let known: RenewKnown | undefined
   const progress = options.json ? undefined : new RenewProgress(io, (plan) => planText(plan, ui.t, tz))
   const { renew } = await import('../renewal/transaction.js')
   io.applyEnvironment(profile.pkcs11.environment)
@@ -56,6 +59,7 @@ export async function run(options: RenewOptions, io: Io): Promise<number> {
     result = await renew({
       ctx,
       selector: { ...(options.serial ? { serial: options.serial } : {}), ...(options.label ? { label: options.label } : {}) },
+      ...(options['key-number'] ? { keyNumber: options['key-number'] } : {}),
       ...(options.id ? { certId: options.id } : {}),
       pin: pinSource(io, { stdin: options['pin-stdin'] }),
       force: options.force,
@@ -67,14 +71,15 @@ export async function run(options: RenewOptions, io: Io): Promise<number> {
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
       onEvent: (e) => {
-        if (e.type === 'step' && e.phase === 'end') steps.push({ step: e.step, ms: e.ms ?? 0 })
+        if (e.type === 'known') known = { token: e.token, plan: e.plan ?? known?.plan, journal: e.journal ?? known?.journal }
         progress?.on(e)
+        if (e.type === 'step' && e.phase === 'end') steps.push({ step: e.step, ms: e.ms ?? 0 })
       },
     })
   } catch (e) {
     progress?.fail()
     if (options.json && e instanceof UkeyError) {
-      io.stdout.write(JSON.stringify(renewRecord({ error: e, steps, lab: profile.lab, exitCode: exitCodeOf(e) }, ui.t), null, 2) + '\n')
+      io.stdout.write(JSON.stringify(renewRecord({ error: e, ...(known ? { known } : {}), steps, lab: profile.lab, exitCode: exitCodeOf(e) }, ui.t), null, 2) + '\n')
     }
     throw e
   } finally {
@@ -125,6 +130,8 @@ class RenewProgress {
       this.spinner.line(t('renew.rollback', { detail: e.detail }))
     } else if (e.type === 'waiting') {
       this.wait(e.seconds, e.poll)
+    } else if (e.type === 'known') {
+      return
     } else if (e.phase === 'begin') {
       this.current = e.step
       this.spinner.begin(t(`renew.step.${e.step}`))

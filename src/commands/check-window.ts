@@ -3,6 +3,7 @@ import { UkeyCommand } from './base-command.js'
 import { run } from '../app/check-window.js'
 import { moduleFlags, pinFlags, selectFlags, storeFlags } from './token-flags.js'
 import { WINDOW_FORMATS } from '../output/window-render.js'
+import { interactionFlags } from './interaction-flags.js'
 
 export default class CheckWindow extends UkeyCommand {
   static override args = {
@@ -14,11 +15,13 @@ export default class CheckWindow extends UkeyCommand {
   static override flags = {
     recursive: Flags.boolean({ char: 'r' }),
     at: Flags.string(),
-    output: Flags.string({ char: 'o', options: [...WINDOW_FORMATS], default: 'table' }),
-    json: Flags.boolean({ exclusive: ['output', 'quiet'] }),
+    // No default: -o json and --json may be given together (src/app/output-format.ts); table when neither is.
+    output: Flags.string({ char: 'o', options: [...WINDOW_FORMATS] }),
+    json: Flags.boolean({ exclusive: ['quiet'] }),
     quiet: Flags.boolean({ char: 'q', exclusive: ['output'] }),
     tz: Flags.string(),
     'password-stdin': Flags.boolean(),
+    ...interactionFlags,
     token: Flags.boolean({ helpGroup: 'TOKEN' }),
     ...storeFlags,
     ...selectFlags,

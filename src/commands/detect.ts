@@ -1,13 +1,15 @@
 import { Flags } from '@oclif/core'
 import { run } from '../app/detect.js'
 import { UkeyCommand } from './base-command.js'
-import { moduleFlags } from './token-flags.js'
+import { moduleFlags, selectFlags } from './token-flags.js'
+import { outputFlags } from './output-flags.js'
 
 export default class Detect extends UkeyCommand {
   static override flags = {
     ...moduleFlags,
-    serial: Flags.string(),
-    json: Flags.boolean(),
+    ...selectFlags,
+    'key-number': Flags.string(),
+    ...outputFlags,
     usb: Flags.boolean({ default: true, allowNo: true }),
     all: Flags.boolean(),
     watch: Flags.boolean(),

@@ -2,6 +2,8 @@ import { Args, Flags } from '@oclif/core'
 import { run } from '../app/diagnose.js'
 import { UkeyCommand } from './base-command.js'
 import { moduleFlags, selectFlags } from './token-flags.js'
+import { outputFlags } from './output-flags.js'
+import { interactionFlags } from './interaction-flags.js'
 
 export default class Diagnose extends UkeyCommand {
   static override args = {
@@ -10,8 +12,8 @@ export default class Diagnose extends UkeyCommand {
 
   static override flags = {
     list: Flags.boolean(),
-    json: Flags.boolean(),
-    'no-input': Flags.boolean(),
+    ...outputFlags,
+    ...interactionFlags,
     'allow-keygen': Flags.boolean(),
     'key-number': Flags.string(),
     'soft-store': Flags.string({ multiple: true, multipleNonGreedy: true }),

@@ -10,6 +10,8 @@ import LabServe from './lab/serve.js'
 import Detect from './detect.js'
 import Diagnose from './diagnose.js'
 import Renew from './renew.js'
+import Version from './version.js'
+import Completion from './completion.js'
 
 /** oclif's explicit command strategy: no directory scan at start-up. */
 export const COMMANDS = {
@@ -25,4 +27,6 @@ export const COMMANDS = {
   detect: Detect,
   diagnose: Diagnose,
   renew: Renew,
+  version: Version,
+  completion: Completion,
 }

@@ -2,6 +2,7 @@ import { askYesNo } from '../app/confirm.js'
 import type { Io, Prompt } from '../app/io.js'
 import { UkeyError } from '../errors.js'
 import { terminalSpinner } from '../app/progress.js'
+import { argvAsksJson } from '../app/output-format.js'
 import { makeUi, rawFlag, type Ui } from '../app/ui.js'
 
 // No oclif here: the check-window fast path (src/fast/) builds its Io with this too.
@@ -9,13 +10,14 @@ import { makeUi, rawFlag, type Ui } from '../app/ui.js'
 /** The terminal facts of a command line, read before any parser has run (errors can strike before parsing). */
 export function uiOfArgv(argv: readonly string[]): Ui {
   // JSON is read by scripts and support staff: its texts carry the technical detail too, as with --verbose.
-  const verbose = argv.includes('--verbose') || argv.includes('--json') || rawFlag(argv, 'output') === 'json'
+  const verbose = argv.includes('--verbose') || argvAsksJson(argv)
   return makeUi({
     lang: rawFlag(argv, 'lang'),
     debug: argv.includes('--debug'),
     verbose,
     env: process.env,
-    terminals: { stdin: Boolean(process.stdin.isTTY), stdout: Boolean(process.stdout.isTTY), stderr: Boolean(process.stderr.isTTY) },
+    // --no-input (every command that may ask): nobody answers, as without a terminal.
+    terminals: { stdin: Boolean(process.stdin.isTTY) && !argv.includes('--no-input'), stdout: Boolean(process.stdout.isTTY), stderr: Boolean(process.stderr.isTTY) },
   })
 }
 

@@ -3,19 +3,23 @@ import { run } from '../app/renew.js'
 import type { Checkpoint } from '../renewal/transaction.js'
 import { UkeyCommand } from './base-command.js'
 import { moduleFlags, selectFlags } from './token-flags.js'
+import { outputFlags } from './output-flags.js'
+import { interactionFlags } from './interaction-flags.js'
+import { wantsJson } from '../app/output-format.js'
 
 export default class Renew extends UkeyCommand {
   static override flags = {
     ...selectFlags,
     id: Flags.string({ helpGroup: 'TOKEN' }),
+    'key-number': Flags.string({ helpGroup: 'TOKEN' }),
     ...moduleFlags,
     'pin-stdin': Flags.boolean({ helpGroup: 'TOKEN' }),
     force: Flags.boolean({ helpGroup: 'TOKEN' }),
-    yes: Flags.boolean({ char: 'y' }),
+    ...interactionFlags,
     'dry-run': Flags.boolean(),
     status: Flags.boolean(),
     server: Flags.string(),
-    json: Flags.boolean(),
+    ...outputFlags,
     tz: Flags.string(),
   }
 
@@ -24,7 +28,7 @@ export default class Renew extends UkeyCommand {
     // A dry run changes nothing: the default action of a signal (exit) is right for it.
     const interruption = flags['dry-run'] ? undefined : interruptOnSignals()
     try {
-      process.exitCode = await run({ ...flags, ...testCheckpoint(), ...(interruption ? { signal: interruption.signal } : {}) }, this.io)
+      process.exitCode = await run({ ...flags, json: wantsJson(flags), ...testCheckpoint(), ...(interruption ? { signal: interruption.signal } : {}) }, this.io)
     } finally {
       interruption?.dispose()
     }

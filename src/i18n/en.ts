@@ -81,6 +81,8 @@ const core = {
   'error.USAGE': '{detail}',
   'error.secretFlag': '{flag}: ukey never takes a PIN or password on the command line (shell history, process list); PINs come from --pin-stdin, UKEY_PIN or the masked prompt, PKCS#12 passwords from --password-stdin or UKEY_P12_PASSWORD',
   'error.INTERNAL': 'unexpected failure: {detail}',
+  'version.modules': 'PKCS#11 modules found (not loaded):',
+  'version.noModules': 'No PKCS#11 module found: install the USB key\'s management tool (FAQ 2).',
   'error.line': 'Error: {message}',
   'error.debugHint': 'Run again with --debug for details.',
 

@@ -68,7 +68,7 @@ export const helpEn = {
   'help.flag.list': 'list the codes ukey knows, with their meaning',
   'help.flag.login': 'log in with the PIN first: checks the PIN and that each certificate still has its private key',
   'help.flag.module': 'PKCS#11 module to load instead of discovery (also UKEY_PKCS11_MODULE)',
-  'help.flag.no-input': 'ask nothing: questions count as unknown (implied without a terminal)',
+  'help.flag.no-input': 'never ask (for scripts; implied without a terminal): no question, no PIN or password typed (use --pin-stdin, --password-stdin or UKEY_PIN); diagnose counts questions as unknown; a change that needs consent needs --yes',
   'help.flag.output': 'output format',
   'help.flag.password-stdin': 'read the PKCS#12 password from the first line of standard input',
   'help.flag.pin-stdin': 'read the PIN from the first line of standard input (else UKEY_PIN, else a masked prompt)',
@@ -88,7 +88,7 @@ export const helpEn = {
   'help.flag.verbose': 'technical detail too: module files, key ids, mechanisms, error codes',
   'help.flag.waiting': 'answer each key update "waiting" this many times before issuing',
   'help.flag.watch': 'print keys as they are inserted and removed, until Ctrl-C (with --json: one event per line)',
-  'help.flag.yes': 'do not ask before changing the key',
+  'help.flag.yes': 'consent in advance to what would be asked before a change (renew: the renewal; diagnose: the test key generation); with --no-input nothing at all is asked',
 
   // ukey check-window
   'help.check-window.summary': 'Is each certificate inside its renewal period? (FAQ 4–6)',
@@ -106,6 +106,14 @@ export const helpEn = {
   'help.show-cert.flag.token': 'show the certificates on every plugged USB key',
 
   // ukey exit-codes
+  'help.version.summary': 'Show the versions of ukey, Node and the system, and the PKCS#11 modules found (not loaded)',
+  'help.version.description': 'What a support ticket needs first. `ukey --version` is the same. --json gives one JSON document.',
+  'help.version.examples': 'ukey version\nukey --version --json',
+  'help.completion.summary': 'Print a shell completion script (bash, zsh, fish, PowerShell)',
+  'help.completion.description': 'The script lists the commands, their flags and the values ukey knows (output formats, languages, the codes diagnose walks); completing never runs ukey.\nInstall it as in the examples.',
+  'help.completion.examples': 'ukey completion bash > ~/.local/share/bash-completion/completions/ukey\nukey completion zsh > "${fpath[1]}/_ukey"\nukey completion fish > ~/.config/fish/completions/ukey.fish\nukey completion powershell | Out-String | Invoke-Expression',
+  'help.completion.arg.shell': 'the shell: bash, zsh, fish or powershell',
+  'help.argName.shell': 'SHELL',
   'help.exit-codes.summary': 'The exit codes every ukey command uses (a contract for scripts)',
   'help.exit-codes.examples': 'ukey help exit-codes\nukey exit-codes --json',
   'help.exit-codes.flag.json': 'the table as JSON',
@@ -147,8 +155,10 @@ export const helpEn = {
   // ukey detect
   'help.detect.summary': 'List the USB keys this computer can see, their vendor, PIN state and what they hold',
   'help.detect.description': 'Loads the PKCS#11 modules (the vendors\' management tools install them, FAQ 2) and lists every key they see: module and version, slot, label, manufacturer, model, serial, the vendor (FAQ 1: the first two digits of the number printed on the key — 11 G&D, 21 Watchdata, 31 Huada, 41 Daming — checked against the module\'s manufacturer), PIN state, and how many certificates and key pairs it holds. No PIN is needed.\nModules: --module or UKEY_PKCS11_MODULE; otherwise those of the bank profile, of each vendor, and (Linux) those registered with p11-kit.\nIt also lists the USB bus (HID "driver-free" keys and CCID smart-card keys, matched against the vendors\' USB ids) and pairs each physical key with its token, saying what each combination means: on USB and seen by its module (good); on USB but no module, this vendor\'s module failing or outdated, or only another vendor\'s tool installed (FAQ 2, 10.3); a token without a USB device (software or lab token).\nExit codes: 0 a key was found through its module; 3 no module or no key (the message says which: install the management tool, or insert the key).',
-  'help.detect.examples': 'ukey detect\nukey detect --lab\nukey detect --serial 2100012345   # which vendor made the key with this printed number?\nukey detect --module /usr/lib/watchdata/libwdpkcs.so --json',
-  'help.detect.flag.serial': 'the number printed on the key: its vendor is named and checked against the key (FAQ 1)',
+  'help.detect.examples': 'ukey detect\nukey detect --lab\nukey detect --key-number 2100012345   # which vendor made the key with this printed number?\nukey detect --module /usr/lib/watchdata/libwdpkcs.so --json',
+  'help.detect.flag.key-number': 'the number printed on the key: its vendor is named and checked against the key (FAQ 1)',
+  'help.detect.flag.serial': 'list only the key with this serial number',
+  'help.detect.flag.label': 'list only the key with this label',
   'help.detect.flag.json': 'one JSON document (docs/schema/detect.schema.json)',
 
   // ukey diagnose
@@ -159,6 +169,7 @@ export const helpEn = {
   'help.diagnose.flag.json': 'one JSON document (docs/schema/diagnose.schema.json)',
 
   // ukey renew
+  'help.renew.flag.key-number': 'the number printed on the key: refuse (change nothing) when the plugged key is another vendor\'s (FAQ 1)',
   'help.renew.summary': 'Renew the certificate on a USB key (crash-safe: the old certificate works until the new one is stored and confirmed)',
   'help.renew.description': 'The bank\'s "certificate expiry renewal" (FAQ 4–6) from the command line. Checks the renewal period first (outside it: refused with 0116 before the bank is contacted; lapsed: a new key at the counter), logs in (PIN from --pin-stdin, UKEY_PIN or a masked prompt; never an argument), generates a new key pair on the key under a fresh CKA_ID, sends a CMP key update request signed by the old key (the proof of possession by the new key), waits while the bank says so, verifies the answer (the bank CA\'s signature, the new key, the old subject), stores the new certificate beside the new key and checks that the pair signs, confirms to the bank, and only then removes the old key pair and certificate.\nEvery step is journalled (no secrets) before and after it runs. If anything stops the renewal — the network, the server, the key pulled out, the process killed — the old certificate still works, and running `ukey renew` again finishes the renewal or rolls back what was added. `--status` lists unfinished renewals.\nExit codes: 0 renewed (or dry run passed, or nothing to do); 2 usage (e.g. no --yes without a terminal); 3 no key, module or certificate; 30 refused (0116 outside the window or already renewed, 403.7 not accepted as signed by a valid certificate) — retrying will not help; 31 not completed (server unreachable, key generation failed 0124, interrupted) — the old certificate works, rerun.',
   'help.renew.examples': 'ukey renew                          # the plugged key; asks before changing it\nukey renew --dry-run                # every check, no change\nukey renew --lab --yes              # on the embedded lab (with `ukey lab serve` running)\nUKEY_PIN=… ukey renew --serial 2100012345678901 --yes --json\nukey renew --status                 # unfinished renewals',

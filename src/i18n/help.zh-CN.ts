@@ -63,7 +63,7 @@ export const helpZhCN: Record<keyof typeof helpEn, string> = {
   'help.flag.list': '列出 ukey 认识的错误码及其含义',
   'help.flag.login': '先用 PIN 码登录：核对 PIN 码，并检查每张证书的私钥仍在',
   'help.flag.module': '指定要加载的网银盾管理工具文件（PKCS#11 模块），不自动查找（也可用 UKEY_PKCS11_MODULE）',
-  'help.flag.no-input': '不提任何问题：问题的答案记为“未知”（没有终端时自动如此）',
+  'help.flag.no-input': '从不提问（供脚本使用；没有终端时自动如此）：不提问题，也不输入 PIN 或密码（请用 --pin-stdin、--password-stdin 或 UKEY_PIN）；排查时问题的答案记为“未知”；需要同意的改动还需加 --yes',
   'help.flag.output': '输出格式',
   'help.flag.password-stdin': '从标准输入的第一行读取证书文件（PKCS#12）的密码',
   'help.flag.pin-stdin': '从标准输入的第一行读取 PIN 码（否则用 UKEY_PIN，再否则在终端中输入，不回显）',
@@ -83,7 +83,7 @@ export const helpZhCN: Record<keyof typeof helpEn, string> = {
   'help.flag.verbose': '同时显示技术细节：管理工具文件、密钥标识、签名机制、错误代码',
   'help.flag.waiting': '每次换证请求先回答这么多次“请稍候”，然后才签发',
   'help.flag.watch': '持续显示网银盾的插入与拔出，直到按 Ctrl-C（与 --json 一起：每个事件一行）',
-  'help.flag.yes': '改动网银盾之前不再询问',
+  'help.flag.yes': '事先同意改动前会询问的事项（换证：改动网银盾；排查：生成测试密钥）；与 --no-input 一起用时什么都不问',
 
   'help.check-window.summary': '每张证书是否在换证期内？（常见问题 4–6）',
   'help.check-window.description': '从文件、目录或标准输入读取证书（PEM、DER、PKCS#7 .p7b/.p7c、PKCS#12 .pfx/.p12），逐张说明其换证状态：\n  尚未生效  早于生效时间：请检查电脑的时钟（退出码 13）\n  有效      剩余超过 30 天：未到换证期（退出码 0）\n  可换证    30 天内到期：请立即换证（退出码 10）\n  宽限期内  过期不超过 90 天：仍可换证（退出码 11）\n  已超期    过期超过 90 天：需到柜台购买新的网银盾（退出码 12）\n30 天和 90 天取自银行配置。多个输入时取最严重的结果（12 > 11 > 10 > 13 > 3 > 0）；无法读取的输入会报告（退出码 3），但不影响其余输入。\n目录中读取以 .pem .crt .cer .cert .der .p7b .p7c .pfx .p12 结尾的文件；加 --recursive 读取子目录。\n证书文件（PKCS#12）的密码：--password-stdin、环境变量 UKEY_P12_PASSWORD，或在终端中输入（不回显）；绝不在命令行中给出。',
@@ -98,6 +98,14 @@ export const helpZhCN: Record<keyof typeof helpEn, string> = {
   'help.show-cert.arg.inputs': '证书文件或目录；- 表示标准输入（或用 --token 查看已插入的网银盾）',
   'help.show-cert.flag.token': '显示所有已插入网银盾中的证书',
 
+  'help.version.summary': '显示 ukey 及其运行环境和系统的版本，以及找到的 PKCS#11 模块（不加载）',
+  'help.version.description': '报修时先附上这些信息。`ukey --version` 与之相同。加 --json 输出一个 JSON 文档。',
+  'help.version.examples': 'ukey version\nukey --version --json',
+  'help.completion.summary': '输出命令补全脚本（`bash`、`zsh`、`fish`、`powershell`）',
+  'help.completion.description': '脚本列出命令、选项和已知的取值（输出格式、语言、可排查的错误码），补全时不运行 ukey。\n安装方法见示例。',
+  'help.completion.examples': 'ukey completion bash > ~/.local/share/bash-completion/completions/ukey\nukey completion zsh > "${fpath[1]}/_ukey"\nukey completion fish > ~/.config/fish/completions/ukey.fish\nukey completion powershell | Out-String | Invoke-Expression',
+  'help.completion.arg.shell': '命令行程序：`bash`、`zsh`、`fish` 或 `powershell`',
+  'help.argName.shell': '命令行程序',
   'help.exit-codes.summary': '每个 ukey 命令使用的退出码（供脚本使用的约定）',
   'help.exit-codes.examples': 'ukey help exit-codes\nukey exit-codes --json',
   'help.exit-codes.flag.json': '以 JSON 输出此表',
@@ -132,8 +140,10 @@ export const helpZhCN: Record<keyof typeof helpEn, string> = {
 
   'help.detect.summary': '列出本机能看到的网银盾：厂商、PIN 码状态及其中的内容',
   'help.detect.description': '加载网银盾管理工具（厂商的管理工具会安装它们，常见问题 2），列出它们看到的每个网银盾：管理工具及版本、标签、制造商、型号、序列号、厂商（常见问题 1：网银盾上印刷编号的前两位——11 捷德、21 握奇、31 华大、41 大明——并与管理工具的厂商核对）、PIN 码状态，以及其中有几张证书和几个密钥对。不需要 PIN 码。\n管理工具文件：--module 或 UKEY_PKCS11_MODULE；否则取银行配置中的、各厂商的，以及（Linux 上）在 p11-kit 中登记的。\n同时列出 USB 总线（免驱的 HID 网银盾和智能卡类网银盾，按厂商的 USB 标识识别），把每个实物网银盾与管理工具看到的网银盾对应起来，并说明各种情况的含义：已插入且管理工具能识别（正常）；已插入但没有管理工具、该厂商的管理工具无法加载或版本过旧、或只安装了其他厂商的管理工具（常见问题 2、10.3）；没有对应 USB 设备（软证书或实验环境的模拟网银盾）。\n退出码：0 表示通过管理工具找到了网银盾；3 表示没有管理工具或没有网银盾（消息会说明是哪种：安装管理工具，或插入网银盾）。',
-  'help.detect.examples': 'ukey detect\nukey detect --lab\nukey detect --serial 2100012345   # 印有此编号的网银盾是哪个厂商的？\nukey detect --module /usr/lib/watchdata/libwdpkcs.so --json',
-  'help.detect.flag.serial': '网银盾上印刷的编号：据此说出厂商，并与网银盾核对（常见问题 1）',
+  'help.detect.examples': 'ukey detect\nukey detect --lab\nukey detect --key-number 2100012345   # 印有此编号的网银盾是哪个厂商的？\nukey detect --module /usr/lib/watchdata/libwdpkcs.so --json',
+  'help.detect.flag.key-number': '网银盾上印刷的编号：据此说出厂商，并与网银盾核对（常见问题 1）',
+  'help.detect.flag.serial': '只列出此序列号的网银盾',
+  'help.detect.flag.label': '只列出此标签的网银盾',
   'help.detect.flag.json': '输出一个 JSON 文档（docs/schema/detect.schema.json）',
 
   'help.diagnose.summary': '按银行的处理步骤排查错误码（0124、9002、0116、403.7）；不带错误码则做健康检查',
@@ -142,6 +152,7 @@ export const helpZhCN: Record<keyof typeof helpEn, string> = {
   'help.diagnose.arg.code': '客户看到的错误码或提示（0124、9002、0116、403.7…）；不给则做全部检查',
   'help.diagnose.flag.json': '输出一个 JSON 文档（docs/schema/diagnose.schema.json）',
 
+  'help.renew.flag.key-number': '网银盾上印刷的编号：插入的网银盾属于其他厂商时拒绝换证，不做任何改动（常见问题 1）',
   'help.renew.summary': '为网银盾中的证书换证（中断也安全：新证书写入并确认之前，旧证书一直可用）',
   'help.renew.description': '在命令行中完成银行的“证书到期换证”（常见问题 4–6）。先检查换证期（不在换证期内：不联系银行，直接以 0116 拒绝；已超期：需到柜台购买新的网银盾），然后登录（PIN 码来自 --pin-stdin、UKEY_PIN 或终端中不回显的输入；从不作为命令行参数），在网银盾内生成新的密钥对，向银行换证服务器发送由旧私钥签名的换证请求（并由新私钥证明持有），在银行要求时等待，校验应答（银行 CA 的签名、新公钥、原使用者），把新证书写入网银盾与新密钥对配对并检查能签名，向银行确认，最后才删除旧密钥对和旧证书。\n每一步执行前后都写入换证记录（不含任何机密）。无论什么原因中断——网络、服务器、网银盾被拔出、进程被终止——旧证书都仍可使用，再次运行 `ukey renew` 即可完成换证或撤销已新增的内容。`--status` 列出未完成的换证。\n退出码：0 换证完成（或演练通过，或无需操作）；2 用法错误（例如没有终端时未加 --yes）；3 找不到网银盾、管理工具或证书；30 被拒绝（0116 不在换证期内或已换过证，403.7 请求未被认可为有效证书所签）——重试无用；31 未完成（银行换证服务器无响应、生成密钥对失败 0124、被中断）——旧证书仍可使用，请再次运行。',
   'help.renew.examples': 'ukey renew                          # 已插入的网银盾；改动之前会询问\nukey renew --dry-run                # 全部检查，不做改动\nukey renew --lab --yes              # 在内置实验环境中（需先运行 `ukey lab serve`）\nUKEY_PIN=… ukey renew --serial 2100012345678901 --yes --json\nukey renew --status                 # 未完成的换证',

@@ -83,6 +83,8 @@ const core: Record<Exclude<MessageKey, keyof typeof renewEn | keyof typeof diagn
   'error.USAGE': '{detail}',
   'error.secretFlag': '{flag}：ukey 从不在命令行上接收 PIN 码或密码（会留在命令历史和进程列表中）；PIN 码请用 --pin-stdin、UKEY_PIN 或隐藏输入的提示，PKCS#12 密码请用 --password-stdin 或 UKEY_P12_PASSWORD',
   'error.INTERNAL': '意外错误：{detail}',
+  'version.modules': '找到的 PKCS#11 模块（未加载）：',
+  'version.noModules': '未找到 PKCS#11 模块：请安装网银盾管理工具（常见问题 2）。',
   'error.line': '错误：{message}',
   'error.debugHint': '加上 --debug 重新运行可查看详细信息。',
 

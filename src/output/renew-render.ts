@@ -3,7 +3,7 @@ import type { Translate } from '../i18n/index.js'
 import type { RenewalJournal, RenewalStep } from '../renewal/journal.js'
 import type { PlanCheck, RenewPlan, RenewResult } from '../renewal/transaction.js'
 import type { WindowState } from '../cert/window.js'
-import type { KeyAlgorithmSpec, PinState } from '../hardware/pkcs11/types.js'
+import type { KeyAlgorithmSpec, PinState, TokenInfo } from '../hardware/pkcs11/types.js'
 import { terminalText } from './terminal-text.js'
 import { formatDateTime } from './time.js'
 import { displayWidth } from './width.js'
@@ -56,13 +56,22 @@ export interface RenewJsonStep {
   ms: number
 }
 
+/** What a renewal had learnt before it failed (its 'known' events). */
+export interface RenewKnown {
+  token: TokenInfo
+  plan: RenewPlan | undefined
+  journal: string | undefined
+}
+
 /** The `--json` document (docs/schema/renew.schema.json). Never a PIN: none reaches this layer. */
 export function renewRecord(
-  o: { result?: RenewResult; error?: UkeyError; steps: RenewJsonStep[]; lab: boolean; exitCode: number },
+  o: { result?: RenewResult; error?: UkeyError; known?: RenewKnown; steps: RenewJsonStep[]; lab: boolean; exitCode: number },
   t: Translate,
 ): object {
   const r = o.result
-  const plan = r?.plan
+  // A failure carries what the renewal knew when it stopped (issue 15): which key, which certificate, which server.
+  const plan = r?.plan ?? o.known?.plan
+  const token = plan?.token ?? o.known?.token
   const cert = plan?.certificate.summary
   const n = r?.newCertificate?.summary
   return {
@@ -70,7 +79,7 @@ export function renewRecord(
     lab: o.lab,
     outcome: o.error ? 'failed' : r!.outcome,
     exitCode: o.exitCode,
-    token: plan ? { serial: plan.token.serial, label: plan.token.label, manufacturer: plan.token.manufacturer } : null,
+    token: token ? { serial: token.serial, label: token.label, manufacturer: token.manufacturer } : null,
     certificate: cert ? {
       id: plan!.certificate.id,
       serial: cert.serial,
@@ -86,7 +95,7 @@ export function renewRecord(
     ready: r?.outcome === 'dry-run' ? r.ready ?? false : null,
     newCertificate: n ? { id: r!.newCertificate!.id, serial: n.serial, subjectCN: n.subjectCN, notBefore: n.notBefore.toISOString(), notAfter: n.notAfter.toISOString() } : null,
     steps: o.steps,
-    journal: r?.journal ?? (o.error?.params['journal'] as string | undefined) ?? null,
+    journal: r?.journal ?? (o.error?.params['journal'] as string | undefined) ?? o.known?.journal ?? null,
     error: o.error ? { code: o.error.code, message: t(o.error.key, o.error.params), actions: o.error.actions.map((a) => t(a)) } : null,
   }
 }

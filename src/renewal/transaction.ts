@@ -14,6 +14,8 @@ import { probeServer, type ServerProbe } from './probe.js'
 import type { Checkpoint, PlanCheck, RenewEvent, RenewPlan } from './steps/events.js'
 import { KEY_UPDATE_STEPS, type KeyUpdateState } from './steps/key-update.js'
 import { runSteps, unlessAborted } from './steps/runner.js'
+import { checkKeyNumber } from './key-number.js'
+import { nextActionOf } from './next-actions.js'
 import { renewalServer, type RenewalServer } from './trust.js'
 
 export type { Checkpoint, PlanCheck, RenewEvent, RenewPlan } from './steps/events.js'
@@ -45,6 +47,8 @@ export interface RenewOptions {
   /** Asked once, before the first change; false cancels. Absent: no confirmation needed (--yes). */
   confirm?: (plan: RenewPlan) => Promise<boolean>
   onEvent?: (e: RenewEvent) => void
+  /** The number printed on the key's case: the plugged key must be that vendor's (FAQ 1), or nothing is changed. */
+  keyNumber?: string
   now?: () => Date
   sleep?: (ms: number) => Promise<void>
   /**
@@ -115,7 +119,12 @@ function chooseCertificate(certs: TokenCertificate[], token: TokenInfo, server: 
 export async function renew(o: RenewOptions): Promise<RenewResult> {
   const now = o.now ?? ((): Date => new Date())
   const emit = o.onEvent ?? ((): void => undefined)
-  const server = renewalServer(o.ctx.profile, o.serverUrl)
+  let server: RenewalServer
+  try {
+    server = renewalServer(o.ctx.profile, o.serverUrl)
+  } catch (e) {
+    throw withHints(e)
+  }
   const transfer: TransferOptions = { ...(server.tlsCa.length ? { ca: server.tlsCa } : {}), ...o.transfer }
   const { tokens } = await o.ctx.provider.listTokens()
   if (tokens.length === 0 && !o.selector.serial && !o.selector.label) {
@@ -123,6 +132,8 @@ export async function renew(o: RenewOptions): Promise<RenewResult> {
   }
   try {
     const token = selectToken(tokens, o.selector)
+    emit({ type: 'known', token })
+    if (o.keyNumber) checkKeyNumber(o.keyNumber, token, o.ctx.profile.vendors)
     // A dry run changes nothing: it neither takes nor waits for the lock.
     const unlock = o.dryRun ? (): void => undefined : lockKey(o.journalDir, token.serial)
     try {
@@ -160,7 +171,7 @@ function withHints(e: unknown): unknown {
   const refusal = e.code === 'RENEWAL_REFUSED' ? REFUSAL_HINTS[String(e.params['faq'] ?? '')] : undefined
   if (refusal) return again([refusal])
   if (e.code === 'RENEWAL_UNAVAILABLE') return again(['action.renewLater'])
-  const hint = KEY_HINTS[e.code]
+  const hint = KEY_HINTS[e.code] ?? (e.actions.length ? undefined : nextActionOf(e.code))
   return hint && !e.actions.includes(hint) ? again([...e.actions, hint]) : e
 }
 
@@ -244,6 +255,7 @@ class Transaction {
       resume: journal ? { journal: journal.file, after: journal.lastCompleted } : null,
       checks: [],
     }
+    this.emit({ type: 'known', token: this.token, plan, ...(journal ? { journal: journal.file } : {}) })
     // Once the bank has issued, the window no longer matters: the renewal is finishing, not starting.
     const issuedAlready = journal?.completed('certificate-received') ?? false
     if (!issuedAlready && window.state !== 'renewable' && window.state !== 'grace') {
@@ -257,6 +269,7 @@ class Transaction {
 
     if (journal) this.emit({ type: 'resume', journal: journal.file, after: journal.lastCompleted })
     const j = journal ?? RenewalJournal.open(o.journalDir, journalInit(this.token, cert!, summary), o.journalClock)
+    if (!journal) this.emit({ type: 'known', token: this.token, plan, journal: j.file })
     const state = this.state(j, plan, mechanism, cert?.label ?? '', oldDer)
     await runSteps(KEY_UPDATE_STEPS, state, { journal: j, signal: o.signal ?? new AbortController().signal, emit: this.emit, checkpoint: o.checkpoint })
     j.close('done')

@@ -40,7 +40,7 @@ describe('detect: the USB view and the PKCS#11 view, per physical key', () => {
   })
 
   it('a printed number of another vendor (--serial 31…) is checked against the key, it does not unpair it', async () => {
-    const { doc } = await detect(['watchdata-hid'], ['--lab', '--lab-dir', labDir, '--json', '--serial', '3100012345'])
+    const { doc } = await detect(['watchdata-hid'], ['--lab', '--lab-dir', labDir, '--json', '--key-number', '3100012345'])
     expect(schemaErrors('detect', doc)).toEqual([])
     expect(doc.keys).toHaveLength(1)
     expect(doc.keys[0]).toMatchObject({ token: doc.tokens[0].serial, vendor: { code: '21' }, verdict: 'ok' })

@@ -62,12 +62,21 @@ describe('detect', () => {
 
   it('checks a printed number against the key: another vendor is a finding (FAQ 10.3)', async () => {
     const { dir } = await lab()
-    const r = await ukey(['detect', '--lab', '--lab-dir', dir, '--serial', '1100012345', '--lang', 'en'])
+    const r = await ukey(['detect', '--lab', '--lab-dir', dir, '--key-number', '1100012345', '--lang', 'en'])
     expect(r.stdout).toContain('Printed number 1100012345: vendor 11 Giesecke & Devrient')
     expect(r.stdout).toMatch(/signals name different vendors/)
-    const zh = await ukey(['detect', '--lab', '--lab-dir', dir, '--serial', '1100012345', '--lang', 'zh-CN'])
+    const zh = await ukey(['detect', '--lab', '--lab-dir', dir, '--key-number', '1100012345', '--lang', 'zh-CN'])
     expect(zh.stdout).toContain('捷德')
     expect(zh.stdout).toContain('常见问题 1、10.3')
+  })
+
+  it('--serial selects a key by its token serial, as on every command (the printed number is --key-number)', async () => {
+    const { dir, state } = await lab()
+    const picked = JSON.parse((await ukey(['detect', '--lab', '--lab-dir', dir, '--serial', state.token.serial, '--json'])).stdout)
+    expect(picked.tokens.map((t: { serial: string }) => t.serial)).toEqual([state.token.serial])
+    const other = await ukey(['detect', '--lab', '--lab-dir', dir, '--serial', '9999999999999999', '--json'])
+    expect(other.code).toBe(3)
+    expect(JSON.parse(other.stdout).tokens).toEqual([])
   })
 
   it('no key inserted: exit 3 and the 9002 advice', async () => {

@@ -11,7 +11,8 @@ import { strayWords } from '../helpers/zh-words.js'
 const ZH = { LANG: 'zh_CN.UTF-8' }
 /** Words a person types, shown as such in help: command names and flag values. */
 const TYPED = ['check-window', 'detect', 'diagnose', 'exit-codes', 'help', 'init', 'reset', 'samples', 'serve', 'status', 'renew', 'show-cert', 'zh', 'en',
-  'xml', 'table', 'json', 'ndjson', 'csv', 'prometheus', 'tomorrow', 'chek-window']
+  'xml', 'table', 'json', 'ndjson', 'csv', 'prometheus', 'tomorrow', 'chek-window',
+  'completion', 'version', 'text', 'bash', 'zsh', 'fish', 'powershell']
 
 describe('help in Chinese under a zh locale, rendered from the catalogues', () => {
   it('`ukey --help`: every command with its summary, no English words beyond names', async () => {

@@ -65,7 +65,7 @@ describe('requestKeyUpdate against openssl cmp', () => {
     const e = await failure(requestKeyUpdate(options(pki, url)))
     expect(e).toMatchObject({ code: 'RENEWAL_REFUSED', key: 'error.RENEWAL_REFUSED_0116', params: { faq: '0116', text: '0116 already renewed' } })
     expect(exitCodeOf(e as UkeyError)).toBe(30)
-    expect(e.actions).toEqual(['action.diagnose'])
+    expect(e.actions).toEqual(['action.diagnose0116'])
   })
 
   it('a refusal for notAuthorized maps to 403.7', async () => {
@@ -82,12 +82,14 @@ describe('requestKeyUpdate against openssl cmp', () => {
     expect(exitCodeOf(e as UkeyError)).toBe(30)
   })
 
-  it('responses signed by a CA that is not the bank\'s are not trusted', async () => {
+  it('responses signed by a CA that is not the bank\'s are not trusted: exit 30 (retrying cannot help), check the profile', async () => {
     const { pki, url } = await server()
     const other = await makeTestPki()
     const e = await failure(requestKeyUpdate(options(pki, url, { trusted: [other.caDer] })))
-    expect(e.code).toBe('RENEWAL_UNAVAILABLE')
-    expect(String(e.params['detail'])).toMatch(/untrusted|signer/)
+    expect(e.code).toBe('RENEWAL_SERVER_UNTRUSTED')
+    expect(String(e.params['detail'])).toMatch(/chain|signer|sender/)
+    expect(exitCodeOf(e as UkeyError)).toBe(30)
+    expect(e.actions).toEqual(['action.checkProfile'])
   })
 
   it('the server down: RENEWAL_UNAVAILABLE (exit 31), nothing installed', async () => {

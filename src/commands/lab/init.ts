@@ -1,6 +1,8 @@
 import { Flags } from '@oclif/core'
 import { run } from '../../app/lab/init.js'
+import { wantsJson } from '../../app/output-format.js'
 import { UkeyCommand } from '../base-command.js'
+import { outputFlags } from '../output-flags.js'
 
 export default class LabInit extends UkeyCommand {
   static override flags = {
@@ -10,11 +12,11 @@ export default class LabInit extends UkeyCommand {
     key: Flags.string({ options: ['rsa2048', 'ec-p256'], default: 'rsa2048' }),
     force: Flags.boolean(),
     'pin-stdin': Flags.boolean(),
-    json: Flags.boolean(),
+    ...outputFlags,
   }
 
   async run(): Promise<void> {
     const { flags } = await this.parse(LabInit)
-    process.exitCode = await run(flags, this.io)
+    process.exitCode = await run({ ...flags, json: wantsJson(flags) }, this.io)
   }
 }

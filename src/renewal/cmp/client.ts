@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto'
 import { UkeyError } from '../../errors.js'
 import { certificateFields } from './certificate-fields.js'
-import { isCmpError } from './errors.js'
+import { isCmpError, type CmpError } from './errors.js'
 import { buildCertConf, buildKeyUpdateRequest, buildPollReq, readResponse, type CmpResponse, type StatusInfo } from './messages.js'
 import { verifyProtection } from './protection.js'
 import type { Signer } from './signer.js'
@@ -37,16 +37,31 @@ export interface KeyUpdateResult {
   extraCerts: Buffer[]
 }
 
-/** The FAQ code a refusal stands for, from its text or its failure bits (FAQ 12, 13). */
+/**
+ * The FAQ code a refusal stands for (FAQ 12, 13): a code in the server's text
+ * first, then the failure bits, then the words of a standard CMP server's text
+ * (OpenSSL's mock and CAs built on it say "no suitable sender cert" with only
+ * badRequest set). The FAQ's 403.7 is "the request is not signed by a valid
+ * client certificate"; its 0116 is "not eligible, or already renewed".
+ */
 export function faqCodeOf(status: StatusInfo): '0116' | '403.7' | null {
   const text = status.text.join(' ')
   const m = /(?:^|\D)(0116|403\.7)(?:\D|$)/.exec(text)
   if (m) return m[1] as '0116' | '403.7'
   const bits = new Set(status.failInfo)
-  if (bits.has('notAuthorized') || bits.has('badMessageCheck') || bits.has('signerNotTrusted')) return '403.7'
-  if (bits.has('duplicateCertReq') || bits.has('transactionIdInUse') || bits.has('certRevoked')) return '0116'
+  if (SIGNER_BITS.some((b) => bits.has(b))) return '403.7'
+  if (ELIGIBILITY_BITS.some((b) => bits.has(b))) return '0116'
+  if (/no suitable sender cert|sender.*not (?:trusted|authori[sz]ed)|signature.*(?:invalid|verif)/i.test(text)) return '403.7'
+  if (/already|revoked|not eligible/i.test(text)) return '0116'
+  // badRequest alone: RFC 4210's "transaction not permitted or supported"; OpenSSL's server sets it when it cannot authenticate the request.
+  if (bits.has('badRequest')) return '403.7'
   return null
 }
+
+/** RFC 4210 5.2.3 PKIFailureInfo bits that say the request's signer was not accepted. */
+const SIGNER_BITS = ['notAuthorized', 'badMessageCheck', 'signerNotTrusted', 'wrongIntegrity'] as const
+/** …and those that say this certificate cannot be renewed (again, now). */
+const ELIGIBILITY_BITS = ['duplicateCertReq', 'transactionIdInUse', 'certRevoked', 'badTime', 'certConfirmed'] as const
 
 /**
  * `continuing`: the refusal answers a message inside a transaction (pollReq,
@@ -55,15 +70,16 @@ export function faqCodeOf(status: StatusInfo): '0116' | '403.7' | null {
  * or it expired — not a verdict on the customer: a new transaction can succeed.
  */
 function refused(status: StatusInfo, continuing = false): UkeyError {
-  const code = faqCodeOf(status)
   const text = status.text.join(' ').slice(0, 300)
-  if (continuing && code === null && status.failInfo.length === 1 && status.failInfo[0] === 'badRequest') {
+  const badRequestOnly = status.failInfo.length === 1 && status.failInfo[0] === 'badRequest'
+  if (continuing && badRequestOnly && faqCodeOf({ ...status, failInfo: [] }) === null) {
     return new UkeyError('RENEWAL_TRANSACTION_LOST', { params: { text: text || 'badRequest' } })
   }
+  const code = faqCodeOf(status)
   return new UkeyError('RENEWAL_REFUSED', {
     key: code === '0116' ? 'error.RENEWAL_REFUSED_0116' : code === '403.7' ? 'error.RENEWAL_REFUSED_4037' : 'error.RENEWAL_REFUSED',
     params: { faq: code ?? '', text: text || status.failInfo.join(', ') || status.status },
-    actions: code ? ['action.diagnose'] : [],
+    actions: code === '0116' ? ['action.diagnose0116'] : code === '403.7' ? ['action.diagnose4037'] : ['action.callBank'],
   })
 }
 
@@ -146,9 +162,20 @@ function exchanger(o: ConfirmOptions): (der: Buffer, ids: { transactionID: Buffe
           if (inner instanceof UkeyError) throw inner
         }
       }
+      if (isCmpError(e) && e.reason === 'untrusted-signer') throw notTheBank(e)
       throw unavailable(e)
     }
   }
+}
+
+/**
+ * An answer whose signer does not chain to the profile's CA certificates: the
+ * URL or the CA certificates in the profile are not the bank's (or someone is
+ * in between). Asking again gets the same answer, so it is a refusal (exit 30),
+ * not "try later".
+ */
+function notTheBank(e: CmpError): UkeyError {
+  return new UkeyError('RENEWAL_SERVER_UNTRUSTED', { params: { detail: e.detail.slice(0, 200) }, actions: ['action.checkProfile'], cause: e })
 }
 
 const common = (o: ConfirmOptions): { oldCert: Buffer; signerOld: Signer; extraCerts?: Buffer[] } => ({

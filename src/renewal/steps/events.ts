@@ -10,6 +10,8 @@ export type RenewEvent =
   | { type: 'resume'; journal: string; after: RenewalStep | null }
   | { type: 'rollback'; detail: string }
   | { type: 'plan'; plan: RenewPlan }
+  /** What the renewal knows so far (the key, then the certificate and server, then its journal): a failure document carries it. */
+  | { type: 'known'; token: TokenInfo; plan?: RenewPlan; journal?: string }
 
 export interface PlanCheck {
   name: 'token' | 'window' | 'pin' | 'key' | 'server' | 'journal'
