@@ -1,7 +1,7 @@
 // The fast path of check-window (dist/fast/, taken by bin/run.js without loading
 // oclif) against the oclif command: same flags, same decisions, and byte for byte
 // the same stdout, stderr and exit code.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import CheckWindow from '../../src/commands/check-window.js'
 import { checkWindowSpec } from '../../src/fast/specs.js'
 import { parseFast, type CommandSpec } from '../../src/fast/flag-spec.js'
-import { FIXTURES, ROOT, fixture, isolatedEnv, ukey, type RunOptions, type RunResult } from '../helpers/cli.js'
+import { FIXTURES, ROOT, fastOnlyCopy, fixture, isolatedEnv, ukey, type RunOptions, type RunResult } from '../helpers/cli.js'
 
 const SPEC = checkWindowSpec()
 const AT_STATES = {
@@ -140,11 +140,7 @@ describe('check-window fast path: byte-identical to the oclif command', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ukey-fast-'))
   const labDir = join(dir, 'lab')
   beforeAll(async () => {
-    fastOnly = mkdtempSync(join(tmpdir(), 'ukey-fast-only-'))
-    cpSync(join(ROOT, 'bin'), join(fastOnly, 'bin'), { recursive: true })
-    cpSync(join(ROOT, 'dist/fast'), join(fastOnly, 'dist/fast'), { recursive: true })
-    cpSync(join(ROOT, 'package.json'), join(fastOnly, 'package.json'))
-    symlinkSync(join(ROOT, 'node_modules'), join(fastOnly, 'node_modules'))
+    fastOnly = fastOnlyCopy()
     expect(existsSync(join(fastOnly, 'dist/ukey.js'))).toBe(false)
 
     mkdirSync(join(dir, 'tree/sub'), { recursive: true })

@@ -2,7 +2,7 @@
 // without loading oclif) against their oclif commands: the same flags, the same
 // reading of a command line, and byte for byte the same stdout, stderr and exit code.
 import { spawn } from 'node:child_process'
-import { cpSync, existsSync, mkdtempSync, symlinkSync } from 'node:fs'
+import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -13,7 +13,7 @@ import Detect from '../../src/commands/detect.js'
 import Diagnose from '../../src/commands/diagnose.js'
 import { parseFast, type CommandSpec } from '../../src/fast/flag-spec.js'
 import { fastSpecs } from '../../src/fast/specs.js'
-import { ROOT, collect, isolatedEnv, ukey, type RunOptions, type RunResult } from '../helpers/cli.js'
+import { ROOT, collect, fastOnlyCopy, isolatedEnv, ukey, type RunOptions, type RunResult } from '../helpers/cli.js'
 
 const SPECS = fastSpecs()
 const COMMANDS = { detect: Detect, diagnose: Diagnose } as const
@@ -117,11 +117,7 @@ describe('detect and diagnose fast paths: byte-identical to the oclif commands',
   const dir = mkdtempSync(join(tmpdir(), 'ukey-fast-token-'))
   const lab = join(dir, 'lab')
   beforeAll(async () => {
-    fastOnly = mkdtempSync(join(tmpdir(), 'ukey-fast-only-'))
-    cpSync(join(ROOT, 'bin'), join(fastOnly, 'bin'), { recursive: true })
-    cpSync(join(ROOT, 'dist/fast'), join(fastOnly, 'dist/fast'), { recursive: true })
-    cpSync(join(ROOT, 'package.json'), join(fastOnly, 'package.json'))
-    symlinkSync(join(ROOT, 'node_modules'), join(fastOnly, 'node_modules'))
+    fastOnly = fastOnlyCopy()
     expect(existsSync(join(fastOnly, 'dist/ukey.js'))).toBe(false)
     const init = await ukey(['lab', 'init', '--dir', lab, '--key', 'ec-p256'])
     expect(init.code, init.stderr).toBe(0)

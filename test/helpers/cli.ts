@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { cpSync, mkdtempSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
@@ -71,4 +71,18 @@ export function collect(child: ChildProcess): Promise<RunResult> {
 
 export function ndjson(text: string): Array<Record<string, unknown>> {
   return text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>)
+}
+
+/**
+ * A copy of the installed CLI without the oclif bundle (bin/, dist/fast/, package.json,
+ * node_modules linked): a command line the fast path does not take fails there, so a
+ * test proves which path ran.
+ */
+export function fastOnlyCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ukey-fast-only-'))
+  cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true })
+  cpSync(join(ROOT, 'dist/fast'), join(dir, 'dist/fast'), { recursive: true })
+  cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'))
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'))
+  return dir
 }
