@@ -73,7 +73,7 @@ describe('lab use cases: run(options, io)', () => {
   })
 
   // Made once for the file (status, serve and reset use it), so any one test can run alone (-t).
-  const made = fakeIo({ stdin: `${PIN}\n`, now: NOW })
+  const made = fakeIo({ stdin: `${PIN}\n`, now: NOW, nativeEnvironment: true })
   let madeCode: number | undefined
   beforeAll(async () => {
     madeCode = await labInit({ ...initFlags, dir: lab, 'pin-stdin': true }, made)
@@ -139,7 +139,7 @@ describe('lab use cases: run(options, io)', () => {
 
   it('lab init: without --pin-stdin the PIN is the Io environment\'s UKEY_PIN (JSON output)', async () => {
     const envLab = join(root, 'env-lab')
-    const io = fakeIo({ env: { UKEY_PIN: '97531' }, now: NOW })
+    const io = fakeIo({ env: { UKEY_PIN: '97531' }, now: NOW, nativeEnvironment: true })
     expect(await labInit({ ...initFlags, dir: envLab, json: true, key: 'ec-p256', vendor: '31' }, io)).toBe(0)
     const doc = JSON.parse(io.out()) as LabState & { kind: string; lab: boolean }
     expect(doc).toMatchObject({ kind: 'ukey.lab', lab: true, dir: envLab, certificate: { keyAlgorithm: 'EC' } })

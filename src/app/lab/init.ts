@@ -30,6 +30,7 @@ export async function run(options: LabInitOptions, io: Io): Promise<number> {
   const state = await initLab({
     dir,
     factory: realProviderFactory,
+    applyEnvironment: (vars) => io.applyEnvironment(vars),
     pin,
     now,
     expiresInDays: options['expires-in'],
