@@ -215,6 +215,7 @@ class Transaction {
     const certs = await this.certificates()
     let cert: TokenCertificate | undefined
     let oldDer: Buffer
+    let alreadyDone: UkeyError | undefined
     if (journal) {
       const d = journal.data
       cert = certs.find((c) => c.id === d.old.keyId && sha256(c.der) === d.old.certSha256)
@@ -234,7 +235,8 @@ class Transaction {
       oldDer = cert.der
       const done = RenewalJournal.load(RenewalJournal.fileFor(o.journalDir, this.token.serial, readCertSummary(cert.der).serial))
       if (done?.data.state === 'done' && done.data.old.certSha256 === sha256(cert.der)) {
-        throw new UkeyError('RENEWAL_ALREADY_DONE', { params: { when: done.data.entries.at(-1)?.at ?? done.data.createdAt }, actions: ['action.diagnose0116'] })
+        // Thrown once the plan is known (below): the failure document names the certificate and the journal of the renewal already made (issue 15).
+        alreadyDone = new UkeyError('RENEWAL_ALREADY_DONE', { params: { when: done.data.entries.at(-1)?.at ?? done.data.createdAt, journal: done.file }, actions: ['action.diagnose0116'] })
       }
     }
     let summary: CertSummary
@@ -256,6 +258,7 @@ class Transaction {
       checks: [],
     }
     this.emit({ type: 'known', token: this.token, plan, ...(journal ? { journal: journal.file } : {}) })
+    if (alreadyDone) throw alreadyDone
     // Once the bank has issued, the window no longer matters: the renewal is finishing, not starting.
     const issuedAlready = journal?.completed('certificate-received') ?? false
     if (!issuedAlready && window.state !== 'renewable' && window.state !== 'grace') {

@@ -1,0 +1,239 @@
+// Issue 15, item 4, as a script sees it: `ukey renew --json` run as a process
+// against the lab token on SoftHSM2, made to fail by a real component for each
+// RENEWAL_* code the in-process table (test/integration/renew-failure-documents.test.ts)
+// does not reach: the lab CMP server refusing, restarting, or keeping ukey
+// waiting; tinyproxy refusing, a closed proxy port; a folder where the journal
+// file goes; SIGINT while the bank says "waiting"; pkcs11-tool deleting the new
+// private key behind ukey's back; the key restored from a backup after its
+// renewal. Each document must validate against docs/schema/renew.schema.json,
+// carry the exit code and the error code, name the key, the certificate, the
+// server and the journal whenever ukey had them when it stopped, and say what
+// to do next. Only top-level fields are asserted: the objects' inner shape is
+// the JSON vocabulary's business (issue 15 item 2).
+
+import { execFileSync, spawn } from 'node:child_process'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { listenCmp } from '../../src/lab/cmp-http.js'
+import { createLabCmpServer, type LabCmpServerOptions } from '../../src/lab/cmp-server.js'
+import { collect, isolatedEnv, ROOT, ukey, type RunResult } from '../helpers/cli.js'
+import { labWithServer, stopLabServers, type LabWithServer } from '../helpers/lab-server.js'
+import { freePort } from '../helpers/openssl-cmp.js'
+import { schemaErrors } from '../helpers/schemas.js'
+import { startTinyproxy, stopTinyproxies } from '../helpers/tinyproxy.js'
+
+const PIN = 'Fd-66120-r'
+const MODULE = '/usr/lib/softhsm/libsofthsm2.so'
+
+let root: string
+let n = 0
+/** The lab most cases share: every failure there rolls back, so the next case finds the old credential alone. */
+let shared: LabWithServer
+const closers: Array<() => Promise<void>> = []
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'ukey-renew-docs-cli-'))
+  shared = await makeLab()
+})
+afterAll(async () => {
+  for (const close of closers.splice(0)) await close()
+  await stopTinyproxies()
+  await stopLabServers()
+})
+
+function makeLab(waiting?: number): Promise<LabWithServer> {
+  return labWithServer(join(root, `lab-${n++}`), { pin: PIN, ...(waiting ? { waiting } : {}) })
+}
+
+const args = (lab: LabWithServer, url: string): string[] => ['renew', '--lab', '--lab-dir', lab.dir, '--server', url, '--yes', '--json', '--lang', 'en']
+
+function renewJson(lab: LabWithServer, url = lab.url, env: Record<string, string> = {}): Promise<RunResult> {
+  return ukey(args(lab, url), { env: { UKEY_PIN: PIN, ...env } })
+}
+
+/** The lab CA serving CMP in this process, with options of its own (records, "waiting"). */
+function labCmp(lab: LabWithServer, more: Partial<LabCmpServerOptions> = {}): ReturnType<typeof createLabCmpServer> {
+  return createLabCmpServer({
+    ca: { certPem: readFileSync(lab.state.ca.cert, 'utf8'), keyPem: readFileSync(lab.state.ca.key, 'utf8') },
+    policy: { renewBeforeDays: 30, graceAfterDays: 90 },
+    stateFile: join(lab.dir, 'renewals.json'),
+    log: (e) => lab.log.push(`${e.kind} → ${e.outcome}`),
+    ...more,
+  })
+}
+
+/** Polls `test` (bounded: 15 s) for a moment another component reports, such as a line in the server's log. */
+async function until(test: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 600 && !test(); i++) await new Promise((r) => setTimeout(r, 25))
+  if (!test()) throw new Error(`never happened: ${what}`)
+}
+
+function pkcs11Tool(lab: LabWithServer, more: string[]): string {
+  return execFileSync('pkcs11-tool', ['--module', MODULE, '--login', '--pin', PIN, ...more], {
+    env: { ...process.env, SOFTHSM2_CONF: lab.state.conf },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  })
+}
+
+/** The CKA_IDs of one kind of object on the token, as pkcs11-tool lists them. */
+function ids(lab: LabWithServer, type: 'cert' | 'privkey'): string[] {
+  return [...pkcs11Tool(lab, ['-O', '--type', type]).matchAll(/^\s+ID:\s+([0-9a-f]+)/gm)].map((m) => m[1]!)
+}
+
+interface Known {
+  token: boolean
+  certificate: boolean
+  server: boolean
+  journal: boolean
+}
+const ALL: Known = { token: true, certificate: true, server: true, journal: true }
+
+/**
+ * The document's contract: the exit code, the code, valid against the schema, the
+ * fields ukey knew non-null (and only those), a next action, no PIN anywhere.
+ */
+function failureDocument(r: RunResult, lab: LabWithServer, o: { code: string; exit: number; known: Known; server?: string }): Record<string, unknown> {
+  expect(r.code, r.stderr).toBe(o.exit)
+  const doc = JSON.parse(r.stdout) as Record<string, unknown>
+  expect(schemaErrors('renew', doc)).toEqual([])
+  expect(doc).toMatchObject({ outcome: 'failed', exitCode: o.exit, error: { code: o.code } })
+  const known = { token: doc['token'] !== null, certificate: doc['certificate'] !== null, server: doc['server'] !== null, journal: doc['journal'] !== null }
+  expect(known).toEqual(o.known)
+  if (o.known.token) expect(JSON.stringify(doc['token'])).toContain(lab.state.token.serial)
+  if (o.known.server) expect(doc['server']).toBe(o.server ?? lab.url)
+  if (o.known.journal) expect(String(doc['journal'])).toContain(join(lab.dir, 'journal'))
+  const error = doc['error'] as { actions: string[] }
+  expect(error.actions.length, 'a next action').toBeGreaterThan(0)
+  expect(r.stdout + r.stderr).not.toContain(PIN)
+  return doc
+}
+
+/** After a rolled-back failure: the old certificate and key alone on the token, as before the run. */
+function untouched(lab: LabWithServer): void {
+  expect(ids(lab, 'cert')).toEqual([lab.state.certificate.id])
+  expect(ids(lab, 'privkey')).toEqual([lab.state.certificate.id])
+}
+
+describe('renew --json failure documents from real failures (issue 15)', () => {
+  it('RENEWAL_REFUSED: the lab server has this certificate\'s renewal on record (0116): exit 30, the new key rolled back', async () => {
+    const records = join(shared.dir, 'refusing-renewals.json')
+    writeFileSync(records, JSON.stringify({
+      schemaVersion: 1, kind: 'ukey.lab-renewals', renewals: { [shared.state.certificate.serial.replace(/^(00)+(?=.)/, '')]: { renewedAt: new Date().toISOString(), newSerial: 'ab' } },
+    }))
+    const refusing = await labCmp(shared, { stateFile: records }).listen('127.0.0.1', 0)
+    closers.push(() => refusing.close())
+    const url = `http://127.0.0.1:${refusing.port}/pkix/`
+    const r = await renewJson(shared, url)
+    const doc = failureDocument(r, shared, { code: 'RENEWAL_REFUSED', exit: 30, known: ALL, server: url })
+    expect((doc['error'] as { actions: string[] }).actions.join(' ')).toContain('ukey diagnose 0116')
+    untouched(shared)
+  })
+
+  it('RENEWAL_PROXY_REFUSED: tinyproxy denies this client (Allow 192.0.2.1): exit 31, the new key rolled back', async () => {
+    const denying = await startTinyproxy(['Allow 192.0.2.1'])
+    const r = await renewJson(shared, shared.url, { HTTP_PROXY: denying.url })
+    failureDocument(r, shared, { code: 'RENEWAL_PROXY_REFUSED', exit: 31, known: ALL })
+    untouched(shared)
+  })
+
+  it('RENEWAL_PROXY_UNREACHABLE: HTTP_PROXY on a closed port: exit 31, the proxy\'s password nowhere', async () => {
+    const port = await freePort()
+    const r = await renewJson(shared, shared.url, { HTTP_PROXY: `http://teller:Pr0xy-s3cret@127.0.0.1:${port}` })
+    failureDocument(r, shared, { code: 'RENEWAL_PROXY_UNREACHABLE', exit: 31, known: ALL })
+    expect(r.stdout).not.toMatch(/teller|Pr0xy-s3cret/)
+    untouched(shared)
+  })
+
+  it('RENEWAL_TRANSACTION_LOST: the server restarts while ukey waits and forgets the request: exit 31, rolled back', async () => {
+    // One address; the server "restarts" right after answering the key update "waiting": a fresh
+    // server (open transactions gone, renewals.json kept) answers ukey's pollReq.
+    let current = labCmp(shared, { waitingCount: 50 })
+    const http = await listenCmp(async (der) => {
+      const answer = await current.handle(der)
+      if (shared.log.at(-1) === 'kur → waiting') current = labCmp(shared)
+      return answer
+    }, { host: '127.0.0.1', port: 0 })
+    closers.push(() => http.close())
+    const url = `http://127.0.0.1:${http.port}/pkix/`
+    const before = shared.log.length
+    const r = await renewJson(shared, url)
+    failureDocument(r, shared, { code: 'RENEWAL_TRANSACTION_LOST', exit: 31, known: ALL, server: url })
+    expect(shared.log.slice(before)).toEqual(['kur → waiting', 'pollReq → rejected: unknown transaction'])
+    untouched(shared)
+  })
+
+  it('RENEWAL_JOURNAL_UNWRITABLE: a folder where the journal file goes (the key read, nothing changed): exit 31', async () => {
+    // Running as root (CI, containers), a read-only folder would not stop the write: a folder in the file's place does, for any user.
+    // A lab of its own: on the shared one, earlier cases' closed journals sit at that path.
+    const lab = await makeLab()
+    const journalFile = join(lab.dir, 'journal', `${lab.state.token.serial}-${lab.state.certificate.serial.replace(/^(00)+(?=.)/, '')}.json`)
+    mkdirSync(journalFile, { recursive: true })
+    const r = await renewJson(lab)
+    // The journal could not be written, so there is none to name: the message names the path.
+    failureDocument(r, lab, { code: 'RENEWAL_JOURNAL_UNWRITABLE', exit: 31, known: { ...ALL, journal: false } })
+    expect(JSON.parse(r.stdout).error.message).toContain(journalFile)
+    untouched(lab)
+  })
+
+  it('RENEWAL_JOURNAL_UNWRITABLE: a file where the journal folder goes (stopped before the key is opened): exit 31, only the key named', async () => {
+    const lab = await makeLab()
+    writeFileSync(join(lab.dir, 'journal'), 'not a folder')
+    const r = await renewJson(lab)
+    // The lock is taken (in the journal folder) before the session is opened: the certificate was not read yet.
+    failureDocument(r, lab, { code: 'RENEWAL_JOURNAL_UNWRITABLE', exit: 31, known: { token: true, certificate: false, server: false, journal: false } })
+    untouched(lab)
+  })
+
+  it('RENEWAL_NEW_KEY_UNUSABLE: pkcs11-tool deletes the new private key while the key update is in flight: exit 31, the new certificate removed', async () => {
+    // A new key that cannot sign once its certificate is stored. On SoftHSM2 the real way there is
+    // another program removing it: pkcs11-tool does, while ukey waits for the bank's answer
+    // (before the server handles the request, so the moment is fixed, not raced).
+    const serve = labCmp(shared)
+    const http = await listenCmp((der) => {
+      const fresh = ids(shared, 'privkey').filter((id) => id !== shared.state.certificate.id)
+      for (const id of fresh) pkcs11Tool(shared, ['--delete-object', '--type', 'privkey', '--id', id])
+      return serve.handle(der)
+    }, { host: '127.0.0.1', port: 0 })
+    closers.push(() => http.close())
+    const url = `http://127.0.0.1:${http.port}/pkix/`
+    const before = shared.log.length
+    const r = await renewJson(shared, url)
+    failureDocument(r, shared, { code: 'RENEWAL_NEW_KEY_UNUSABLE', exit: 31, known: ALL, server: url })
+    // The bank issued; the certificate was stored, found unusable and removed: the old credential alone.
+    expect(shared.log.slice(before)).toEqual(['kur → kup accepted'])
+    untouched(shared)
+  })
+
+  it('RENEWAL_INTERRUPTED: SIGINT while the bank says "waiting": exit 31, the journal named and kept; then RENEWAL_ALREADY_DONE once the key is restored from a backup', async () => {
+    const lab = await makeLab(50)
+    // The key's store before the renewal: what a "restored backup" puts back.
+    const tokens = join(lab.dir, 'tokens')
+    const backup = join(root, `tokens-backup-${n}`)
+    cpSync(tokens, backup, { recursive: true })
+    const child = spawn(process.execPath, [join(ROOT, 'bin/run.js'), ...args(lab, lab.url)], { cwd: ROOT, env: isolatedEnv({ UKEY_PIN: PIN }), stdio: ['ignore', 'pipe', 'pipe'] })
+    const done = collect(child)
+    await until(() => lab.log.includes('pollReq → pollRep'), 'a first poll answered')
+    child.kill('SIGINT')
+    const r = await done
+    const doc = failureDocument(r, lab, { code: 'RENEWAL_INTERRUPTED', exit: 31, known: ALL })
+    const status = JSON.parse((await ukey(['renew', '--status', '--lab', '--lab-dir', lab.dir, '--json'])).stdout) as { pending: Array<{ file: string }> }
+    expect(status.pending.map((p) => p.file)).toEqual([doc['journal']])
+
+    // The bank answers at once again: the rerun finishes the renewal (journal done), then the old key comes back from the backup.
+    await lab.server.close()
+    const again = await labCmp(lab).listen('127.0.0.1', 0)
+    closers.push(() => again.close())
+    const url = `http://127.0.0.1:${again.port}/pkix/`
+    const finished = await renewJson(lab, url)
+    expect(finished.code, finished.stdout).toBe(0)
+    rmSync(tokens, { recursive: true })
+    cpSync(backup, tokens, { recursive: true })
+    untouched(lab)
+    const restored = await renewJson(lab, url)
+    const already = failureDocument(restored, lab, { code: 'RENEWAL_ALREADY_DONE', exit: 30, known: ALL, server: url })
+    expect(already['journal']).toBe(doc['journal'])
+  })
+})
