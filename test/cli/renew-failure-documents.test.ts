@@ -16,11 +16,13 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createLabCa, issueCertificate } from '../../src/lab/ca.js'
 import { listenCmp } from '../../src/lab/cmp-http.js'
 import { createLabCmpServer, type LabCmpServerOptions } from '../../src/lab/cmp-server.js'
 import { collect, isolatedEnv, ROOT, ukey, type RunResult } from '../helpers/cli.js'
 import { labWithServer, stopLabServers, type LabWithServer } from '../helpers/lab-server.js'
-import { freePort } from '../helpers/openssl-cmp.js'
+import { spkiOf } from '../../src/renewal/cmp/signer.js'
+import { freePort, softwareKey } from '../helpers/openssl-cmp.js'
 import { schemaErrors } from '../helpers/schemas.js'
 import { startTinyproxy, stopTinyproxies } from '../helpers/tinyproxy.js'
 
@@ -43,8 +45,8 @@ afterAll(async () => {
   await stopLabServers()
 })
 
-function makeLab(waiting?: number): Promise<LabWithServer> {
-  return labWithServer(join(root, `lab-${n++}`), { pin: PIN, ...(waiting ? { waiting } : {}) })
+function makeLab(opts: { waiting?: number; expiresIn?: number } = {}): Promise<LabWithServer> {
+  return labWithServer(join(root, `lab-${n++}`), { pin: PIN, ...opts })
 }
 
 const args = (lab: LabWithServer, url: string): string[] => ['renew', '--lab', '--lab-dir', lab.dir, '--server', url, '--yes', '--json', '--lang', 'en']
@@ -109,6 +111,14 @@ function failureDocument(r: RunResult, lab: LabWithServer, o: { code: string; ex
   expect(error.actions.length, 'a next action').toBeGreaterThan(0)
   expect(r.stdout + r.stderr).not.toContain(PIN)
   return doc
+}
+
+/** Puts a certificate (DER) on the lab token under `id` with pkcs11-tool, beside the lab's own; `remove` takes it off again. */
+function writeCertificate(lab: LabWithServer, id: string, der: Buffer): { remove(): void } {
+  const file = join(root, `extra-${id}.der`)
+  writeFileSync(file, der)
+  pkcs11Tool(lab, ['--write-object', file, '--type', 'cert', '--id', id, '--label', 'extra'])
+  return { remove: () => void pkcs11Tool(lab, ['--delete-object', '--type', 'cert', '--id', id]) }
 }
 
 /** After a rolled-back failure: the old certificate and key alone on the token, as before the run. */
@@ -208,7 +218,7 @@ describe('renew --json failure documents from real failures (issue 15)', () => {
   })
 
   it('RENEWAL_INTERRUPTED: SIGINT while the bank says "waiting": exit 31, the journal named and kept; then RENEWAL_ALREADY_DONE once the key is restored from a backup', async () => {
-    const lab = await makeLab(50)
+    const lab = await makeLab({ waiting: 50 })
     // The key's store before the renewal: what a "restored backup" puts back.
     const tokens = join(lab.dir, 'tokens')
     const backup = join(root, `tokens-backup-${n}`)
@@ -235,5 +245,108 @@ describe('renew --json failure documents from real failures (issue 15)', () => {
     const restored = await renewJson(lab, url)
     const already = failureDocument(restored, lab, { code: 'RENEWAL_ALREADY_DONE', exit: 30, known: ALL, server: url })
     expect(already['journal']).toBe(doc['journal'])
+  })
+})
+
+describe('renew --json failure documents through the command, for the codes the in-process table covers (issue 15)', () => {
+  it('RENEWAL_OUTSIDE_WINDOW: a certificate lapsed 100 days ago, refused before the server: exit 30, no journal', async () => {
+    const lab = await makeLab({ expiresIn: -100 })
+    const r = await renewJson(lab)
+    failureDocument(r, lab, { code: 'RENEWAL_OUTSIDE_WINDOW', exit: 30, known: { ...ALL, journal: false } })
+    expect(lab.log).toEqual([])
+    untouched(lab)
+  })
+
+  it('RENEWAL_BAD_CERTIFICATE: the lab server issues for another key: exit 30, the new key rolled back', async () => {
+    const misissuing = await labCmp(shared, { stateFile: join(shared.dir, 'misissue.json'), misissue: 'other-key' }).listen('127.0.0.1', 0)
+    closers.push(() => misissuing.close())
+    const url = `http://127.0.0.1:${misissuing.port}/pkix/`
+    failureDocument(await renewJson(shared, url), shared, { code: 'RENEWAL_BAD_CERTIFICATE', exit: 30, known: ALL, server: url })
+    untouched(shared)
+  })
+
+  it('RENEWAL_SERVER_UNTRUSTED: the profile names another CA than the one signing the server\'s answers: exit 30, rolled back', async () => {
+    // The server is the lab's (it issues); the profile's renewal.caCerts is a stranger's CA, so the issued answer is not believed.
+    const other = await createLabCa(new Date())
+    const otherFile = join(root, 'other-ca.crt')
+    writeFileSync(otherFile, other.certPem)
+    const file = join(shared.dir, 'profile.json')
+    const original = readFileSync(file, 'utf8')
+    const profile = JSON.parse(original) as { renewal: Record<string, unknown> }
+    writeFileSync(file, JSON.stringify({ ...profile, renewal: { ...profile.renewal, caCerts: [otherFile] } }))
+    try {
+      failureDocument(await renewJson(shared), shared, { code: 'RENEWAL_SERVER_UNTRUSTED', exit: 30, known: ALL })
+    } finally {
+      writeFileSync(file, original)
+    }
+    untouched(shared)
+  })
+
+  it('RENEWAL_UNAVAILABLE: nothing listens at the server\'s address: exit 31, rolled back', async () => {
+    const url = `http://127.0.0.1:${await freePort()}/pkix/`
+    failureDocument(await renewJson(shared, url), shared, { code: 'RENEWAL_UNAVAILABLE', exit: 31, known: ALL, server: url })
+    untouched(shared)
+  })
+
+  it('RENEWAL_KEYGEN_FAILED: an SM2 (国密) certificate, which SoftHSM2 cannot make a key for: exit 31, nothing changed', async () => {
+    const pem = readFileSync(join(ROOT, 'test/fixtures/certs/sm2.pem'), 'utf8')
+    const sm2 = writeCertificate(shared, '5e02', Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64'))
+    try {
+      const r = await ukey([...args(shared, shared.url), '--id', '5e02'], { env: { UKEY_PIN: PIN } })
+      failureDocument(r, shared, { code: 'RENEWAL_KEYGEN_FAILED', exit: 31, known: { ...ALL, journal: false } })
+    } finally {
+      sm2.remove()
+    }
+    untouched(shared)
+  })
+
+  it('RENEWAL_NEEDS_CONFIRMATION: no --yes and no terminal to ask on: exit 2, the plan named, nothing changed', async () => {
+    const r = await ukey(args(shared, shared.url).filter((a) => a !== '--yes'), { env: { UKEY_PIN: PIN } })
+    failureDocument(r, shared, { code: 'RENEWAL_NEEDS_CONFIRMATION', exit: 2, known: { ...ALL, journal: false } })
+    untouched(shared)
+  })
+
+  it('RENEWAL_CERT_AMBIGUOUS: a second certificate from the bank CA on the key: exit 2, the key named, no certificate chosen', async () => {
+    const ca = { certPem: readFileSync(shared.state.ca.cert, 'utf8'), keyPem: readFileSync(shared.state.ca.key, 'utf8') }
+    const der = await issueCertificate(ca, {
+      spki: spkiOf(softwareKey('ec')),
+      subject: 'C=CN,O=ukey lab,CN=李四 (lab)',
+      serialHex: '5e03',
+      notBefore: new Date(Date.now() - 300 * 86_400_000),
+      notAfter: new Date(Date.now() + 20 * 86_400_000),
+    })
+    const second = writeCertificate(shared, '5e03', der)
+    try {
+      const r = await renewJson(shared)
+      failureDocument(r, shared, { code: 'RENEWAL_CERT_AMBIGUOUS', exit: 2, known: { token: true, certificate: false, server: false, journal: false } })
+    } finally {
+      second.remove()
+    }
+    untouched(shared)
+  })
+
+  it('RENEWAL_BUSY: a second `ukey renew` while the first waits for the bank: exit 31, the key named', async () => {
+    const lab = await makeLab({ waiting: 50 })
+    const first = spawn(process.execPath, [join(ROOT, 'bin/run.js'), ...args(lab, lab.url)], { cwd: ROOT, env: isolatedEnv({ UKEY_PIN: PIN }), stdio: ['ignore', 'pipe', 'pipe'] })
+    const firstDone = collect(first)
+    try {
+      await until(() => lab.log.includes('kur → waiting'), 'the first renewal waiting for the bank')
+      const r = await renewJson(lab)
+      // The lock is taken before the session is opened: the certificate was not read yet.
+      failureDocument(r, lab, { code: 'RENEWAL_BUSY', exit: 31, known: { token: true, certificate: false, server: false, journal: false } })
+    } finally {
+      first.kill('SIGINT')
+      expect((await firstDone).code).toBe(31)
+    }
+  })
+
+  it('RENEWAL_NOT_CONFIGURED: a bank profile without a renewal server: exit 3, stopped before looking at any key', async () => {
+    const profile = JSON.parse(readFileSync(join(shared.dir, 'profile.json'), 'utf8')) as Record<string, unknown>
+    delete profile['renewal']
+    const file = join(root, 'no-renewal.json')
+    writeFileSync(file, JSON.stringify(profile))
+    const r = await ukey(['renew', '--profile', file, '--yes', '--json', '--lang', 'en'], { env: { UKEY_PIN: PIN } })
+    failureDocument(r, shared, { code: 'RENEWAL_NOT_CONFIGURED', exit: 3, known: { token: false, certificate: false, server: false, journal: false } })
+    untouched(shared)
   })
 })
