@@ -1,15 +1,19 @@
 // Issue 15, item 4, as a script sees it: `ukey renew --json` run as a process
-// against the lab token on SoftHSM2, made to fail by a real component for each
-// RENEWAL_* code the in-process table (test/integration/renew-failure-documents.test.ts)
-// does not reach: the lab CMP server refusing, restarting, or keeping ukey
-// waiting; tinyproxy refusing, a closed proxy port; a folder where the journal
-// file goes; SIGINT while the bank says "waiting"; pkcs11-tool deleting the new
-// private key behind ukey's back; the key restored from a backup after its
-// renewal. Each document must validate against docs/schema/renew.schema.json,
-// carry the exit code and the error code, name the key, the certificate, the
-// server and the journal whenever ukey had them when it stopped, and say what
-// to do next. Only top-level fields are asserted: the objects' inner shape is
-// the JSON vocabulary's business (issue 15 item 2).
+// against the lab token on SoftHSM2, made to fail by a real component for every
+// RENEWAL_* code (src/errors.ts; the in-process table in
+// test/integration/renew-failure-documents.test.ts drives the fake token).
+// The faults: the lab CMP server refusing, misissuing, restarting, failing on
+// the confirmation or keeping ukey waiting; a profile naming another CA; a
+// closed port; tinyproxy refusing, a closed proxy port; a folder where the
+// journal file goes and a file where its folder goes; SIGINT while the bank
+// says "waiting"; a second `ukey renew` meanwhile; pkcs11-tool deleting the new
+// private key behind ukey's back, or adding a second bank certificate or an SM2
+// one; the key restored from a backup after its renewal. No code needs a fake.
+// Each document must validate against docs/schema/renew.schema.json, carry the
+// exit code and the error code, name the key, the certificate, the server and
+// the journal exactly when ukey had them when it stopped, and say what to do
+// next. Only top-level fields are asserted: the objects' inner shape is the JSON
+// vocabulary's business (issue 15 item 2).
 
 import { execFileSync, spawn } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -19,9 +23,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLabCa, issueCertificate } from '../../src/lab/ca.js'
 import { listenCmp } from '../../src/lab/cmp-http.js'
 import { createLabCmpServer, type LabCmpServerOptions } from '../../src/lab/cmp-server.js'
+import { spkiOf } from '../../src/renewal/cmp/signer.js'
 import { collect, isolatedEnv, ROOT, ukey, type RunResult } from '../helpers/cli.js'
 import { labWithServer, stopLabServers, type LabWithServer } from '../helpers/lab-server.js'
-import { spkiOf } from '../../src/renewal/cmp/signer.js'
 import { freePort, softwareKey } from '../helpers/openssl-cmp.js'
 import { schemaErrors } from '../helpers/schemas.js'
 import { startTinyproxy, stopTinyproxies } from '../helpers/tinyproxy.js'
@@ -245,6 +249,20 @@ describe('renew --json failure documents from real failures (issue 15)', () => {
     const restored = await renewJson(lab, url)
     const already = failureDocument(restored, lab, { code: 'RENEWAL_ALREADY_DONE', exit: 30, known: ALL, server: url })
     expect(already['journal']).toBe(doc['journal'])
+  })
+  it('RENEWAL_INTERRUPTED: the server fails (HTTP 500) on the confirmation after issuing: exit 31, the journal kept, the new credential stored beside the old', async () => {
+    const lab = await makeLab()
+    const serve = labCmp(lab)
+    let messages = 0
+    // The key update is answered; the certConf that follows meets a server error (it crashed after issuing).
+    const http = await listenCmp((der) => (++messages === 1 ? serve.handle(der) : Promise.reject(new Error('crashed'))), { host: '127.0.0.1', port: 0 })
+    closers.push(() => http.close())
+    const url = `http://127.0.0.1:${http.port}/pkix/`
+    const doc = failureDocument(await renewJson(lab, url), lab, { code: 'RENEWAL_INTERRUPTED', exit: 31, known: ALL, server: url })
+    const status = JSON.parse((await ukey(['renew', '--status', '--lab', '--lab-dir', lab.dir, '--json'])).stdout) as { pending: Array<{ file: string; lastCompleted: string }> }
+    expect(status.pending).toEqual([expect.objectContaining({ file: doc['journal'], lastCompleted: 'certificate-stored' })])
+    expect(ids(lab, 'cert')).toHaveLength(2)
+    expect(ids(lab, 'cert')).toContain(lab.state.certificate.id)
   })
 })
 
