@@ -233,6 +233,8 @@ describe('renew --json failure documents from real failures (issue 15)', () => {
     child.kill('SIGINT')
     const r = await done
     const doc = failureDocument(r, lab, { code: 'RENEWAL_INTERRUPTED', exit: 31, known: ALL })
+    // A new key pair was made: the signal's own "cancelled: nothing was changed" must not be said.
+    expect(r.stderr).not.toContain('nothing was changed')
     const status = JSON.parse((await ukey(['renew', '--status', '--lab', '--lab-dir', lab.dir, '--json'])).stdout) as { pending: Array<{ file: string }> }
     expect(status.pending.map((p) => p.file)).toEqual([doc['journal']])
 
