@@ -26,7 +26,7 @@ import { createLabCmpServer, type LabCmpServerOptions } from '../../src/lab/cmp-
 import { spkiOf } from '../../src/renewal/cmp/signer.js'
 import { collect, isolatedEnv, ROOT, ukey, type RunResult } from '../helpers/cli.js'
 import { labWithServer, stopLabServers, type LabWithServer } from '../helpers/lab-server.js'
-import { freePort, softwareKey } from '../helpers/openssl-cmp.js'
+import { derToPem, freePort, softwareKey, startMockServer } from '../helpers/openssl-cmp.js'
 import { schemaErrors } from '../helpers/schemas.js'
 import { startTinyproxy, stopTinyproxies } from '../helpers/tinyproxy.js'
 
@@ -143,6 +143,32 @@ describe('renew --json failure documents from real failures (issue 15)', () => {
     const r = await renewJson(shared, url)
     const doc = failureDocument(r, shared, { code: 'RENEWAL_REFUSED', exit: 30, known: ALL, server: url })
     expect((doc['error'] as { actions: string[] }).actions.join(' ')).toContain('ukey diagnose 0116')
+    untouched(shared)
+  })
+
+  it('RENEWAL_REFUSED by OpenSSL\'s CMP server (`openssl cmp -port`, trusting another CA: "no suitable sender cert"): exit 30, the 403.7 hint', async () => {
+    // The mock signs with a certificate from the lab CA (ukey believes its answers) but accepts requests only from a stranger CA's customers.
+    const ca = { certPem: readFileSync(shared.state.ca.cert, 'utf8'), keyPem: readFileSync(shared.state.ca.key, 'utf8') }
+    const srvKey = softwareKey('ec')
+    const srvDer = await issueCertificate(ca, {
+      spki: spkiOf(srvKey),
+      subject: 'C=CN,O=ukey lab,CN=openssl cmp mock',
+      serialHex: '5e01',
+      notBefore: new Date(Date.now() - 86_400_000),
+      notAfter: new Date(Date.now() + 30 * 86_400_000),
+    })
+    const dir = mkdtempSync(join(root, 'mock-'))
+    const file = (name: string): string => join(dir, name)
+    writeFileSync(file('srv.crt'), derToPem(srvDer))
+    writeFileSync(file('srv.key'), srvKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 })
+    writeFileSync(file('ca.crt'), (await createLabCa(new Date())).certPem) // -srv_trusted: not the lab's
+    writeFileSync(file('renewed.crt'), derToPem(srvDer)) // never sent: the request is refused first
+    const mock = await startMockServer({ file })
+    closers.push(() => mock.stop())
+    const r = await renewJson(shared, mock.url)
+    const doc = failureDocument(r, shared, { code: 'RENEWAL_REFUSED', exit: 30, known: ALL, server: mock.url })
+    expect((doc['error'] as { actions: string[] }).actions.join(' ')).toContain('ukey diagnose 403.7')
+    expect(mock.output()).toMatch(/no suitable sender cert/i)
     untouched(shared)
   })
 
