@@ -70,6 +70,13 @@ function labCmp(lab: LabWithServer, more: Partial<LabCmpServerOptions> = {}): Re
   })
 }
 
+/** A CMP endpoint on 127.0.0.1 answering with `handle` (a lab server's, or one wrapped around it); closed after the file. */
+async function serving(handle: (der: Buffer) => Promise<Buffer>): Promise<string> {
+  const http = await listenCmp(handle, { host: '127.0.0.1', port: 0 })
+  closers.push(() => http.close())
+  return `http://127.0.0.1:${http.port}/pkix/`
+}
+
 /** Polls `test` (bounded: 15 s) for a moment another component reports, such as a line in the server's log. */
 async function until(test: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 600 && !test(); i++) await new Promise((r) => setTimeout(r, 25))
@@ -137,9 +144,8 @@ describe('renew --json failure documents from real failures (issue 15)', () => {
     writeFileSync(records, JSON.stringify({
       schemaVersion: 1, kind: 'ukey.lab-renewals', renewals: { [shared.state.certificate.serial.replace(/^(00)+(?=.)/, '')]: { renewedAt: new Date().toISOString(), newSerial: 'ab' } },
     }))
-    const refusing = await labCmp(shared, { stateFile: records }).listen('127.0.0.1', 0)
-    closers.push(() => refusing.close())
-    const url = `http://127.0.0.1:${refusing.port}/pkix/`
+    const refusing = labCmp(shared, { stateFile: records })
+    const url = await serving((der) => refusing.handle(der))
     const r = await renewJson(shared, url)
     const doc = failureDocument(r, shared, { code: 'RENEWAL_REFUSED', exit: 30, known: ALL, server: url })
     expect((doc['error'] as { actions: string[] }).actions.join(' ')).toContain('ukey diagnose 0116')
@@ -191,13 +197,11 @@ describe('renew --json failure documents from real failures (issue 15)', () => {
     // One address; the server "restarts" right after answering the key update "waiting": a fresh
     // server (open transactions gone, renewals.json kept) answers ukey's pollReq.
     let current = labCmp(shared, { waitingCount: 50 })
-    const http = await listenCmp(async (der) => {
+    const url = await serving(async (der) => {
       const answer = await current.handle(der)
       if (shared.log.at(-1) === 'kur → waiting') current = labCmp(shared)
       return answer
-    }, { host: '127.0.0.1', port: 0 })
-    closers.push(() => http.close())
-    const url = `http://127.0.0.1:${http.port}/pkix/`
+    })
     const before = shared.log.length
     const r = await renewJson(shared, url)
     failureDocument(r, shared, { code: 'RENEWAL_TRANSACTION_LOST', exit: 31, known: ALL, server: url })
@@ -232,13 +236,11 @@ describe('renew --json failure documents from real failures (issue 15)', () => {
     // another program removing it: pkcs11-tool does, while ukey waits for the bank's answer
     // (before the server handles the request, so the moment is fixed, not raced).
     const serve = labCmp(shared)
-    const http = await listenCmp((der) => {
+    const url = await serving((der) => {
       const fresh = ids(shared, 'privkey').filter((id) => id !== shared.state.certificate.id)
       for (const id of fresh) pkcs11Tool(shared, ['--delete-object', '--type', 'privkey', '--id', id])
       return serve.handle(der)
-    }, { host: '127.0.0.1', port: 0 })
-    closers.push(() => http.close())
-    const url = `http://127.0.0.1:${http.port}/pkix/`
+    })
     const before = shared.log.length
     const r = await renewJson(shared, url)
     failureDocument(r, shared, { code: 'RENEWAL_NEW_KEY_UNUSABLE', exit: 31, known: ALL, server: url })
@@ -266,9 +268,8 @@ describe('renew --json failure documents from real failures (issue 15)', () => {
 
     // The bank answers at once again: the rerun finishes the renewal (journal done), then the old key comes back from the backup.
     await lab.server.close()
-    const again = await labCmp(lab).listen('127.0.0.1', 0)
-    closers.push(() => again.close())
-    const url = `http://127.0.0.1:${again.port}/pkix/`
+    const again = labCmp(lab)
+    const url = await serving((der) => again.handle(der))
     const finished = await renewJson(lab, url)
     expect(finished.code, finished.stdout).toBe(0)
     rmSync(tokens, { recursive: true })
@@ -283,9 +284,7 @@ describe('renew --json failure documents from real failures (issue 15)', () => {
     const serve = labCmp(lab)
     let messages = 0
     // The key update is answered; the certConf that follows meets a server error (it crashed after issuing).
-    const http = await listenCmp((der) => (++messages === 1 ? serve.handle(der) : Promise.reject(new Error('crashed'))), { host: '127.0.0.1', port: 0 })
-    closers.push(() => http.close())
-    const url = `http://127.0.0.1:${http.port}/pkix/`
+    const url = await serving((der) => (++messages === 1 ? serve.handle(der) : Promise.reject(new Error('crashed'))))
     const doc = failureDocument(await renewJson(lab, url), lab, { code: 'RENEWAL_INTERRUPTED', exit: 31, known: ALL, server: url })
     const status = JSON.parse((await ukey(['renew', '--status', '--lab', '--lab-dir', lab.dir, '--json'])).stdout) as { pending: Array<{ file: string; lastCompleted: string }> }
     expect(status.pending).toEqual([expect.objectContaining({ file: doc['journal'], lastCompleted: 'certificate-stored' })])
@@ -304,9 +303,8 @@ describe('renew --json failure documents through the command, for the codes the 
   })
 
   it('RENEWAL_BAD_CERTIFICATE: the lab server issues for another key: exit 30, the new key rolled back', async () => {
-    const misissuing = await labCmp(shared, { stateFile: join(shared.dir, 'misissue.json'), misissue: 'other-key' }).listen('127.0.0.1', 0)
-    closers.push(() => misissuing.close())
-    const url = `http://127.0.0.1:${misissuing.port}/pkix/`
+    const misissuing = labCmp(shared, { stateFile: join(shared.dir, 'misissue.json'), misissue: 'other-key' })
+    const url = await serving((der) => misissuing.handle(der))
     failureDocument(await renewJson(shared, url), shared, { code: 'RENEWAL_BAD_CERTIFICATE', exit: 30, known: ALL, server: url })
     untouched(shared)
   })
