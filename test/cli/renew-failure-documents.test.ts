@@ -279,6 +279,21 @@ describe('renew --json failure documents from real failures (issue 15)', () => {
     const already = failureDocument(restored, lab, { code: 'RENEWAL_ALREADY_DONE', exit: 30, known: ALL, server: url })
     expect(already['journal']).toBe(doc['journal'])
   })
+  it('RENEWAL_INTERRUPTED: a renewal left open, and its old certificate deleted from the key since: exit 31, the journal named, no certificate to name', async () => {
+    const lab = await makeLab({ waiting: 50 })
+    const child = spawn(process.execPath, [join(ROOT, 'bin/run.js'), ...args(lab, lab.url)], { cwd: ROOT, env: isolatedEnv({ UKEY_PIN: PIN }), stdio: ['ignore', 'pipe', 'pipe'] })
+    const done = collect(child)
+    await until(() => lab.log.includes('kur → waiting'), 'the key update answered "waiting"')
+    child.kill('SIGINT')
+    const first = JSON.parse((await done).stdout) as Record<string, unknown>
+    // Someone (another tool, the bank's own middleware) removes the old certificate before the rerun: ukey will not guess.
+    pkcs11Tool(lab, ['--delete-object', '--type', 'cert', '--id', lab.state.certificate.id])
+    const r = await renewJson(lab)
+    const doc = failureDocument(r, lab, { code: 'RENEWAL_INTERRUPTED', exit: 31, known: { token: true, certificate: false, server: false, journal: true } })
+    expect(doc['journal']).toBe(first['journal'])
+    expect((doc['error'] as { actions: string[] }).actions.join(' ')).toContain('ukey diagnose 9002')
+  })
+
   it('RENEWAL_INTERRUPTED: the server fails (HTTP 500) on the confirmation after issuing: exit 31, the journal kept, the new credential stored beside the old', async () => {
     const lab = await makeLab()
     const serve = labCmp(lab)
