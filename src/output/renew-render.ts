@@ -1,7 +1,7 @@
 import type { UkeyError } from '../errors.js'
 import type { Translate } from '../i18n/index.js'
 import type { RenewalJournal, RenewalStep } from '../renewal/journal.js'
-import type { PlanCheck, RenewPlan, RenewResult } from '../renewal/transaction.js'
+import type { KnownPlan, PlanCheck, RenewPlan, RenewResult } from '../renewal/transaction.js'
 import type { WindowState } from '../cert/window.js'
 import type { KeyAlgorithmSpec, PinState, TokenInfo } from '../hardware/pkcs11/types.js'
 import { terminalText } from './terminal-text.js'
@@ -59,7 +59,7 @@ export interface RenewJsonStep {
 /** What a renewal had learnt before it failed (its 'known' events). */
 export interface RenewKnown {
   token: TokenInfo
-  plan: RenewPlan | undefined
+  plan: KnownPlan | undefined
   journal: string | undefined
 }
 
@@ -70,7 +70,7 @@ export function renewRecord(
 ): object {
   const r = o.result
   // A failure carries what the renewal knew when it stopped (issue 15): which key, which certificate, which server.
-  const plan = r?.plan ?? o.known?.plan
+  const plan: KnownPlan | undefined = r?.plan ?? o.known?.plan
   const token = plan?.token ?? o.known?.token
   const cert = plan?.certificate.summary
   const n = r?.newCertificate?.summary
@@ -88,7 +88,7 @@ export function renewRecord(
       sha256: plan!.certificate.sha256,
       state: plan!.window.state,
     } : null,
-    newKey: plan ? describeKeySpec(plan.newKey) : null,
+    newKey: plan?.newKey ? describeKeySpec(plan.newKey) : null,
     server: plan?.server ?? null,
     resumed: plan?.resume ? { journal: plan.resume.journal, after: plan.resume.after } : null,
     checks: r?.outcome === 'dry-run' ? plan!.checks : null,
