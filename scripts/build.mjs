@@ -3,10 +3,11 @@
 // One file to read instead of hundreds saves most of the start-up time
 // (bench/README.md). Type checking is `npx tsc -p tsconfig.test.json`.
 //
-// A second, separate bundle, dist/fast/entry.js, runs `check-window`, `detect`
-// and `diagnose` without @oclif/core when their command lines are plain (bin/run.js
-// asks it first). Their flag specs are read here off the oclif command classes,
-// so there is one list of flags.
+// A second, separate set of CommonJS files, dist/fast/ (entry.cjs reads the line,
+// <id>.cjs runs it, each with V8's code cache beside it), runs `check-window`,
+// `detect` and `diagnose` without @oclif/core when their command lines are plain
+// (bin/run.js asks it first). Their flag specs are read here off the oclif command
+// classes, so there is one list of flags.
 import { build } from 'esbuild'
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
