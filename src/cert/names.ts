@@ -49,9 +49,10 @@ function attributeValue(buf: Uint8Array, pos: number, tlv: Tlv): string {
 }
 
 /**
- * A Name (RFC 5280 4.1.2.4) as RFC 4514 writes it: most specific RDN first
- * ("CN=张三, OU=个人网银, O=测试银行, C=CN"), as openssl -nameopt RFC2253 and the
- * Windows certificate dialog show it; multi-valued RDNs joined with "+".
+ * A Name (RFC 5280 4.1.2.4) exactly as RFC 4514 2.1 writes it: most specific RDN
+ * first, joined by "," with no space ("CN=张三,OU=个人网银,O=测试银行,C=CN"), as
+ * openssl -nameopt RFC2253 prints it; multi-valued RDNs joined with "+". The one
+ * DN format of every output (docs/json.md), so a script compares names as strings.
  * Values are exact apart from RFC 4514's own escapes: a terminal shows them
  * through output/terminal-text.ts.
  */
@@ -92,5 +93,5 @@ function formatName(buf: Uint8Array, name: Tlv): string {
     rdns.push(parts.join('+'))
     p = rdn.next
   }
-  return rdns.reverse().join(', ')
+  return rdns.reverse().join(',')
 }
