@@ -724,9 +724,10 @@ describe('certDetails against openssl', () => {
   const SIG: Record<string, string> = { 'SM2-with-SM3': 'SM3withSM2' }
   const list = (text: string | null, names: Record<string, string>): string[] | null =>
     text === null ? null : text.split(', ').map((t) => names[t] ?? `unmapped: ${t}`)
-  // openssl prints RFC 2253 (most specific first) and so does details, with ", " between RDNs.
-  const rfc4514 = (rfc2253: string): string => rfc2253.split(',').join(', ')
-  const keyId = (text: string | null): string | null => (text === null ? null : text.replace(/^keyid:/, '').replace(/:/g, ''))
+  // openssl -nameopt RFC2253 prints what the JSON's dn is: most specific first, "," between RDNs, no space.
+  const keyId = (text: string | null): string | null => (text === null ? null : text.replace(/^keyid:/, '').replace(/:/g, '').toLowerCase())
+  const plainHex = (colon: string): string => colon.replace(/:/g, '').toLowerCase()
+  const CURVE_BITS: Record<string, number> = { 'P-256': 256, 'P-384': 384, sm2p256v1: 256 }
 
   const cases: Array<[file: string, index: number]> = [
     ['rsa.pem', 0],
@@ -740,12 +741,16 @@ describe('certDetails against openssl', () => {
     const s = decoded(fixture(file)).certificates[index]!
     const w = witnesses(file)[index]!
     const d = await certDetails(s)
-    expect(d.subject).toBe(rfc4514(w.subject))
-    expect(d.issuer).toBe(rfc4514(w.issuer))
-    expect(d.serial).toBe(serialOf(w))
-    expect(d.notBefore.getTime()).toBe(Date.parse(w.notBefore))
-    expect(d.notAfter.getTime()).toBe(Date.parse(w.notAfter))
-    expect(d.publicKey).toEqual({ algorithm: s.keyAlgorithm, size: w.keyBits })
+    const id = d.identity
+    expect(id.subject).toEqual({ dn: w.subject, cn: s.subjectCN })
+    expect(id.issuer).toEqual({ dn: w.issuer, cn: s.issuerCN })
+    expect(id.serial).toBe(serialOf(w))
+    expect(id.notBefore.getTime()).toBe(Date.parse(w.notBefore))
+    expect(id.notAfter.getTime()).toBe(Date.parse(w.notAfter))
+    // RSA by size, EC and SM2 by curve: either way the bits openssl states.
+    if ('size' in id.key) expect(id.key).toEqual({ algorithm: s.keyAlgorithm, size: w.keyBits })
+    else if ('curve' in id.key) expect([`${id.key.algorithm === 'EC' ? 'EC ' + id.key.curve : id.key.algorithm}`, CURVE_BITS[id.key.curve!]]).toEqual([s.keyAlgorithm, w.keyBits])
+    else expect.unreachable(`key ${JSON.stringify(id.key)}`)
     expect(d.signatureAlgorithm).toBe(SIG[w.signatureAlgorithm] ?? w.signatureAlgorithm)
     expect(d.keyUsage).toEqual(list(w.keyUsage, KU))
     expect(d.extendedKeyUsage).toEqual(list(w.extendedKeyUsage, EKU))
@@ -753,7 +758,8 @@ describe('certDetails against openssl', () => {
     expect(d.subjectKeyIdentifier).toBe(keyId(w.subjectKeyIdentifier))
     expect(d.authorityKeyIdentifier).toBe(keyId(w.authorityKeyIdentifier))
     expect(d.isCA).toBe(w.basicConstraints?.startsWith('CA:TRUE') ?? false)
-    expect(d.fingerprints).toEqual({ sha256: w.sha256, sha1: w.sha1 })
+    expect(id.sha256).toBe(plainHex(w.sha256))
+    expect(d.sha1).toBe(plainHex(w.sha1))
     expect(d.selfSigned).toBe(w.selfSigned)
   })
 
@@ -769,7 +775,7 @@ describe('certDetails against openssl', () => {
     const der = Buffer.from(fixture('bmp.pem').toString('latin1').replace(/-----[^-]+-----|\s/g, ''), 'base64')
     der[der.length - 5] ^= 0x01 // damage the signature, not the structure
     const d = await certDetails(readCertSummary(der))
-    expect(d.subject).toBe(d.issuer)
+    expect(d.identity.subject).toEqual(d.identity.issuer)
     expect(d.selfSigned).toBe(false)
   })
 
