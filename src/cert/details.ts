@@ -2,6 +2,7 @@ import { hash, X509Certificate as NodeX509 } from 'node:crypto'
 import { TAG, expect, oidText, readTlv } from './der.js'
 import { certExtensions, type CertExtensions } from './extensions.js'
 import { certIdentity, type CertIdentity } from './identity.js'
+import { keySize } from './public-key.js'
 import type { CertSummary } from './summary.js'
 
 /** Everything "Show certificate" in a vendor's management tool shows (FAQ 12.1), and more. */
@@ -12,6 +13,8 @@ export interface CertDetails extends CertExtensions {
   selfSigned: boolean
   /** SHA-1 of the DER, lower-case hex: what older vendor tools and the Windows dialog list. */
   sha1: string
+  /** The key as the card names it: "EC P-256" and its bits, curves included (the JSON's key names the curve instead). */
+  keyName: { algorithm: string; bits: number | null }
 }
 
 const SIGNATURE_ALGORITHMS: Record<string, string> = {
@@ -43,8 +46,13 @@ export function certDetails(summary: CertSummary): CertDetails {
   // The extensions follow subjectPublicKeyInfo (RFC 5280 4.1): walk the headers to it.
   let el = readTlv(der, tbs.start, tbs.end)
   if (el.tag === TAG.CONTEXT_0) el = readTlv(der, el.next, tbs.end)
-  for (const field of ['signature', 'issuer', 'validity', 'subject', 'subjectPublicKeyInfo']) el = expect(der, el.next, tbs.end, TAG.SEQUENCE, field)
-  const ext = certExtensions(der, el.next, tbs.end)
+  let spkiAt = 0
+  for (const field of ['signature', 'issuer', 'validity', 'subject', 'subjectPublicKeyInfo']) {
+    spkiAt = el.next
+    el = expect(der, el.next, tbs.end, TAG.SEQUENCE, field)
+  }
+  const spki = el
+  const ext = certExtensions(der, spki.next, tbs.end)
   const sigAlg = expect(der, tbs.next, cert.end, TAG.SEQUENCE, 'signatureAlgorithm')
   const sigOid = oidText(der, expect(der, sigAlg.start, sigAlg.end, TAG.OID, 'signature OID'))
 
@@ -69,5 +77,6 @@ export function certDetails(summary: CertSummary): CertDetails {
     ...ext,
     selfSigned,
     sha1: hash('sha1', der, 'hex'),
+    keyName: { algorithm: summary.keyAlgorithm, bits: keySize(der, spkiAt, spki, summary.keyAlgorithm) },
   }
 }

@@ -8,7 +8,6 @@ import { adviceFor, errorRecord, type ErrorRecord } from './window-records.js'
 import { terminalText } from './terminal-text.js'
 import { displayWidth as stringWidth } from './width.js'
 import { certificateObject, type CertificateJson } from './certificate-json.js'
-import type { CertKey } from '../cert/identity.js'
 import { SCHEMA_VERSION } from './schema-version.js'
 import { shownSource } from './window-render.js'
 
@@ -76,7 +75,7 @@ export function showCard(c: ShownCertificate, t: Translate, profile: BankProfile
     ['show.state', paint(c.window.state, t(`state.${c.window.state}`))],
     ['show.window', `${formatDateTime(c.window.opens, opts.tz)} → ${formatDateTime(c.window.closes, opts.tz)}`],
     ['show.advice', adviceFor(c.window, id.notBefore, t, profile, opts.tz)],
-    ['show.key', keyText(id.key, t)],
+    ['show.key', d.keyName.bits ? t('show.keyValue', { algorithm: d.keyName.algorithm, size: d.keyName.bits }) : d.keyName.algorithm],
     ['show.signature', d.signatureAlgorithm],
     ['show.keyUsage', list(usages(d.keyUsage, t))],
     ['show.extKeyUsage', list(usages(d.extendedKeyUsage, t))],
@@ -100,13 +99,6 @@ function colonHex(hex: string): string {
   let s = hex.slice(0, 2)
   for (let i = 2; i < hex.length; i += 2) s += ':' + hex.slice(i, i + 2)
   return s.toUpperCase()
-}
-
-/** "RSA 2048", "EC P-256", "SM2": the key as the card names it. */
-function keyText(key: CertKey, t: Translate): string {
-  if ('size' in key) return key.size ? t('show.keyValue', { algorithm: key.algorithm, size: key.size }) : key.algorithm
-  if ('curve' in key && key.curve && key.algorithm === 'EC') return `EC ${key.curve}`
-  return key.algorithm
 }
 
 // The cards of a bundle share their labels: translated and padded once per language and

@@ -26,10 +26,10 @@ export async function run(options: LabSamplesOptions, io: Io): Promise<number> {
   const files = specs.map((s) => ({ file: join(dir, s.file), state: s.state }))
   if (options.json) {
     const now = io.now()
-    // Each file's certificate as check-window would name it: its window is the state the file is named for.
+    // `state` is what the file was made to be; `certificate` is ukey's reading of it, as check-window names it.
     const certificates = files.map((f) => {
       const summary = readCertSummary(pemBlocks(readFileSync(f.file))[0]!.der)
-      return { file: f.file, certificate: certificateObject(certIdentity(summary), assessWindow(summary, now, profile.window)) }
+      return { file: f.file, state: f.state, certificate: certificateObject(certIdentity(summary), assessWindow(summary, now, profile.window)) }
     })
     io.stdout.write(JSON.stringify({ schemaVersion: SCHEMA_VERSION, kind: 'ukey.lab-samples', lab: true, exitCode: EXIT.OK, dir, ca: join(dir, 'lab-ca.crt'), files: certificates }, null, 2) + '\n')
   }
