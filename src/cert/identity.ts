@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto'
 import { TAG, expect, hex, readTlv, type Tlv } from './der.js'
-import { distinguishedName } from './names.js'
+import { distinguishedName, sharedDistinguishedName } from './names.js'
 import { keySize } from './public-key.js'
 import type { CertSummary } from './summary.js'
 
@@ -44,11 +44,11 @@ export function certKey(algorithm: string, size: () => number | null): CertKey {
  * values, a damaged value): "#" and the hex of its DER, RFC 4514 2.4's form for a
  * value it cannot show, so one odd name never stops a batch.
  */
-function dn(der: Uint8Array, name: Tlv): string {
+function dn(der: Uint8Array, at: number, name: Tlv, format: (der: Uint8Array, name: Tlv) => string): string {
   try {
-    return distinguishedName(der, name)
+    return format(der, name)
   } catch {
-    return '#' + hex(der, name.start, name.end)
+    return '#' + hex(der, at, name.end)
   }
 }
 
@@ -66,8 +66,8 @@ export function certIdentity(summary: CertSummary): CertIdentity {
   const subject = expect(der, validity.next, tbs.end, TAG.SEQUENCE, 'subject')
   const spki = expect(der, subject.next, tbs.end, TAG.SEQUENCE, 'subjectPublicKeyInfo')
   return {
-    subject: { dn: dn(der, subject), cn: summary.subjectCN },
-    issuer: { dn: dn(der, issuer), cn: summary.issuerCN },
+    subject: { dn: dn(der, validity.next, subject, distinguishedName), cn: summary.subjectCN },
+    issuer: { dn: dn(der, signature.next, issuer, sharedDistinguishedName), cn: summary.issuerCN },
     serial: summary.serial,
     notBefore: summary.notBefore,
     notAfter: summary.notAfter,
