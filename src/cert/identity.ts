@@ -1,6 +1,6 @@
-import { hash } from 'node:crypto'
 import { TAG, expect, hex, readTlv, type Tlv } from './der.js'
 import { distinguishedName, sharedDistinguishedName } from './names.js'
+import { nodeCrypto } from './lazy-crypto.js'
 import { keySize } from './public-key.js'
 import type { CertSummary } from './summary.js'
 
@@ -72,7 +72,7 @@ export function certIdentity(summary: CertSummary): CertIdentity {
     notBefore: summary.notBefore,
     notAfter: summary.notAfter,
     // One-shot hash: half the cost of a Hash object, on every certificate of a batch.
-    sha256: hash('sha256', der, 'hex'),
+    sha256: nodeCrypto().hash('sha256', der, 'hex'),
     key: certKey(summary.keyAlgorithm, () => keySize(der, subject.next, spki, summary.keyAlgorithm)),
   }
 }
