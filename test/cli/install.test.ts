@@ -131,7 +131,7 @@ describe('npm install -g from the tarball, no compiler on PATH', () => {
     expect(fast.stdout).toMatch(/张三\s+8a3f2c1d5e6b7a90\s+2027-01-01\s+renewable/)
     const viaOclif = spawnSync('ukey', [...args, '--json'], { env: isolatedEnv({ PATH: path, UKEY_NO_FAST_PATH: '1' }), encoding: 'utf8', cwd: work })
     expect(viaOclif.status, viaOclif.stderr).toBe(10)
-    expect(JSON.parse(viaOclif.stdout).certificates[0]).toMatchObject({ state: 'renewable', daysLeft: 17 })
+    expect(JSON.parse(viaOclif.stdout).certificates[0]).toMatchObject({ certificate: { window: { state: 'renewable', daysLeft: 17 } } })
   })
 
   it('exit-codes: the contract table', () => {
