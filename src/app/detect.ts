@@ -75,8 +75,11 @@ function selected(token: { serial: string; label: string }, o: Pick<DetectOption
 async function watch(profile: BankProfile, opts: DetectOptions, io: Io): Promise<number> {
   const { listUsbKeys, classifyUsbKeys, watchUsbKeys } = await import('../hardware/usb/index.js')
   const { t, lang } = io.ui
-  const emit = (event: object, text: string): void => {
-    io.stdout.write(opts.json ? JSON.stringify({ ...event, at: io.now().toISOString() }) + '\n' : text + '\n')
+  // A watch has no last line to wait for (check-window's NDJSON ends with its head): a script acts on each
+  // line as it comes, so every line carries the head it pins (docs/json.md, "NDJSON"); `stopped` adds the exit code.
+  const head = { schemaVersion: SCHEMA_VERSION, kind: 'ukey.detect-watch', lab: profile.lab }
+  const emit = ({ type, ...event }: { type: string; [field: string]: unknown }, text: string): void => {
+    io.stdout.write(opts.json ? JSON.stringify({ type, ...head, ...event, at: io.now().toISOString() }) + '\n' : text + '\n')
   }
   const reported = new Set<string>()
   let started = false
@@ -90,7 +93,7 @@ async function watch(profile: BankProfile, opts: DetectOptions, io: Io): Promise
     const kept = classifyUsbKeys(keys, profile.vendors, { all: opts.all })
     if (!started) {
       started = true
-      emit({ type: 'watching', schemaVersion: SCHEMA_VERSION, kind: 'ukey.detect-watch', lab: profile.lab }, (profile.lab ? t('lab.banner') + '\n' : '') + t('watch.start'))
+      emit({ type: 'watching' }, (profile.lab ? t('lab.banner') + '\n' : '') + t('watch.start'))
     }
     return kept.map((c) => c.key)
   }
@@ -112,7 +115,7 @@ async function watch(profile: BankProfile, opts: DetectOptions, io: Io): Promise
     )
   }
   await tokens
-  emit({ type: 'stopped' }, t('watch.stop'))
+  emit({ type: 'stopped', exitCode: EXIT.OK }, t('watch.stop'))
   return EXIT.OK
 }
 
@@ -129,9 +132,16 @@ async function watchTokens(profile: BankProfile, opts: DetectOptions, report: (t
     for (const [id, tk] of current) if (!previous.has(id)) report('insert', tk)
     for (const [id, tk] of previous) if (!current.has(id)) report('remove', tk)
     previous = current
+    // The abort listener goes with its round: one per round left behind tripped Node's
+    // MaxListenersExceededWarning on stderr after ten rounds of a watch.
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, opts.interval)
-      opts.signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true })
+      const done = (): void => {
+        clearTimeout(timer)
+        opts.signal?.removeEventListener('abort', done)
+        resolve()
+      }
+      const timer = setTimeout(done, opts.interval)
+      opts.signal?.addEventListener('abort', done, { once: true })
     })
   }
 }

@@ -1,4 +1,5 @@
-import type { CertIdentity, CertKey } from '../cert/identity.js'
+import { certIdentity, type CertIdentity, type CertKey } from '../cert/identity.js'
+import type { CertSummary } from '../cert/summary.js'
 import type { WindowAssessment, WindowState } from '../cert/window.js'
 import type { KeyAlgorithmSpec } from '../hardware/pkcs11/types.js'
 
@@ -43,6 +44,14 @@ export function certificateObject(c: CertIdentity, w: WindowAssessment): Certifi
     key: c.key,
     window: windowObject(w),
   }
+}
+
+/**
+ * A certificate read off a token by its key (renew, lab, diagnose): the same object
+ * with its CKA_ID (`id`: which key pair it belongs to, docs/json.md).
+ */
+export function tokenCertificateObject(id: string, summary: CertSummary, window: WindowAssessment): CertificateJson & { id: string } {
+  return { ...certificateObject(certIdentity(summary), window), id }
 }
 
 const J = JSON.stringify

@@ -1,7 +1,9 @@
 import type { Lang, Translate } from '../i18n/index.js'
 import { terminalParams } from './terminal-text.js'
 import { displayWidth } from './width.js'
-import type { DiagnosisReport, LocalText, Message, Rule, StepOutcome, StepReport, Verdict } from '../troubleshoot/types.js'
+import type { CheckResult, DiagnosisReport, LocalText, Message, Rule, StepOutcome, StepReport, Verdict } from '../troubleshoot/types.js'
+import { tokenCertificateObject } from './certificate-json.js'
+import { tokenObject } from './token-json.js'
 import { verdictExit } from './exit-codes.js'
 import { SCHEMA_VERSION } from './schema-version.js'
 
@@ -96,11 +98,25 @@ export function diagnosisRecord(report: DiagnosisReport, s: Say, opts: { lab: bo
       question: r.step.kind === 'question' ? r.step.id : null,
       outcome: r.outcome,
       checkIds: r.step.kind === 'check' ? [r.step.check].flat() : [],
-      checks: r.checks.map((c) => ({ id: c.id, outcome: c.result.outcome, data: c.result.data ?? {} })),
+      checks: r.checks.map((c) => ({ id: c.id, outcome: c.result.outcome, data: checkData(c.result) })),
       evidence: r.evidence.map((e) => say(s, e)),
       remedy: r.remedy ? say(s, r.remedy) : null,
     })),
     exitCode: verdictExit(report.verdict),
+  }
+}
+
+/**
+ * A check's facts for scripts. The token and the certificate it looked at are
+ * the objects every command writes (docs/json.md), from the same builders; the
+ * certificate carries its CKA_ID, as wherever a certificate is read off a token by its key.
+ */
+function checkData(r: CheckResult): object {
+  const c = r.certificate
+  return {
+    ...(r.token ? { token: tokenObject(r.token) } : {}),
+    ...(c ? { certificate: tokenCertificateObject(c.id, c.summary, c.window) } : {}),
+    ...r.data,
   }
 }
 

@@ -1,9 +1,8 @@
-import { certIdentity } from '../cert/identity.js'
 import type { CertSummary } from '../cert/summary.js'
 import type { WindowAssessment } from '../cert/window.js'
 import type { DetectedToken } from '../hardware/tokens.js'
 import type { LabState } from '../lab/token-lab.js'
-import { certificateObject } from './certificate-json.js'
+import { tokenCertificateObject } from './certificate-json.js'
 import { SCHEMA_VERSION } from './schema-version.js'
 import { recordedTokenObject, tokenObject } from './token-json.js'
 
@@ -33,7 +32,7 @@ export function labDocument(
     vendorCode: state.token.vendorCode,
     tokenPresent: Boolean(token),
     token: token ? tokenObject(token.info) : recordedTokenObject({ serial: state.token.serial, label: state.token.label, module: state.module }),
-    certificate: certificate ? { ...certificateObject(certIdentity(certificate.summary), certificate.window), id: certificate.id } : null,
+    certificate: certificate ? tokenCertificateObject(certificate.id, certificate.summary, certificate.window) : null,
     certificates: token?.certificates ?? null,
     keyPairs: token?.keyPairs ?? null,
   }

@@ -3,9 +3,8 @@ import type { Translate } from '../i18n/index.js'
 import type { RenewalJournal, RenewalStep } from '../renewal/journal.js'
 import type { KnownPlan, PlanCheck, RenewPlan, RenewResult } from '../renewal/transaction.js'
 import { assessWindow, type WindowAssessment, type WindowPolicy, type WindowState } from '../cert/window.js'
-import { certIdentity } from '../cert/identity.js'
-import { readCertSummary, type CertSummary } from '../cert/summary.js'
-import { certificateObject, keySpecObject, type CertificateJson } from './certificate-json.js'
+import { readCertSummary } from '../cert/summary.js'
+import { keySpecObject, tokenCertificateObject, type CertificateJson } from './certificate-json.js'
 import { SCHEMA_VERSION } from './schema-version.js'
 import { recordedTokenObject, tokenObject } from './token-json.js'
 import type { KeyAlgorithmSpec, PinState, TokenInfo } from '../hardware/pkcs11/types.js'
@@ -68,11 +67,6 @@ export interface RenewKnown {
   journal: string | undefined
 }
 
-/** A certificate on the token, in the shared vocabulary, with its CKA_ID (`id`: which key it belongs to). */
-function tokenCertificate(id: string, summary: CertSummary, window: WindowAssessment): CertificateJson & { id: string } {
-  return { ...certificateObject(certIdentity(summary), window), id }
-}
-
 /** The `--json` document (docs/schema/renew.schema.json). Never a PIN: none reaches this layer. */
 export function renewRecord(
   o: { result?: RenewResult; error?: UkeyError; known?: RenewKnown; steps: RenewJsonStep[]; lab: boolean; exitCode: number; at: Date; policy: WindowPolicy },
@@ -90,13 +84,13 @@ export function renewRecord(
     outcome: o.error ? 'failed' : r!.outcome,
     exitCode: o.exitCode,
     token: token ? tokenObject(token) : null,
-    certificate: plan ? tokenCertificate(plan.certificate.id, plan.certificate.summary, plan.window) : null,
+    certificate: plan ? tokenCertificateObject(plan.certificate.id, plan.certificate.summary, plan.window) : null,
     newKey: plan?.newKey ? keySpecObject(plan.newKey) : null,
     server: plan?.server ?? null,
     resumed: plan?.resume ? { journal: plan.resume.journal, after: plan.resume.after } : null,
     checks: r?.outcome === 'dry-run' ? plan!.checks : null,
     ready: r?.outcome === 'dry-run' ? r.ready ?? false : null,
-    newCertificate: n ? tokenCertificate(n.id, n.summary, assessWindow(n.summary, o.at, o.policy)) : null,
+    newCertificate: n ? tokenCertificateObject(n.id, n.summary, assessWindow(n.summary, o.at, o.policy)) : null,
     steps: o.steps,
     journal: r?.journal ?? (o.error?.params['journal'] as string | undefined) ?? o.known?.journal ?? null,
     error: o.error ? { code: o.error.code, message: t(o.error.key, o.error.params), actions: o.error.actions.map((a) => t(a)) } : null,
@@ -122,7 +116,7 @@ export function statusRecord(pending: RenewalJournal[], all: RenewalJournal[], o
     if (old.certificate) {
       try {
         const summary = readCertSummary(Buffer.from(old.certificate, 'base64'))
-        certificate = tokenCertificate(old.keyId, summary, assessWindow(summary, o.at, o.policy))
+        certificate = tokenCertificateObject(old.keyId, summary, assessWindow(summary, o.at, o.policy))
       } catch {
         // A journal from before the DER was kept, or damaged: the key id and serial are what it has.
       }

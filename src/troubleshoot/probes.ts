@@ -1,4 +1,5 @@
 import { readCertSummary, type CertSummary } from '../cert/summary.js'
+import { assessWindow, type WindowAssessment } from '../cert/window.js'
 import { UkeyError, isUkeyError } from '../errors.js'
 import { physicalView, type PhysicalKey, type PhysicalView } from '../hardware/physical-keys.js'
 import { detect, loginSafely, openTokens, selectToken, type DetectReport, type TokenContext } from '../hardware/tokens.js'
@@ -10,6 +11,11 @@ import type { DiagnoseWorld } from './world.js'
 export interface TokenCertificateView {
   token: TokenCertificate
   summary: CertSummary
+  /**
+   * The renewal window at the walk's clock, assessed here once (cert/window.ts):
+   * the window check and every certificate object --json writes read this one.
+   */
+  window: WindowAssessment
 }
 
 /** The wrong-PIN evidence by the PIN state the module reports after it (CKF_USER_PIN_COUNT_LOW / FINAL_TRY). */
@@ -127,9 +133,11 @@ export class Probes {
    */
   async certificate(): Promise<TokenCertificateView | null> {
     const views: TokenCertificateView[] = []
+    const at = this.world.now()
     for (const c of await this.certificates()) {
       try {
-        views.push({ token: c, summary: readCertSummary(c.der) })
+        const summary = readCertSummary(c.der)
+        views.push({ token: c, summary, window: assessWindow(summary, at, this.world.profile.window) })
       } catch {
         // A damaged object is not the customer's certificate.
       }

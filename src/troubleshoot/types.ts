@@ -1,4 +1,6 @@
-import type { WindowState } from '../cert/window.js'
+import type { CertSummary } from '../cert/summary.js'
+import type { WindowAssessment, WindowState } from '../cert/window.js'
+import type { TokenInfo } from '../hardware/pkcs11/types.js'
 import type { MessageParams } from '../errors.js'
 import type { MessageKey } from '../i18n/index.js'
 
@@ -46,12 +48,23 @@ export interface CheckResult {
   outcome: CheckOutcome
   /** What the check saw, for the person and for scripts (never a secret). */
   evidence: Message[]
-  /** Facts for scripts (--json): serials, states, counts. */
+  /** Facts for scripts (--json): states, counts, mechanisms. */
   data?: Record<string, string | number | boolean | null | undefined>
+  /** The certificate the check looked at: --json writes it as every command's certificate object (docs/json.md). */
+  certificate?: CheckedCertificate
+  /** The token the check looked at: --json writes it as every command's token object. */
+  token?: TokenInfo
   /** On failure: what to do about it. */
   remedy?: Message
   /** On failure, when the finding itself decides the verdict (a key that cannot sign is faulty). */
   verdict?: Verdict
+}
+
+/** A certificate a check read off the key: its CKA_ID, and its window assessed once per walk (troubleshoot/probes.ts). */
+export interface CheckedCertificate {
+  id: string
+  summary: CertSummary
+  window: WindowAssessment
 }
 
 /** How a step tunes its check: the window states that pass for this code. */

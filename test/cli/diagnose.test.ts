@@ -98,7 +98,7 @@ describe('ukey diagnose on the lab (SoftHSM2), every code per scenario', () => {
     const l = await lab(-100)
     const a = await diagnoseJson(['0116', ...onLab(l)], PIN_ENV)
     expect(walk(a.doc)[1]).toBe('fail 12.1 renewal-window')
-    expect(a.doc.steps[1]!.checks[0]!.data).toMatchObject({ state: 'lapsed' })
+    expect(a.doc.steps[1]!.checks[0]!.data).toMatchObject({ certificate: { window: { state: 'lapsed', daysLeft: -100, daysSinceExpiry: 100 } } })
     expect(a.code).toBe(20)
     expect(a.doc.next).toContain('Get a new USB key at the counter')
     const b = await diagnoseJson(['403.7', ...onLab(l)], PIN_ENV)

@@ -112,17 +112,17 @@ describe('the walk on a fake key, per scenario and code', () => {
     expect(walk(report).slice(0, 2)).toEqual(['pass 12 renewal-journal', 'fail 12.1 renewal-window'])
     expect(report).toMatchObject({ verdict: 'action', concludedAt: 1, next: { text: 'diagnose.fix.window.valid' } })
     expect(en(report.next.text, report.next.params)).toMatch(/renewal is possible from 2026-11-\d\d/)
-    expect(report.steps[1]!.checks[0]!.result.data).toMatchObject({ state: 'valid' })
+    expect(report.steps[1]!.checks[0]!.result.certificate?.window.state).toBe('valid')
     expect((await run('403.7', [fakeKey(cert)])).report.verdict).toBe('ok')
   })
 
   it('the window step counts days as check-window does (cert/window.ts): 2.5 days expired is 2, not 3', async () => {
     const cert = await customerCert(-2.5)
     const { report } = await run('0116', [fakeKey(cert)])
-    const data = report.steps[1]!.checks[0]!.result.data as { state: string; daysLeft: number; notAfter: string }
-    const w = assessWindow({ notBefore: new Date(0), notAfter: new Date(data.notAfter) }, NOW, { renewBeforeDays: 30, graceAfterDays: 90 })
-    expect(data).toMatchObject({ state: 'grace', daysLeft: -2 })
-    expect(data.daysLeft).toBe(w.daysLeft)
+    const checked = report.steps[1]!.checks[0]!.result.certificate!
+    const w = assessWindow({ notBefore: new Date(0), notAfter: checked.summary.notAfter }, NOW, { renewBeforeDays: 30, graceAfterDays: 90 })
+    expect(checked.window).toMatchObject({ state: 'grace', daysLeft: -2 })
+    expect(checked.window.daysLeft).toBe(w.daysLeft)
   })
 
   it('lapsed: 0116 and 403.7 send the customer to the counter (action, not a faulty key)', async () => {

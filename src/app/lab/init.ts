@@ -1,3 +1,4 @@
+import { certIdentity } from '../../cert/identity.js'
 import { assessWindow, daysLeft } from '../../cert/window.js'
 import { labDocument } from '../../output/lab-render.js'
 import { loadProfile } from '../../profile/load.js'
@@ -6,6 +7,7 @@ import { realProviderFactory } from '../../hardware/token-provider.js'
 import { defaultLabDir } from '../../lab/paths.js'
 import { LAB_DEFAULT_PIN, initLab, resetLab } from '../../lab/token-lab.js'
 import { EXIT } from '../../output/exit-codes.js'
+import { terminalText } from '../../output/terminal-text.js'
 import { formatDateTime } from '../../output/time.js'
 import type { Io } from '../io.js'
 import { PIN_ENV } from '../pin.js'
@@ -41,21 +43,23 @@ export async function run(options: LabInitOptions, io: Io): Promise<number> {
     key: options.key === 'ec-p256' ? { algorithm: 'EC', curve: 'P-256' } : { algorithm: 'RSA', bits: 2048 },
   })
   const { t } = io.ui
+  // The certificate read back off the token just made: JSON names it as every other document does,
+  // and the text shows its subject in the same RFC 4514 form (most specific first) as show-cert's card.
+  const profile = loadProfile(state.profile)
+  const view = await readLabToken(state, profile, io)
   if (options.json) {
-    // The certificate as every other document names it: read back off the token just made.
-    const profile = loadProfile(state.profile)
-    const view = await readLabToken(state, profile, io)
     const certificate = view.certificate && { ...view.certificate, window: assessWindow(view.certificate.summary, now, profile.window) }
     io.stdout.write(JSON.stringify(labDocument('ukey.lab', state, view.token, certificate, EXIT.OK), null, 2) + '\n')
     return EXIT.OK
   }
+  const subject = view.certificate ? terminalText(certIdentity(view.certificate.summary).subject.dn) : '-'
   const notAfter = new Date(state.certificate.notAfter)
   io.stdout.write(
     [
       t('lab.banner'),
       t('lab.made', { dir }),
       `  ${t('col.serial')}: ${state.token.serial}  (${state.token.label})`,
-      `  ${t('show.subject')}: ${state.certificate.subject}`,
+      `  ${t('show.subject')}: ${subject}`,
       `  ${t('show.validTo')}: ${formatDateTime(notAfter)}  (${t('show.daysLeftValue', { days: daysLeft(notAfter, now) })})`,
       `  CA: ${state.ca.cert}`,
       t('lab.next'),

@@ -5,6 +5,7 @@ import { readCertificateFile } from '../../hardware/soft-store/read-certificates
 import type { Probes, TokenCertificateView } from '../probes.js'
 import type { CheckResult } from '../types.js'
 import { msg, unknown, type Check } from './check.js'
+import { checkedCertificate as checked } from './token-certificate.js'
 
 function certEvidence(c: TokenCertificateView) {
   return msg('diagnose.ev.certificate', { subject: c.summary.subjectCN ?? '-', serial: c.summary.serial, id: c.token.id })
@@ -32,9 +33,10 @@ export const certificateWithKey: Check = async (probes) => {
     if ('outcome' in again) return again
     cert = again
   }
-  const data = { certSerial: cert.summary.serial, keyId: cert.token.id, hasPrivateKey: cert.token.hasPrivateKey }
-  if (cert.token.hasPrivateKey) return { outcome: 'pass', evidence: [certEvidence(cert), msg('diagnose.ev.keyPresent')], data }
-  return { outcome: 'fail', evidence: [certEvidence(cert), msg('diagnose.ev.keyMissing')], data, remedy: msg('diagnose.fix.replaceKey'), verdict: 'faulty' }
+  const data = { hasPrivateKey: cert.token.hasPrivateKey }
+  const certificate = checked(cert)
+  if (cert.token.hasPrivateKey) return { outcome: 'pass', evidence: [certEvidence(cert), msg('diagnose.ev.keyPresent')], data, certificate }
+  return { outcome: 'fail', evidence: [certEvidence(cert), msg('diagnose.ev.keyMissing')], data, certificate, remedy: msg('diagnose.fix.replaceKey'), verdict: 'faulty' }
 }
 
 function mechanismFor(algorithm: string): SignMechanism | null {
@@ -56,20 +58,21 @@ export const keySigns: Check = async (probes) => {
   if (!mechanism) return unknown(certEvidence(cert), msg('diagnose.ev.signUnsupported', { algorithm: cert.summary.keyAlgorithm }))
   if ((await probes.login()) === 'no-pin') return unknown(certEvidence(cert), msg('diagnose.ev.signNeedsPin'))
   const challenge = Buffer.concat([Buffer.from('ukey diagnose challenge '), randomBytes(32)])
-  const data = { certSerial: cert.summary.serial, mechanism }
+  const data = { mechanism }
+  const certificate = checked(cert)
   let signature: Buffer
   try {
     signature = await (await probes.session()).sign(cert.token.id, mechanism, challenge)
   } catch (e) {
     if (isUkeyError(e) && e.code === 'CERT_WITHOUT_KEY') {
-      return { outcome: 'fail', evidence: [certEvidence(cert), msg('diagnose.ev.keyMissing')], data, remedy: msg('diagnose.fix.replaceKey'), verdict: 'faulty' }
+      return { outcome: 'fail', evidence: [certEvidence(cert), msg('diagnose.ev.keyMissing')], data, certificate, remedy: msg('diagnose.fix.replaceKey'), verdict: 'faulty' }
     }
     throw e
   }
   const publicKey = new X509Certificate(Buffer.from(cert.summary.der)).publicKey
   const ok = mechanism === 'ECDSA-SHA256' ? verify('sha256', challenge, { key: publicKey, dsaEncoding: 'ieee-p1363' }, signature) : verify('sha256', challenge, publicKey, signature)
-  if (ok) return { outcome: 'pass', evidence: [certEvidence(cert), msg('diagnose.ev.signVerified', { mechanism })], data }
-  return { outcome: 'fail', evidence: [certEvidence(cert), msg('diagnose.ev.signMismatch', { mechanism })], data, remedy: msg('diagnose.fix.replaceKey'), verdict: 'faulty' }
+  if (ok) return { outcome: 'pass', evidence: [certEvidence(cert), msg('diagnose.ev.signVerified', { mechanism })], data, certificate }
+  return { outcome: 'fail', evidence: [certEvidence(cert), msg('diagnose.ev.signMismatch', { mechanism })], data, certificate, remedy: msg('diagnose.fix.replaceKey'), verdict: 'faulty' }
 }
 
 /** The certificate was issued by the bank's CA (profile renewal.caCerts, paths relative to the profile). */
@@ -90,9 +93,10 @@ export const chainsToBankCa: Check = async (probes) => {
   const leaf = new X509Certificate(Buffer.from(cert.summary.der))
   // Every configured certificate is trusted (a bank may list its intermediate): one hop to any of them.
   const issuer = cas.find((ca) => leaf.checkIssued(ca) && leaf.verify(ca.publicKey))
-  const data = { certSerial: cert.summary.serial, issuer: cert.summary.issuerCN }
-  if (issuer) return { outcome: 'pass', evidence: [certEvidence(cert), msg('diagnose.ev.chainsTo', { ca: cnOf(issuer.subject) })], data }
-  return { outcome: 'fail', evidence: [certEvidence(cert), msg('diagnose.ev.notFromBankCa', { issuer: cert.summary.issuerCN ?? '-', count: cas.length })], data, remedy: msg('diagnose.fix.notBankCertificate') }
+  // The issuer's name is the certificate object's `issuer` (docs/json.md): one DN format for scripts.
+  const certificate = checked(cert)
+  if (issuer) return { outcome: 'pass', evidence: [certEvidence(cert), msg('diagnose.ev.chainsTo', { ca: cnOf(issuer.subject) })], certificate }
+  return { outcome: 'fail', evidence: [certEvidence(cert), msg('diagnose.ev.notFromBankCa', { issuer: cert.summary.issuerCN ?? '-', count: cas.length })], certificate, remedy: msg('diagnose.fix.notBankCertificate') }
 }
 
 function cnOf(subject: string): string {

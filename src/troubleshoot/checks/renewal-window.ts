@@ -1,7 +1,7 @@
-import { assessWindow, WINDOW_STATES, type WindowState } from '../../cert/window.js'
+import { WINDOW_STATES, type WindowState } from '../../cert/window.js'
 import type { Message, Verdict } from '../types.js'
 import { msg, unknown, type Check } from './check.js'
-import { tokenCertificate } from './token-certificate.js'
+import { checkedCertificate, tokenCertificate } from './token-certificate.js'
 
 /**
  * FAQ 4–6, 12.1: where the certificate stands against the renewal window, and
@@ -12,8 +12,8 @@ export const renewalWindow: Check = async (probes, options) => {
   const cert = await tokenCertificate(probes)
   if (!cert) return unknown(msg('diagnose.ev.noCertToAssess'))
   const policy = probes.world.profile.window
-  const at = probes.world.now()
-  const w = assessWindow(cert.summary, at, policy)
+  // Assessed once, where the certificate was read (probes.ts): --json's certificate.window is this one.
+  const w = cert.window
   const accept: readonly WindowState[] = options.acceptStates ?? WINDOW_STATES
   const params = {
     state: w.state,
@@ -26,9 +26,10 @@ export const renewalWindow: Check = async (probes, options) => {
     notBefore: cert.summary.notBefore.toISOString().slice(0, 10),
   }
   const evidence: Message[] = [msg(`diagnose.ev.window.${w.state}`, params)]
-  // The window's own count (cert/window.ts, rounded towards zero): diagnose and check-window never disagree by a day.
-  const data = { state: w.state, notAfter: cert.summary.notAfter.toISOString(), daysLeft: w.daysLeft }
-  if (accept.includes(w.state)) return { outcome: 'pass', evidence, data }
+  // The state, dates and day counts are the certificate object's `window` (cert/window.ts, rounded towards zero):
+  // diagnose and check-window never disagree by a day.
+  const certificate = checkedCertificate(cert)
+  if (accept.includes(w.state)) return { outcome: 'pass', evidence, certificate }
   const verdict: Verdict = 'action'
-  return { outcome: 'fail', evidence, data, remedy: msg(`diagnose.fix.window.${w.state}`, params), verdict }
+  return { outcome: 'fail', evidence, certificate, remedy: msg(`diagnose.fix.window.${w.state}`, params), verdict }
 }

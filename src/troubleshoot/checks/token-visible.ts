@@ -33,7 +33,7 @@ export const tokenVisible: Check = async (probes) => {
     }
     return { outcome: 'fail', evidence: [...evidence, msg(chosen.error.key, chosen.error.params)], data: { tokens: report.tokens.length }, remedy: msg('diagnose.fix.insertKey') }
   }
-  return { outcome: 'pass', evidence, data: { tokens: report.tokens.length, serial: chosen.token.serial } }
+  return { outcome: 'pass', evidence, data: { tokens: report.tokens.length }, token: chosen.token }
 }
 
 /** A bank key (or a vendor's device) on the USB bus; false too when the bus cannot be listed. */
