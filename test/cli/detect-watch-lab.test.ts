@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ROOT, isolatedEnv, ukey } from '../helpers/cli.js'
+import { schemaErrors } from '../helpers/schemas.js'
 
 const PIN = 'Dq-60722-k'
 
@@ -49,6 +50,13 @@ describe('detect --watch --lab: the lab token appearing and going (PKCS#11 polli
     await w.until((e) => e['type'] === 'token-insert' && e !== first)
     w.child.kill('SIGINT')
     expect(await w.exited).toBe(0)
-    expect(w.events.at(-1)).toMatchObject({ type: 'stopped' })
+    expect(w.events.at(-1)).toMatchObject({ type: 'stopped', exitCode: 0 })
+    // A watch has no last line to wait for: every line carries the head a script pins (docs/json.md, "NDJSON"),
+    // and each validates against the published line schema.
+    expect(w.events.map((e) => e['type'])).toEqual(['watching', 'token-insert', 'token-remove', 'token-insert', 'stopped'])
+    for (const e of w.events) {
+      expect(e, String(e['type'])).toMatchObject({ schemaVersion: 2, kind: 'ukey.detect-watch', lab: true })
+      expect(schemaErrors('detect-watch', e), String(e['type'])).toEqual([])
+    }
   }, 60_000)
 })

@@ -61,9 +61,11 @@ describe('one certificate object across commands', () => {
     const checked = json(await ukey(['check-window', ...on, '--json']))
     const shown = json(await ukey(['show-cert', ...on, '--json']))
     const status = json(await ukey(['lab', 'status', '--dir', lab.dir, '--json']))
+    // 403.7 reads the certificate in two checks (renewal-window, chains-to-bank-ca) and the token in one; no PIN given.
+    const diagnosed = json(await ukey(['diagnose', '403.7', ...on, '--json', '--no-input']))
     const renewed = json(await ukey(['renew', ...on, '--server', lab.url, '--yes', '--json'], { env: { UKEY_PIN: PIN } }))
     const after = json(await ukey(['lab', 'status', '--dir', lab.dir, '--json']))
-    for (const doc of [checked, shown, status, renewed, after]) {
+    for (const doc of [checked, shown, status, diagnosed, renewed, after]) {
       const [id, pointer] = SCHEMA[doc['kind'] as string]!
       expect(schemaErrors(id, doc, pointer), String(doc['kind'])).toEqual([])
     }
@@ -74,6 +76,18 @@ describe('one certificate object across commands', () => {
     expect(fromShow).toEqual(fromCheck)
     expect(withoutId(status['certificate'])).toEqual(fromCheck)
     expect(withoutId(renewed['certificate'])).toEqual(fromCheck)
+    // diagnose's checks name the certificate and the token with the same objects, the window assessed once for all.
+    const checks = (diagnosed['steps'] as Doc[]).flatMap((s) => s['checks'] as Array<{ id: string; data: Doc }>)
+    const certificateChecks = checks.filter((c) => c.data['certificate'])
+    expect(certificateChecks.map((c) => c.id)).toEqual(['renewal-window', 'chains-to-bank-ca'])
+    for (const c of certificateChecks) {
+      expect(withoutId(c.data['certificate']), c.id).toEqual(fromCheck)
+      expect((c.data['certificate'] as Doc)['id'], c.id).toBe(lab.state.certificate.id)
+    }
+    const tokenChecks = checks.filter((c) => c.data['token'])
+    // 403.7 looks for the key twice (inserted, FAQ 13.1; seen by the management tool, 13.3): both name it as lab status does.
+    expect(tokenChecks.map((c) => c.id)).toEqual(['token-visible', 'token-visible'])
+    for (const c of tokenChecks) expect(c.data['token']).toEqual(status['token'])
     // The id is the one lab init stored the certificate under, in both documents that read it by id.
     expect((status['certificate'] as Doc)['id']).toBe(lab.state.certificate.id)
     expect((renewed['certificate'] as Doc)['id']).toBe(lab.state.certificate.id)
