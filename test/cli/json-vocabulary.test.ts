@@ -153,3 +153,15 @@ describe('every document has the head scripts pin', () => {
     expect(last).toMatchObject({ type: 'summary', schemaVersion: 2, kind: 'ukey.check-window', lab: true, exitCode: lines.code })
   }, 180_000)
 })
+
+describe('the text says a name as the JSON does', () => {
+  it('lab init prints the subject as its JSON subject.dn: RFC 4514, most specific RDN first', async () => {
+    const dir = join(root, 'lab-text')
+    const made = await ukey(['lab', 'init', '--dir', dir, '--lang', 'en'])
+    expect(made.code, made.stderr).toBe(0)
+    const status = json(await ukey(['lab', 'status', '--dir', dir, '--json']))
+    const dn = ((status['certificate'] as Doc)['subject'] as Doc)['dn'] as string
+    expect(dn).toBe('CN=张三 (lab),OU=个人网银 (lab),O=ukey lab,C=CN')
+    expect(made.stdout).toContain(`  Subject: ${dn}\n`)
+  }, 60_000)
+})
