@@ -53,7 +53,10 @@ describe('detect --watch --lab: the lab token appearing and going (PKCS#11 polli
     expect(w.events.at(-1)).toMatchObject({ type: 'stopped', exitCode: 0 })
     // A watch has no last line to wait for: every line carries the head a script pins (docs/json.md, "NDJSON"),
     // and each validates against the published line schema.
-    expect(w.events.map((e) => e['type'])).toEqual(['watching', 'token-insert', 'token-remove', 'token-insert', 'stopped'])
+    // (lab init --force passes through states a 100 ms poll may see: the middle is not counted.)
+    const types = w.events.map((e) => e['type'])
+    expect([types[0], types.at(-1)]).toEqual(['watching', 'stopped'])
+    expect(new Set(types)).toEqual(new Set(['watching', 'token-insert', 'token-remove', 'stopped']))
     for (const e of w.events) {
       expect(e, String(e['type'])).toMatchObject({ schemaVersion: 2, kind: 'ukey.detect-watch', lab: true })
       expect(schemaErrors('detect-watch', e), String(e['type'])).toEqual([])

@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { ROOT } from '../helpers/cli.js'
+import { schemaErrors } from '../helpers/schemas.js'
 import { SYSTEM_PYTHON, USB_FIXTURES, bundleScript, requireUmockdevBindings } from '../helpers/umockdev.js'
 
 /**
@@ -84,4 +85,9 @@ it('`ukey detect --watch --json` as a technician runs it: one event per line for
     ['stop', 'stopped', null, null],
   ])
   for (const e of events) expect(typeof e['at']).toBe('string')
+  // Each line as ukey wrote it (without the driver's step and ms) is a line of the published schema, head included.
+  for (const e of events) {
+    const line = Object.fromEntries(Object.entries(e).filter(([k]) => k !== 'step' && k !== 'ms'))
+    expect(schemaErrors('detect-watch', line), String(e['step'])).toEqual([])
+  }
 })
