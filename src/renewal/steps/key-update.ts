@@ -27,6 +27,8 @@ export interface KeyUpdateState {
   /** The window state the renewal started in (journalled with the first step). */
   windowState: string
   newKeyId?: string
+  /** The label the new key pair gets: the old pair's (set by key generation's prepare). */
+  newKeyLabel?: string
   newSpki?: Buffer
   issued?: { certificate: Buffer; confirmation: PendingConfirmation }
 }
@@ -93,9 +95,10 @@ const keyGenerated: DeclaredStep<KeyUpdateState> = {
   },
   async prepare(s) {
     // The old key must be there to sign the request: without it the bank cannot know the customer (403.7).
-    if (!(await s.session.listKeyPairs()).some((p) => p.id === s.old.id && p.hasPrivateKey)) {
-      throw new UkeyError('CERT_WITHOUT_KEY', { params: { id: s.old.id }, actions: ['action.diagnose4037'] })
-    }
+    const oldPair = (await s.session.listKeyPairs()).find((p) => p.id === s.old.id && p.hasPrivateKey)
+    if (!oldPair) throw new UkeyError('CERT_WITHOUT_KEY', { params: { id: s.old.id }, actions: ['action.diagnose4037'] })
+    // The new pair takes the old pair's label (the name the bank's tools show), read here rather than listing the key again.
+    s.newKeyLabel = oldPair.label || s.old.label
     // A generation cut short may have left half a pair: remove whatever is under the planned id.
     const before = s.journal.data.newKeyId
     if (before && before !== s.old.id) await s.session.deleteObjects(before)
@@ -103,10 +106,9 @@ const keyGenerated: DeclaredStep<KeyUpdateState> = {
     return { newKeyId: s.newKeyId }
   },
   async run(s) {
-    const label = (await s.session.listKeyPairs()).find((p) => p.id === s.old.id)?.label || s.old.label
     // Started, not awaited: a failure to load shows in the step that needs the client.
     cmp().catch(() => undefined)
-    s.newSpki = (await s.session.generateKeyPair(s.newKey, newId(s), label)).spki
+    s.newSpki = (await s.session.generateKeyPair(s.newKey, newId(s), s.newKeyLabel ?? s.old.label)).spki
     return { patch: { newSpki: s.newSpki.toString('base64') } }
   },
   failed: (e) => {
