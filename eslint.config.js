@@ -19,4 +19,10 @@ export default tseslint.config(
       'no-restricted-properties': ['error', { object: 'process', property: 'stdout' }, { object: 'process', property: 'stderr' }, { object: 'process', property: 'stdin' }],
     },
   },
+  {
+    // The launcher and the build's code-cache step are CommonJS on purpose (bin/run.js: no ESM loader at start).
+    files: ['bin/*.js', 'scripts/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 )

@@ -3,13 +3,16 @@
 // One file to read instead of hundreds saves most of the start-up time
 // (bench/README.md). Type checking is `npx tsc -p tsconfig.test.json`.
 //
-// A second, separate bundle, dist/fast/entry.js, runs `check-window`, `detect`
-// and `diagnose` without @oclif/core when their command lines are plain (bin/run.js
-// asks it first). Their flag specs are read here off the oclif command classes,
-// so there is one list of flags.
+// A second, separate set of CommonJS files, dist/fast/ (entry.cjs reads the line,
+// <id>.cjs runs it, each with V8's code cache beside it), runs `check-window`,
+// `detect` and `diagnose` without @oclif/core when their command lines are plain
+// (bin/run.js asks it first). Their flag specs are read here off the oclif command
+// classes, so there is one list of flags.
 import { build } from 'esbuild'
-import { readFileSync, renameSync, rmSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
 const common = {
@@ -80,20 +83,102 @@ const epoch = process.env.SOURCE_DATE_EPOCH ? new Date(Number(process.env.SOURCE
 writeReference(next, version, epoch.toISOString().slice(0, 10))
 rmSync(refFile)
 
-const fast = await build({
+// The fast path as CommonJS, one self-contained file per command (no chunks): a
+// CommonJS start skips Node's ESM loader (~5 ms) and every chunk is one more file to
+// resolve, read and compile (bench/README.md, start-up). ukey's own modules that a
+// command loads only for some flags stay inside its file (compiled only when called),
+// so its classes (UkeyError and instanceof) exist once. A package imported with
+// import() (ora, the prompts, the proxy agents: only some runs need one) is a file of
+// its own, dist/fast/lazy/<package>.cjs, required when the import runs: inside the
+// command's file it would be parsed on every start (iconv-lite alone is 0.5 MB).
+//
+// No import() is left in these files (esbuild turns the rest into require()): V8's code
+// cache (scripts/fast-code-cache.cjs) loses the script's dynamic-import callback in Node 20.
+// So each lazy package is reached through a small ESM module made here, which requires
+// the file and re-exports the package's names: import() of it gives the package's own
+// namespace, default export included (a plain require() would give module.exports as
+// `default`, Node's rule for CommonJS, which esbuild follows).
+const lazyFile = (pkg) => `${pkg.replace(/^@/, '').replace(/\//g, '+')}.cjs`
+const lazyPackages = (found, dir) => ({
+  name: 'ukey-lazy-packages',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.kind !== 'dynamic-import' || args.path.startsWith('node:') || common.external.includes(args.path)) return undefined
+      found.add(args.path)
+      return { path: args.path, namespace: 'ukey-lazy' }
+    })
+    b.onResolve({ filter: /.*/, namespace: 'ukey-lazy' }, (args) => ({ path: args.path, external: true }))
+    b.onLoad({ filter: /.*/, namespace: 'ukey-lazy' }, async (args) => {
+      const names = Object.keys(await import(args.path)).filter((n) => n !== 'default' && /^[A-Za-z_$][\w$]*$/.test(n))
+      const lines = [`const m = require(${JSON.stringify(dir + lazyFile(args.path))})`]
+      if ('default' in (await import(args.path))) lines.push('export default m.default')
+      if (names.length) lines.push(`export const { ${names.join(', ')} } = m`)
+      return { contents: lines.join('\n'), loader: 'js' }
+    })
+  },
+})
+const fastOptions = {
   ...common,
-  entryPoints: { entry: 'src/fast/entry.ts' },
-  outdir: `${next}/fast`,
-  splitting: true,
+  format: 'cjs',
+  supported: { 'dynamic-import': false },
+  // createRequire(import.meta.url) in the sources: the file's own URL in CommonJS.
+  banner: { js: 'const __ukeyMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+  outExtension: { '.js': '.cjs' },
   sourcemap: 'linked',
   minifySyntax: true,
   minifyWhitespace: true,
-  chunkNames: 'chunks/[name]-[hash]',
-  define: { UKEY_FAST_SPECS: JSON.stringify(JSON.stringify(specs)), UKEY_DECODE_WORKER: decodeWorkerSource },
+  define: { UKEY_FAST_SPECS: JSON.stringify(JSON.stringify(specs)), UKEY_DECODE_WORKER: decodeWorkerSource, 'import.meta.url': '__ukeyMetaUrl' },
   metafile: true,
+}
+const lazy = new Set()
+const fast = await build({
+  ...fastOptions,
+  entryPoints: {
+    entry: 'src/fast/entry.ts',
+    'check-window': 'src/fast/commands/check-window.ts',
+    detect: 'src/fast/commands/detect.ts',
+    diagnose: 'src/fast/commands/diagnose.ts',
+    renew: 'src/fast/commands/renew.ts',
+  },
+  outdir: `${next}/fast`,
+  plugins: [lazyPackages(lazy, './lazy/')],
 })
+// The lazy packages, and the packages they import() in turn.
+for (const done = new Set(); done.size < lazy.size; ) {
+  const todo = [...lazy].filter((p) => !done.has(p))
+  todo.forEach((p) => done.add(p))
+  const more = await build({
+    ...fastOptions,
+    entryPoints: Object.fromEntries(todo.map((p) => [lazyFile(p).slice(0, -4), p])),
+    outdir: `${next}/fast/lazy`,
+    plugins: [lazyPackages(lazy, './')],
+  })
+  Object.assign(fast.metafile.inputs, more.metafile.inputs)
+}
+const leftImport = readdirSync(`${next}/fast`, { recursive: true }).filter((f) => f.endsWith('.cjs') && /\bimport\(/.test(readFileSync(`${next}/fast/${f}`, 'utf8')))
+if (leftImport.length) throw new Error(`dist/fast must not hold import() (the code cache drops its callback), but ${leftImport[0]} does`)
 const oclifInFast = Object.keys(fast.metafile.inputs).filter((p) => p.includes('node_modules/@oclif/'))
 if (oclifInFast.length) throw new Error(`dist/fast must not load @oclif/core, but bundles ${oclifInFast[0]}`)
+
+// V8's compiled code for each fast command's bundle (scripts/fast-code-cache.cjs), made by
+// running it once on a line that needs no USB key, no lab and no network, in an empty home.
+// Without it (or when this Node's V8 rejects it) bin/run.js compiles from source as before.
+const cacheHome = mkdtempSync(join(tmpdir(), 'ukey-build-'))
+const noModule = join(cacheHome, 'no-such-module.so')
+const cacheRuns = {
+  'check-window': [resolve('test/fixtures/certs/ec.pem')],
+  detect: ['--no-usb', '--module', noModule],
+  diagnose: ['9002', '--no-input', '--module', noModule],
+  // The journal folder of an empty home: no key, no lab, no network.
+  renew: ['--status', '--json'],
+}
+for (const [id, args] of Object.entries(cacheRuns)) {
+  if (!args.every((a) => !a.endsWith('.pem') || existsSync(a))) continue
+  const env = { PATH: process.env.PATH, HOME: cacheHome, XDG_CONFIG_HOME: join(cacheHome, 'config'), XDG_DATA_HOME: join(cacheHome, 'data'), XDG_STATE_HOME: join(cacheHome, 'state'), LANG: 'en_US.UTF-8', CI: 'true' }
+  spawnSync(process.execPath, ['scripts/fast-code-cache.cjs', resolve(next), id, ...args], { env, stdio: 'ignore', timeout: 30_000 })
+  if (!existsSync(`${next}/fast/${id}.cjs.cache`)) console.warn(`build: no code cache for dist/fast/${id}.cjs (it still runs, compiled at each start)`)
+}
+rmSync(cacheHome, { recursive: true, force: true })
 
 const old = `dist.old-${process.pid}`
 try {

@@ -48,7 +48,15 @@ export async function* certificateSources(inputs: string[], flags: SourceOptions
   if (inputs.length === 0 && !wantTokens && !flags.store) throw new UkeyError('USAGE', { key: 'usage.noInputs' })
   const stdinUsers = [inputs.includes('-') && '-', flags['password-stdin'] && '--password-stdin', flags['pin-stdin'] && '--pin-stdin'].filter(Boolean)
   if (stdinUsers.length > 1) throw new UkeyError('USAGE', { key: 'usage.stdinTwice', params: { flags: stdinUsers.join(', ') } })
-  if (inputs.length) yield* readCertificates({ inputs, recursive: flags.recursive, password: passwordProvider(io, { stdin: flags['password-stdin'] }), stdin: io.stdin })
+  if (inputs.length) yield* readCertificates({
+      inputs,
+      recursive: flags.recursive,
+      password: passwordProvider(io, { stdin: flags['password-stdin'] }),
+      // Only when `-` is read: opening process.stdin costs start-up (src/commands/io.ts).
+      get stdin() {
+        return io.stdin
+      },
+    })
   if (flags.store) yield* readStoreCertificates(flags.store as WindowsStoreName)
   if (wantTokens) {
     io.applyEnvironment(profile.pkcs11.environment)

@@ -16,7 +16,7 @@ export interface CheckWindowOptions extends CertificateCommandOptions {
 /**
  * `ukey check-window`, for its two callers: the oclif command
  * (src/commands/check-window.ts) and the fast path that starts without oclif
- * (src/fast/entry.ts). Returns the exit code; failures are thrown.
+ * (src/fast/commands/check-window.ts). Returns the exit code; failures are thrown.
  */
 export async function run(options: CheckWindowOptions, io: Io): Promise<number> {
   const { at, tz, profile } = certificateSettings(options, io)

@@ -5,6 +5,8 @@ import type { TokenInfo } from '../hardware/pkcs11/types.js'
 import { detect, openTokens, type DetectReport, type TokenContext } from '../hardware/tokens.js'
 import { usbKeyName } from '../hardware/usb/types.js'
 import { detectRecord, detectText, usbRecord } from '../output/detect-render.js'
+import { SCHEMA_VERSION } from '../output/schema-version.js'
+import { tokenObject } from '../output/token-json.js'
 import { EXIT } from '../output/exit-codes.js'
 import type { BankProfile } from '../profile/types.js'
 import { profileOf, type ProfileOptions } from './context.js'
@@ -88,7 +90,7 @@ async function watch(profile: BankProfile, opts: DetectOptions, io: Io): Promise
     const kept = classifyUsbKeys(keys, profile.vendors, { all: opts.all })
     if (!started) {
       started = true
-      emit({ type: 'watching', lab: profile.lab }, (profile.lab ? t('lab.banner') + '\n' : '') + t('watch.start'))
+      emit({ type: 'watching', schemaVersion: SCHEMA_VERSION, kind: 'ukey.detect-watch', lab: profile.lab }, (profile.lab ? t('lab.banner') + '\n' : '') + t('watch.start'))
     }
     return kept.map((c) => c.key)
   }
@@ -97,7 +99,7 @@ async function watch(profile: BankProfile, opts: DetectOptions, io: Io): Promise
   const tokens = watchTokens(profile, opts, (type, tk) => {
     const params = { serial: tk.serial, label: tk.label }
     emit(
-      { type: type === 'insert' ? 'token-insert' : 'token-remove', token: { serial: tk.serial, label: tk.label, manufacturer: tk.manufacturer, module: tk.module.path } },
+      { type: type === 'insert' ? 'token-insert' : 'token-remove', token: tokenObject(tk) },
       `${type === 'insert' ? '+' : '-'} ${t(type === 'insert' ? 'watch.tokenInsert' : 'watch.tokenRemove', params)}`,
     )
   })

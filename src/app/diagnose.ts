@@ -40,7 +40,7 @@ export async function run(given: DiagnoseOptions, io: Io): Promise<number> {
   const ui = io.ui
   const s = sayer(ui.t, ui.lang, !options.json)
   if (options.list) {
-    io.stdout.write(options.json ? JSON.stringify(codesRecord(RULES, s), null, 2) + '\n' : codesText(RULES, s) + '\n')
+    io.stdout.write(options.json ? JSON.stringify(codesRecord(RULES, s, Boolean(options.lab)), null, 2) + '\n' : codesText(RULES, s) + '\n')
     return EXIT.OK
   }
   const rule = options.code === undefined ? healthRule : findRule(options.code)

@@ -1,4 +1,5 @@
 import { EXIT } from '../output/exit-codes.js'
+import { SCHEMA_VERSION } from '../output/schema-version.js'
 import { EXIT_CODE_TABLE, exitCodeText } from '../output/exit-code-table.js'
 import type { Io } from './io.js'
 
@@ -8,6 +9,8 @@ export interface ExitCodesOptions {
 
 /** `ukey exit-codes`: the exit-code contract, as text or JSON. */
 export async function run(options: ExitCodesOptions, io: Io): Promise<number> {
-  io.stdout.write(options.json ? JSON.stringify(EXIT_CODE_TABLE, null, 2) + '\n' : exitCodeText(io.ui.t) + '\n')
+  // No profile is read: `lab` is false, as for any document not about the lab.
+  const doc = { schemaVersion: SCHEMA_VERSION, kind: 'ukey.exit-codes', lab: false, exitCode: EXIT.OK, codes: EXIT_CODE_TABLE }
+  io.stdout.write(options.json ? JSON.stringify(doc, null, 2) + '\n' : exitCodeText(io.ui.t) + '\n')
   return EXIT.OK
 }

@@ -43,8 +43,10 @@ export async function run(options: RenewOptions, io: Io): Promise<number> {
   if (options.status) {
     const all = listJournals(journalDir)
     const pending = all.filter((j) => j.data.state === 'open')
-    io.stdout.write(options.json ? JSON.stringify(statusRecord(pending, all, journalDir), null, 2) + '\n' : statusText(pending, all.length - pending.length, journalDir, ui.t))
-    return pending.length ? EXIT.RENEWAL_INTERRUPTED : EXIT.OK
+    const exitCode = pending.length ? EXIT.RENEWAL_INTERRUPTED : EXIT.OK
+    const doc = { dir: journalDir, lab: profile.lab, exitCode, at: io.now(), policy: profile.window }
+    io.stdout.write(options.json ? JSON.stringify(statusRecord(pending, all, doc), null, 2) + '\n' : statusText(pending, all.length - pending.length, journalDir, ui.t))
+    return exitCode
   }
 
   const steps: RenewJsonStep[] = []
@@ -82,7 +84,7 @@ export async function run(options: RenewOptions, io: Io): Promise<number> {
   } catch (e) {
     progress?.fail()
     if (options.json && e instanceof UkeyError) {
-      io.stdout.write(JSON.stringify(renewRecord({ error: e, ...(known ? { known } : {}), steps, lab: profile.lab, exitCode: exitCodeOf(e) }, ui.t), null, 2) + '\n')
+      io.stdout.write(JSON.stringify(renewRecord({ error: e, ...(known ? { known } : {}), steps, lab: profile.lab, exitCode: exitCodeOf(e), at: io.now(), policy: profile.window }, ui.t), null, 2) + '\n')
     }
     throw e
   } finally {
@@ -92,7 +94,7 @@ export async function run(options: RenewOptions, io: Io): Promise<number> {
 
   const exitCode = result.outcome === 'dry-run' && !result.ready ? EXIT.RENEWAL_INTERRUPTED : EXIT.OK
   if (options.json) {
-    io.stdout.write(JSON.stringify(renewRecord({ result, steps, lab: profile.lab, exitCode }, ui.t), null, 2) + '\n')
+    io.stdout.write(JSON.stringify(renewRecord({ result, steps, lab: profile.lab, exitCode, at: io.now(), policy: profile.window }, ui.t), null, 2) + '\n')
   } else if (result.outcome === 'dry-run') {
     io.stdout.write(planText(result.plan, ui.t, tz) + dryRunText(result, ui.t))
   } else if (result.outcome === 'cancelled') {

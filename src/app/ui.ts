@@ -49,12 +49,20 @@ export function makeUi(opts: { lang?: string; debug?: boolean; verbose?: boolean
   const stderrIsTTY = opts.terminals.stderr
   const ci = Boolean(env['CI']) && env['CI'] !== 'false'
   const noColor = 'NO_COLOR' in env && env['NO_COLOR'] !== ''
+  // Worked out on first use: whether stdin is a terminal is a question to process.stdin,
+  // which opens a stream most runs never need (bench/README.md, start-up).
+  let canPrompt: boolean | undefined
   return {
     lang,
     t: translator(lang, { verbose: Boolean(opts.verbose) }),
     stdoutIsTTY,
     stderrIsTTY,
-    canPrompt: opts.terminals.stdin && stderrIsTTY && !ci,
+    get canPrompt() {
+      return (canPrompt ??= opts.terminals.stdin && stderrIsTTY && !ci)
+    },
+    set canPrompt(value: boolean) {
+      canPrompt = value
+    },
     color: !noColor && (stdoutIsTTY || env['FORCE_COLOR'] !== undefined) && env['TERM'] !== 'dumb',
     debug: Boolean(opts.debug) || env['UKEY_DEBUG'] === '1',
     verbose: Boolean(opts.verbose),

@@ -1,5 +1,6 @@
 import { discoverModules } from '../hardware/pkcs11/discovery.js'
 import { EXIT } from '../output/exit-codes.js'
+import { SCHEMA_VERSION } from '../output/schema-version.js'
 import { profileOf, type ProfileOptions } from './context.js'
 import type { Io } from './io.js'
 
@@ -21,7 +22,7 @@ export async function run(options: VersionOptions, io: Io): Promise<number> {
   const facts = { version: options.version, node: process.version, platform: process.platform, arch: process.arch }
   if (options.json) {
     const doc = {
-      schemaVersion: 1,
+      schemaVersion: SCHEMA_VERSION,
       kind: 'ukey.version',
       lab: profile.lab,
       exitCode: EXIT.OK,

@@ -1,21 +1,20 @@
 import { hash, X509Certificate as NodeX509 } from 'node:crypto'
 import { TAG, expect, oidText, readTlv } from './der.js'
 import { certExtensions, type CertExtensions } from './extensions.js'
-import { distinguishedName } from './names.js'
+import { certIdentity, type CertIdentity } from './identity.js'
 import { keySize } from './public-key.js'
 import type { CertSummary } from './summary.js'
 
 /** Everything "Show certificate" in a vendor's management tool shows (FAQ 12.1), and more. */
 export interface CertDetails extends CertExtensions {
-  subject: string
-  issuer: string
-  serial: string
-  notBefore: Date
-  notAfter: Date
-  publicKey: { algorithm: string; size: number | null }
+  /** What every command says of a certificate (identity.ts): show-cert adds the rest. */
+  identity: CertIdentity
   signatureAlgorithm: string
   selfSigned: boolean
-  fingerprints: { sha256: string; sha1: string }
+  /** SHA-1 of the DER, lower-case hex: what older vendor tools and the Windows dialog list. */
+  sha1: string
+  /** The key as the card names it: "EC P-256" and its bits, curves included (the JSON's key names the curve instead). */
+  keyName: { algorithm: string; bits: number | null }
 }
 
 const SIGNATURE_ALGORITHMS: Record<string, string> = {
@@ -34,22 +33,6 @@ const SIGNATURE_ALGORITHMS: Record<string, string> = {
   '1.2.156.10197.1.501': 'SM3withSM2',
 }
 
-const HEX_UPPER = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0').toUpperCase())
-
-/** "AB:CD:…": a table lookup per byte (a regular expression over the hex cost ~20 µs a fingerprint). */
-function colonHex(buf: Buffer): string {
-  let s = HEX_UPPER[buf[0]!]!
-  for (let i = 1; i < buf.length; i++) s += ':' + HEX_UPPER[buf[i]!]
-  return s
-}
-
-function signatureOid(der: Uint8Array): string {
-  const cert = expect(der, 0, der.length, TAG.SEQUENCE, 'Certificate')
-  const tbs = expect(der, cert.start, cert.end, TAG.SEQUENCE, 'TBSCertificate')
-  const alg = expect(der, tbs.next, cert.end, TAG.SEQUENCE, 'signatureAlgorithm')
-  return oidText(der, expect(der, alg.start, alg.end, TAG.OID, 'signature OID'))
-}
-
 /**
  * Everything show-cert shows, decoded from the DER with der.ts: the same walker
  * and limits (limits.ts) as the window check, ~20 µs a certificate, so a bundle
@@ -57,20 +40,23 @@ function signatureOid(der: Uint8Array): string {
  */
 export function certDetails(summary: CertSummary): CertDetails {
   const der = summary.der
+  const identity = certIdentity(summary)
   const cert = expect(der, 0, der.length, TAG.SEQUENCE, 'Certificate')
   const tbs = expect(der, cert.start, cert.end, TAG.SEQUENCE, 'TBSCertificate')
+  // The extensions follow subjectPublicKeyInfo (RFC 5280 4.1): walk the headers to it.
   let el = readTlv(der, tbs.start, tbs.end)
   if (el.tag === TAG.CONTEXT_0) el = readTlv(der, el.next, tbs.end)
-  const signature = expect(der, el.next, tbs.end, TAG.SEQUENCE, 'signature')
-  const issuerTlv = expect(der, signature.next, tbs.end, TAG.SEQUENCE, 'issuer')
-  const validity = expect(der, issuerTlv.next, tbs.end, TAG.SEQUENCE, 'validity')
-  const subjectTlv = expect(der, validity.next, tbs.end, TAG.SEQUENCE, 'subject')
-  const spki = expect(der, subjectTlv.next, tbs.end, TAG.SEQUENCE, 'subjectPublicKeyInfo')
+  let spkiAt = 0
+  for (const field of ['signature', 'issuer', 'validity', 'subject', 'subjectPublicKeyInfo']) {
+    spkiAt = el.next
+    el = expect(der, el.next, tbs.end, TAG.SEQUENCE, field)
+  }
+  const spki = el
   const ext = certExtensions(der, spki.next, tbs.end)
-  const subject = distinguishedName(der, subjectTlv)
-  const issuer = distinguishedName(der, issuerTlv)
+  const sigAlg = expect(der, tbs.next, cert.end, TAG.SEQUENCE, 'signatureAlgorithm')
+  const sigOid = oidText(der, expect(der, sigAlg.start, sigAlg.end, TAG.OID, 'signature OID'))
 
-  let selfSigned = subject === issuer
+  let selfSigned = identity.subject.dn === identity.issuer.dn
   if (selfSigned) {
     if (summary.keyAlgorithm === 'SM2') {
       // Node's OpenSSL binding cannot pass the SM2 distinguishing ID (GM/T 0009) a verify needs:
@@ -85,21 +71,12 @@ export function certDetails(summary: CertSummary): CertDetails {
       }
     }
   }
-  const sigOid = signatureOid(der)
   return {
-    subject,
-    issuer,
-    serial: summary.serial,
-    notBefore: summary.notBefore,
-    notAfter: summary.notAfter,
-    publicKey: { algorithm: summary.keyAlgorithm, size: keySize(der, subjectTlv.next, spki, summary.keyAlgorithm) },
+    identity,
     signatureAlgorithm: SIGNATURE_ALGORITHMS[sigOid] ?? sigOid,
     ...ext,
     selfSigned,
-    fingerprints: {
-      // One-shot hashes: half the cost of a Hash object each, on every certificate of a bundle.
-      sha256: colonHex(hash('sha256', der, 'buffer')),
-      sha1: colonHex(hash('sha1', der, 'buffer')),
-    },
+    sha1: hash('sha1', der, 'hex'),
+    keyName: { algorithm: summary.keyAlgorithm, bits: keySize(der, spkiAt, spki, summary.keyAlgorithm) },
   }
 }

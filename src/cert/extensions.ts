@@ -6,6 +6,7 @@ import { distinguishedName } from './names.js'
 // window check's reader (limits.ts). A full ASN.1 decoder cost ~3 ms and ~10
 // objects per node per certificate: 10,000 certificates took 16 s and 210 MB.
 
+/** Key identifiers in lower-case hex, as every hex value in ukey's JSON (docs/json.md). */
 export interface CertExtensions {
   keyUsage: string[] | null
   extendedKeyUsage: string[] | null
@@ -80,12 +81,12 @@ export function certExtensions(buf: Uint8Array, from: number, tbsEnd: number): C
         break
       case EXT.subjectKeyIdentifier:
         if (value.tag !== TAG.OCTET_STRING) throw new DerError('malformed', 'subjectKeyIdentifier is not an OCTET STRING')
-        out.subjectKeyIdentifier = hex(buf, value.start, value.end).toUpperCase()
+        out.subjectKeyIdentifier = hex(buf, value.start, value.end)
         break
       case EXT.authorityKeyIdentifier: {
         // [0] IMPLICIT KeyIdentifier, when present, is the first field.
         const first = value.start < value.end ? readTlv(buf, value.start, value.end) : undefined
-        out.authorityKeyIdentifier = first?.tag === 0x80 ? hex(buf, first.start, first.end).toUpperCase() : null
+        out.authorityKeyIdentifier = first?.tag === 0x80 ? hex(buf, first.start, first.end) : null
         break
       }
       case EXT.basicConstraints: {

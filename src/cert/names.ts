@@ -35,9 +35,25 @@ function escapeValue(v: string): string {
   return s
 }
 
+function asciiText(buf: Uint8Array, start: number, end: number): string | null {
+  let s = ''
+  for (let i = start; i < end; i++) {
+    const b = buf[i]!
+    if (b >= 0x80) return null
+    s += String.fromCharCode(b)
+  }
+  return s
+}
+
 /** The value at `pos` (its element `tlv`). */
 function attributeValue(buf: Uint8Array, pos: number, tlv: Tlv): string {
   if (STRING_TAGS.has(tlv.tag)) {
+    // ASCII in a one-byte string type reads the same in all of them: no decoder call
+    // (its set-up costs more than the loop for a name's short values, on every certificate of a batch).
+    if (tlv.tag !== TAG.BMP_STRING && tlv.tag !== TAG.UNIVERSAL_STRING) {
+      const ascii = asciiText(buf, tlv.start, tlv.end)
+      if (ascii !== null) return escapeValue(ascii)
+    }
     try {
       return escapeValue(stringValue(buf, tlv))
     } catch {
@@ -49,29 +65,50 @@ function attributeValue(buf: Uint8Array, pos: number, tlv: Tlv): string {
 }
 
 /**
- * A Name (RFC 5280 4.1.2.4) as RFC 4514 writes it: most specific RDN first
- * ("CN=张三, OU=个人网银, O=测试银行, C=CN"), as openssl -nameopt RFC2253 and the
- * Windows certificate dialog show it; multi-valued RDNs joined with "+".
+ * A Name (RFC 5280 4.1.2.4) exactly as RFC 4514 2.1 writes it: most specific RDN
+ * first, joined by "," with no space ("CN=张三,OU=个人网银,O=测试银行,C=CN"), as
+ * openssl -nameopt RFC2253 prints it; multi-valued RDNs joined with "+". The one
+ * DN format of every output (docs/json.md), so a script compares names as strings.
  * Values are exact apart from RFC 4514's own escapes: a terminal shows them
  * through output/terminal-text.ts.
  */
 export function distinguishedName(buf: Uint8Array, name: Tlv): string {
-  // The issuers of a bundle are a handful of CAs: their names are decoded once, keyed by their bytes
-  // (ordinary-sized names only: a 1 MB subject is not kept).
-  if (name.end - name.start > MEMO_MAX_BYTES) return formatName(buf, name)
-  const key = Buffer.from(buf.buffer, buf.byteOffset + name.start, name.end - name.start).toString('latin1')
-  let text = recent.get(key)
-  if (text === undefined) {
-    text = formatName(buf, name)
-    if (recent.size >= RECENT_NAMES) recent.clear()
-    recent.set(key, text)
-  }
+  return formatName(buf, name)
+}
+
+/**
+ * distinguishedName for the names many certificates share (their issuers: a
+ * batch has a handful of CAs), kept by their bytes: a match costs a length check
+ * and a byte compare, where decoding costs an OID and a string per attribute.
+ * Subjects are unique: they skip this (a copy of each would cost more than it saves).
+ */
+export function sharedDistinguishedName(buf: Uint8Array, name: Tlv): string {
+  const len = name.end - name.start
+  if (len > MEMO_MAX_BYTES) return formatName(buf, name)
+  const bytes = buf.subarray(name.start, name.end)
+  for (const r of recent) if (r.bytes.length === len && Buffer.compare(r.bytes, bytes) === 0) return r.text
+  const text = formatName(buf, name)
+  recent[next] = { bytes: Buffer.from(bytes), text }
+  next = (next + 1) % RECENT_NAMES
   return text
 }
 
-const RECENT_NAMES = 64
+const RECENT_NAMES = 8
 const MEMO_MAX_BYTES = 1024
-const recent = new Map<string, string>()
+const recent: Array<{ bytes: Buffer; text: string }> = []
+let next = 0
+
+// The attribute types of nearly every name are 2.5.4.x (X.520): three content octets 55 04 x.
+const X520 = new Map<number, string>(Object.entries(ATTRIBUTE_NAMES).filter(([oid]) => /^2\.5\.4\.\d+$/.test(oid) && Number(oid.slice(6)) < 128).map(([oid, n]) => [Number(oid.slice(6)), n]))
+
+function attributeName(buf: Uint8Array, type: Tlv): string {
+  if (type.end - type.start === 3 && buf[type.start] === 0x55 && buf[type.start + 1] === 0x04) {
+    const known = X520.get(buf[type.start + 2]!)
+    if (known) return known
+  }
+  const oid = oidText(buf, type)
+  return ATTRIBUTE_NAMES[oid] ?? oid
+}
 
 function formatName(buf: Uint8Array, name: Tlv): string {
   const rdns: string[] = []
@@ -85,12 +122,11 @@ function formatName(buf: Uint8Array, name: Tlv): string {
       const type = expect(buf, atv.start, atv.end, TAG.OID, 'attribute type')
       const value = readTlv(buf, type.next, atv.end)
       if (value.next !== atv.end) throw new DerError('malformed', 'attribute with more than one value')
-      const oid = oidText(buf, type)
-      parts.push(`${ATTRIBUTE_NAMES[oid] ?? oid}=${attributeValue(buf, type.next, value)}`)
+      parts.push(`${attributeName(buf, type)}=${attributeValue(buf, type.next, value)}`)
       q = atv.next
     }
     rdns.push(parts.join('+'))
     p = rdn.next
   }
-  return rdns.reverse().join(', ')
+  return rdns.reverse().join(',')
 }

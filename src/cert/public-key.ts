@@ -1,5 +1,5 @@
-import { createPublicKey } from 'node:crypto'
 import { TAG, expect, type Tlv } from './der.js'
+import { nodeCrypto } from './lazy-crypto.js'
 import type { KeyAlgorithm } from './summary.js'
 
 const CURVE_BITS: Record<string, number> = { 'EC P-256': 256, 'EC P-384': 384, 'EC P-521': 521, SM2: 256, Ed25519: 256, Ed448: 456 }
@@ -28,7 +28,7 @@ export function keySize(der: Uint8Array, at: number, spki: Tlv, algorithm: KeyAl
     }
   }
   try {
-    const key = createPublicKey({ key: Buffer.from(der.subarray(at, spki.end)), format: 'der', type: 'spki' })
+    const key = nodeCrypto().createPublicKey({ key: Buffer.from(der.subarray(at, spki.end)), format: 'der', type: 'spki' })
     return key.asymmetricKeyDetails?.modulusLength ?? null
   } catch {
     // Keys OpenSSL's default provider cannot load: no size to show.

@@ -5,7 +5,8 @@
 // defaults, groups). Built as its own entry (dist/help.js) and loaded by oclif
 // only when help is asked for; it does not import @oclif/core.
 import { UkeyError } from '../errors.js'
-import { catalogue, resolveLang, translator, type Lang, type Translate } from '../i18n/index.js'
+import { helpCatalogue, helpTranslator, type HelpTranslate } from '../i18n/help.js'
+import { resolveLang, type Lang } from '../i18n/index.js'
 import { rawFlag } from '../app/ui.js'
 import { exitCodeText } from '../output/exit-code-table.js'
 import { pad } from '../output/table.js'
@@ -39,7 +40,7 @@ interface HelpConfig {
 const VALUE_FLAGS = new Set(['--lang', '--profile'])
 
 export default class UkeyHelp {
-  private readonly t: Translate
+  private readonly t: HelpTranslate
   private readonly text: (key: string) => string | undefined
 
   constructor(
@@ -47,8 +48,8 @@ export default class UkeyHelp {
     _options?: unknown,
     lang: Lang = resolveLang(rawFlag(process.argv.slice(2), 'lang')),
   ) {
-    this.t = translator(lang)
-    const cat = catalogue(lang) as Record<string, string>
+    this.t = helpTranslator(lang)
+    const cat = helpCatalogue(lang) as Record<string, string>
     this.text = (key) => cat[key]
   }
 

@@ -17,7 +17,14 @@ export function uiOfArgv(argv: readonly string[]): Ui {
     verbose,
     env: process.env,
     // --no-input (every command that may ask): nobody answers, as without a terminal.
-    terminals: { stdin: Boolean(process.stdin.isTTY) && !argv.includes('--no-input'), stdout: Boolean(process.stdout.isTTY), stderr: Boolean(process.stderr.isTTY) },
+    terminals: {
+      // Asked only when a prompt is considered (Ui.canPrompt): process.stdin opens a stream.
+      get stdin() {
+        return !argv.includes('--no-input') && Boolean(process.stdin.isTTY)
+      },
+      stdout: Boolean(process.stdout.isTTY),
+      stderr: Boolean(process.stderr.isTTY),
+    },
   })
 }
 
@@ -57,7 +64,11 @@ export function processIo(argv: readonly string[]): Io {
     },
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
+    // Made on first use: process.stdin opens a stream (for a file, Node's fs streams and fs/promises)
+    // that most runs never read (bench/README.md, start-up).
+    get stdin() {
+      return process.stdin
+    },
     env: process.env,
     applyEnvironment,
     now: () => new Date(),

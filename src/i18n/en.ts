@@ -1,6 +1,5 @@
 import { deskEn } from './desk.en.js'
 import { diagnoseEn } from './diagnose.en.js'
-import { helpEn } from './help.en.js'
 import { renewEn } from './renew.en.js'
 
 /** English catalogue. Every key here must exist in zh-CN.ts (the type checker enforces it). */
@@ -258,9 +257,28 @@ const core = {
   'prompt.hintYes': 'Y/n',
   'prompt.hintNo': 'y/N',
   'prompt.invalid': 'answer y (yes) or n (no)',
+
+  // Exit codes (ukey help exit-codes, ukey exit-codes, the README), and what errors say about help.
+  'action.help': 'See `ukey help`.',
+  'help.unknown': 'no command or topic "{subject}"',
+  'exit.ok': 'nothing to do / success (certificates valid and not yet due)',
+  'exit.failure': 'unexpected failure (a bug: run with --debug and report it)',
+  'exit.usage': 'usage error (unknown flag, bad --at, missing argument)',
+  'exit.input': 'input error: a file unreadable or not a certificate, bad profile, USB key or management tool not found',
+  'exit.renewable': 'renewal due: inside the renewal period before expiry (FAQ 4)',
+  'exit.grace': 'expired, still renewable within the grace period (FAQ 4)',
+  'exit.lapsed': 'past the grace period: a new USB key at the counter (FAQ 6)',
+  'exit.not-yet-valid': 'not valid yet: check the computer\'s clock',
+  'exit.diagnosis-action': 'diagnosis: action needed',
+  'exit.diagnosis-faulty': 'diagnosis: the USB key is faulty, replace it at the counter (FAQ 3)',
+  'exit.renewal-refused': 'renewal refused: by the bank (0116, 403.7) or before asking it (outside the renewal period, already renewed); retrying will not help',
+  'exit.renewal-interrupted': 'renewal not completed (server or proxy unreachable, key generation failed 0124, interrupted by Ctrl-C/SIGTERM/SIGHUP, the server forgot the request): the old certificate works, the renewal record is kept, a rerun resumes',
+  'exit.cancelled': 'cancelled by the person at the terminal (Ctrl-C at a prompt), or a renewal interrupted before it changed anything: nothing was changed',
+  'exit.batch': 'For a batch, the most severe outcome wins: 12 > 11 > 10 > 13 > 3 > 0.',
 } as const
 
 // Object.assign, not spreads after ~160 literal keys: V8 then builds the object in one go (20 → 4 ms to load this file).
-export const en: typeof core & typeof renewEn & typeof diagnoseEn & typeof helpEn & typeof deskEn = Object.assign({}, core, renewEn, diagnoseEn, helpEn, deskEn)
+// The help texts (help.en.ts) are not here: only help loads them (src/i18n/help.ts).
+export const en: typeof core & typeof renewEn & typeof diagnoseEn & typeof deskEn = Object.assign({}, core, renewEn, diagnoseEn, deskEn)
 
 export type MessageKey = keyof typeof en

@@ -56,10 +56,13 @@ export interface TranslateOptions {
 }
 
 export function translator(lang: Lang, opts: TranslateOptions = {}): Translate {
-  const cat = CATALOGUES[lang] as Record<string, string>
-  const fallback = en as Record<string, string>
+  return translatorOver(CATALOGUES[lang], en, lang, opts)
+}
+
+/** A translator over catalogue `cat` (with `fallback` for a key it lacks): the help's (src/i18n/help.ts) adds its texts. */
+export function translatorOver<K extends string>(cat: Record<string, string>, fallback: Record<string, string>, lang: Lang, opts: TranslateOptions = {}): (key: K, params?: Record<string, string | number>) => string {
   // Compiled on first use: a batch renders the same advice for thousands of rows.
-  const compiled = new Map<MessageKey, string[]>()
+  const compiled = new Map<string, string[]>()
   const lookup = (prefix: string, value: string): string => cat[`${prefix}.${value}`] ?? cat[`${prefix}.other`] ?? value
   return (key, params) => {
     const text = (opts.verbose ? cat[`${key}.verbose`] : undefined) ?? cat[key] ?? fallback[key] ?? key

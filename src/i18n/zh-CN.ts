@@ -3,13 +3,11 @@ import { deskZhCN } from './desk.zh-CN.js'
 import type { diagnoseEn } from './diagnose.en.js'
 import { diagnoseZhCN } from './diagnose.zh-CN.js'
 import type { MessageKey } from './en.js'
-import type { helpEn } from './help.en.js'
-import { helpZhCN } from './help.zh-CN.js'
 import type { renewEn } from './renew.en.js'
 import { renewZhCN } from './renew.zh-CN.js'
 
 /** 简体中文（默认语言）。每个键都必须与 en.ts 一致。 */
-const core: Record<Exclude<MessageKey, keyof typeof renewEn | keyof typeof diagnoseEn | keyof typeof helpEn | keyof typeof deskEn>, string> = {
+const core: Record<Exclude<MessageKey, keyof typeof renewEn | keyof typeof diagnoseEn | keyof typeof deskEn>, string> = {
   'state.not-yet-valid': '尚未生效',
   'state.valid': '有效（未到换证期）',
   'state.renewable': '可换证',
@@ -256,7 +254,24 @@ const core: Record<Exclude<MessageKey, keyof typeof renewEn | keyof typeof diagn
   'prompt.hintYes': '是/否，默认：是',
   'prompt.hintNo': '是/否，默认：否',
   'prompt.invalid': '请回答“是”或“否”（也可输入 y 或 n）',
+
+  'action.help': '请查看 `ukey help`。',
+  'help.unknown': '没有名为“{subject}”的命令或主题',
+  'exit.ok': '无需操作／成功（证书有效且未到换证期）',
+  'exit.failure': '意外错误（程序缺陷：请加 --debug 重新运行并报告）',
+  'exit.usage': '用法错误（未知选项、--at 有误、缺少参数）',
+  'exit.input': '输入错误：文件无法读取或不是证书、银行配置有误、找不到网银盾或网银盾管理工具',
+  'exit.renewable': '需要换证：证书到期前，已在换证期内（常见问题 4）',
+  'exit.grace': '证书已过期，但仍在宽限期内，可以换证（常见问题 4）',
+  'exit.lapsed': '已超过宽限期：需到柜台购买新的网银盾（常见问题 6）',
+  'exit.not-yet-valid': '证书尚未生效：请检查电脑的时钟',
+  'exit.diagnosis-action': '诊断：需要处理',
+  'exit.diagnosis-faulty': '诊断：网银盾已损坏，请到柜台更换（常见问题 3）',
+  'exit.renewal-refused': '换证被拒绝：被银行拒绝（0116、403.7），或在联系银行之前被拒绝（不在换证期内、已换过证）；重试无用',
+  'exit.renewal-interrupted': '换证未完成（银行换证服务器或代理服务器无响应、生成密钥对失败 0124、被 Ctrl-C 等中断、服务器已遗忘本次申请）：旧证书仍可使用，换证记录已保留，再次运行即可继续',
+  'exit.cancelled': '已由终端前的人员取消（在提问时按 Ctrl-C），或换证在做出任何改动之前被中断：未做任何改动',
+  'exit.batch': '批量检查时取最严重的结果：12 > 11 > 10 > 13 > 3 > 0。',
 }
 
 // Object.assign, not spreads: see en.ts.
-export const zhCN: Record<MessageKey, string> = Object.assign({}, core, renewZhCN, diagnoseZhCN, helpZhCN, deskZhCN)
+export const zhCN: Record<MessageKey, string> = Object.assign({}, core, renewZhCN, diagnoseZhCN, deskZhCN)

@@ -26,8 +26,18 @@ export function writeSoftHsmConf(dir: string): { conf: string; tokens: string } 
  * no way to set it, so the 16 bytes in token.object are replaced while the
  * module is finalized (shared/notes/softhsm2.md); SoftHSM2 reads them back.
  */
-export async function initLabToken(opts: { module: string; conf: string; tokens: string; label: string; soPin: string; pin: string; serial: string }): Promise<void> {
-  process.env['SOFTHSM2_CONF'] = opts.conf
+export async function initLabToken(opts: {
+  module: string
+  conf: string
+  tokens: string
+  label: string
+  soPin: string
+  pin: string
+  serial: string
+  /** SoftHSM2 reads SOFTHSM2_CONF from the process environment at C_Initialize; only the entry writes it (Io.applyEnvironment). */
+  applyEnvironment: (vars: Readonly<Record<string, string>>) => void
+}): Promise<void> {
+  opts.applyEnvironment({ SOFTHSM2_CONF: opts.conf })
   const Cryptoki = await loadCryptoki()
   const ck = Cryptoki.load(opts.module)
   ck.initialize()

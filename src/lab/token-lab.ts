@@ -42,6 +42,8 @@ export function readLabState(dir: string): LabState | null {
 export interface InitOptions {
   dir: string
   factory: ProviderFactory
+  /** Sets the lab token's SOFTHSM2_CONF where the native module reads it (Io.applyEnvironment). */
+  applyEnvironment: (vars: Readonly<Record<string, string>>) => void
   pin: string
   now: Date
   expiresInDays: number
@@ -62,7 +64,7 @@ export async function initLab(o: InitOptions): Promise<LabState> {
   makePrivateDir(o.dir)
   const { conf, tokens } = writeSoftHsmConf(o.dir)
   const serial = `${o.vendorCode}${randomBytes(7).readUIntBE(0, 6).toString().padStart(14, '0').slice(0, 14)}`
-  await initLabToken({ module, conf, tokens, label: LAB_LABEL, soPin: randomBytes(12).toString('hex'), pin: o.pin, serial })
+  await initLabToken({ module, conf, tokens, label: LAB_LABEL, soPin: randomBytes(12).toString('hex'), pin: o.pin, serial, applyEnvironment: o.applyEnvironment })
   makeTreePrivate(tokens)
 
   const ca = await createLabCa(o.now)

@@ -5,6 +5,8 @@ import type { Lang, Translate } from '../i18n/index.js'
 import type { BankProfile } from '../profile/types.js'
 import { measure, renderRow, type Column } from './table.js'
 import { terminalParams, terminalText } from './terminal-text.js'
+import { SCHEMA_VERSION } from './schema-version.js'
+import { tokenObject } from './token-json.js'
 
 export type DetectView = PhysicalView
 
@@ -17,11 +19,11 @@ function keyAdvice(k: PhysicalKey, t: Translate, lang: Lang): string {
   return t(`verdict.${k.verdict}`, { vendor: k.vendor ? k.vendor.name[lang] : t('detect.unknownVendor') })
 }
 
-/** `ukey detect --json` (schemaVersion 1; docs/schema/detect.schema.json). */
+/** `ukey detect --json` (docs/schema/detect.schema.json). */
 export function detectRecord(view: DetectView, t: Translate, profile: BankProfile, lang: Lang, exitCode: number): object {
   const r = view.report
   return {
-    schemaVersion: 1,
+    schemaVersion: SCHEMA_VERSION,
     kind: 'ukey.detect',
     lab: profile.lab,
     verdict: r.verdict,
@@ -36,13 +38,8 @@ export function detectRecord(view: DetectView, t: Translate, profile: BankProfil
       error: m.error ? { code: m.error.code, message: t(m.error.key, m.error.params) } : null,
     })),
     tokens: r.tokens.map((d) => ({
-      module: d.info.module.path,
+      token: tokenObject(d.info),
       moduleVersion: d.info.module.version,
-      slotId: d.info.slotId,
-      label: d.info.label,
-      manufacturer: d.info.manufacturer,
-      model: d.info.model,
-      serial: d.info.serial,
       vendor: d.vendor.vendor ? { code: d.vendor.vendor.code, name: d.vendor.vendor.name[lang] } : null,
       vendorSignals: d.vendor.signals,
       vendorConflict: d.vendor.conflict,
@@ -56,7 +53,7 @@ export function detectRecord(view: DetectView, t: Translate, profile: BankProfil
     printed: r.printed ? { number: r.printed.number, vendor: r.printed.vendor ? { code: r.printed.vendor.code, name: r.printed.vendor.name[lang] } : null } : null,
     keys: view.keys.map((k) => ({
       usb: k.usb ? usbRecord(k.usb.key, k.usb.kind) : null,
-      token: k.token ? k.token.info.serial : null,
+      token: k.token ? tokenObject(k.token.info) : null,
       vendor: k.vendor ? { code: k.vendor.code, name: k.vendor.name[lang] } : null,
       verdict: k.verdict,
       advice: keyAdvice(k, t, lang),

@@ -3,6 +3,7 @@ import { terminalParams } from './terminal-text.js'
 import { displayWidth } from './width.js'
 import type { DiagnosisReport, LocalText, Message, Rule, StepOutcome, StepReport, Verdict } from '../troubleshoot/types.js'
 import { verdictExit } from './exit-codes.js'
+import { SCHEMA_VERSION } from './schema-version.js'
 
 /**
  * The report as text and as JSON. Pure: returns strings and records, the
@@ -77,7 +78,7 @@ export function verdictBox(report: DiagnosisReport, s: Say, paint: Paint, width 
 /** `ukey diagnose --json` (docs/schema/diagnose.schema.json). */
 export function diagnosisRecord(report: DiagnosisReport, s: Say, opts: { lab: boolean; input: string | null }): object {
   return {
-    schemaVersion: 1,
+    schemaVersion: SCHEMA_VERSION,
     kind: 'ukey.diagnose',
     lab: opts.lab,
     input: opts.input,
@@ -104,8 +105,8 @@ export function diagnosisRecord(report: DiagnosisReport, s: Say, opts: { lab: bo
 }
 
 /** `ukey diagnose --list`. */
-export function codesRecord(rules: readonly Rule[], s: Say): object {
-  return { schemaVersion: 1, kind: 'ukey.diagnose.codes', codes: rules.map((r) => ({ code: r.code, aliases: r.aliases, title: s(r.title), faq: r.faq })) }
+export function codesRecord(rules: readonly Rule[], s: Say, lab: boolean): object {
+  return { schemaVersion: SCHEMA_VERSION, kind: 'ukey.diagnose.codes', lab, exitCode: 0, codes: rules.map((r) => ({ code: r.code, aliases: r.aliases, title: s(r.title), faq: r.faq })) }
 }
 
 export function codesText(rules: readonly Rule[], s: Say): string {

@@ -1,8 +1,13 @@
 import type { UkeyError } from '../errors.js'
 import type { Translate } from '../i18n/index.js'
 import type { RenewalJournal, RenewalStep } from '../renewal/journal.js'
-import type { PlanCheck, RenewPlan, RenewResult } from '../renewal/transaction.js'
-import type { WindowState } from '../cert/window.js'
+import type { KnownPlan, PlanCheck, RenewPlan, RenewResult } from '../renewal/transaction.js'
+import { assessWindow, type WindowAssessment, type WindowPolicy, type WindowState } from '../cert/window.js'
+import { certIdentity } from '../cert/identity.js'
+import { readCertSummary, type CertSummary } from '../cert/summary.js'
+import { certificateObject, keySpecObject, type CertificateJson } from './certificate-json.js'
+import { SCHEMA_VERSION } from './schema-version.js'
+import { recordedTokenObject, tokenObject } from './token-json.js'
 import type { KeyAlgorithmSpec, PinState, TokenInfo } from '../hardware/pkcs11/types.js'
 import { terminalText } from './terminal-text.js'
 import { formatDateTime } from './time.js'
@@ -59,41 +64,39 @@ export interface RenewJsonStep {
 /** What a renewal had learnt before it failed (its 'known' events). */
 export interface RenewKnown {
   token: TokenInfo
-  plan: RenewPlan | undefined
+  plan: KnownPlan | undefined
   journal: string | undefined
+}
+
+/** A certificate on the token, in the shared vocabulary, with its CKA_ID (`id`: which key it belongs to). */
+function tokenCertificate(id: string, summary: CertSummary, window: WindowAssessment): CertificateJson & { id: string } {
+  return { ...certificateObject(certIdentity(summary), window), id }
 }
 
 /** The `--json` document (docs/schema/renew.schema.json). Never a PIN: none reaches this layer. */
 export function renewRecord(
-  o: { result?: RenewResult; error?: UkeyError; known?: RenewKnown; steps: RenewJsonStep[]; lab: boolean; exitCode: number },
+  o: { result?: RenewResult; error?: UkeyError; known?: RenewKnown; steps: RenewJsonStep[]; lab: boolean; exitCode: number; at: Date; policy: WindowPolicy },
   t: Translate,
 ): object {
   const r = o.result
   // A failure carries what the renewal knew when it stopped (issue 15): which key, which certificate, which server.
-  const plan = r?.plan ?? o.known?.plan
+  const plan: KnownPlan | undefined = r?.plan ?? o.known?.plan
   const token = plan?.token ?? o.known?.token
-  const cert = plan?.certificate.summary
-  const n = r?.newCertificate?.summary
+  const n = r?.newCertificate
   return {
-    schemaVersion: 1,
+    schemaVersion: SCHEMA_VERSION,
+    kind: 'ukey.renew',
     lab: o.lab,
     outcome: o.error ? 'failed' : r!.outcome,
     exitCode: o.exitCode,
-    token: token ? { serial: token.serial, label: token.label, manufacturer: token.manufacturer } : null,
-    certificate: cert ? {
-      id: plan!.certificate.id,
-      serial: cert.serial,
-      subjectCN: cert.subjectCN,
-      notAfter: cert.notAfter.toISOString(),
-      sha256: plan!.certificate.sha256,
-      state: plan!.window.state,
-    } : null,
-    newKey: plan ? describeKeySpec(plan.newKey) : null,
+    token: token ? tokenObject(token) : null,
+    certificate: plan ? tokenCertificate(plan.certificate.id, plan.certificate.summary, plan.window) : null,
+    newKey: plan?.newKey ? keySpecObject(plan.newKey) : null,
     server: plan?.server ?? null,
     resumed: plan?.resume ? { journal: plan.resume.journal, after: plan.resume.after } : null,
     checks: r?.outcome === 'dry-run' ? plan!.checks : null,
     ready: r?.outcome === 'dry-run' ? r.ready ?? false : null,
-    newCertificate: n ? { id: r!.newCertificate!.id, serial: n.serial, subjectCN: n.subjectCN, notBefore: n.notBefore.toISOString(), notAfter: n.notAfter.toISOString() } : null,
+    newCertificate: n ? tokenCertificate(n.id, n.summary, assessWindow(n.summary, o.at, o.policy)) : null,
     steps: o.steps,
     journal: r?.journal ?? (o.error?.params['journal'] as string | undefined) ?? o.known?.journal ?? null,
     error: o.error ? { code: o.error.code, message: t(o.error.key, o.error.params), actions: o.error.actions.map((a) => t(a)) } : null,
@@ -111,17 +114,30 @@ export function statusText(pending: RenewalJournal[], closed: number, dir: strin
   return lines.join('\n') + '\n'
 }
 
-export function statusRecord(pending: RenewalJournal[], all: RenewalJournal[], dir: string): object {
-  const view = (j: RenewalJournal): object => ({
-    file: j.file,
-    state: j.data.state,
-    token: j.data.token,
-    old: { keyId: j.data.old.keyId, certSerial: j.data.old.certSerial },
-    createdAt: j.data.createdAt,
-    lastCompleted: j.lastCompleted,
-    outcome: j.data.outcome ?? null,
-  })
-  return { schemaVersion: 1, dir, pending: pending.map(view), journals: all.map(view) }
+/** `renew --status --json` (docs/schema/renew-status.schema.json): each journal's token and old certificate in the shared vocabulary. */
+export function statusRecord(pending: RenewalJournal[], all: RenewalJournal[], o: { dir: string; lab: boolean; exitCode: number; at: Date; policy: WindowPolicy }): object {
+  const view = (j: RenewalJournal): object => {
+    const old = j.data.old
+    let certificate: object | null = null
+    if (old.certificate) {
+      try {
+        const summary = readCertSummary(Buffer.from(old.certificate, 'base64'))
+        certificate = tokenCertificate(old.keyId, summary, assessWindow(summary, o.at, o.policy))
+      } catch {
+        // A journal from before the DER was kept, or damaged: the key id and serial are what it has.
+      }
+    }
+    return {
+      file: j.file,
+      state: j.data.state,
+      token: recordedTokenObject(j.data.token),
+      old: { keyId: old.keyId, serial: old.certSerial, certificate },
+      createdAt: j.data.createdAt,
+      lastCompleted: j.lastCompleted,
+      outcome: j.data.outcome ?? null,
+    }
+  }
+  return { schemaVersion: SCHEMA_VERSION, kind: 'ukey.renew-status', lab: o.lab, exitCode: o.exitCode, dir: o.dir, pending: pending.map(view), journals: all.map(view) }
 }
 
 /** "RSA 2048", "EC P-256": how the plan names the new key. */

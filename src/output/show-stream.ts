@@ -4,6 +4,7 @@ import type { BankProfile } from '../profile/types.js'
 import { errorRecord, showCard, showRecord } from './show-render.js'
 import type { TextSink } from './sink.js'
 import type { ErrorRecord } from './window-records.js'
+import { SCHEMA_VERSION } from './schema-version.js'
 
 export interface ShowRenderContext {
   out: TextSink
@@ -38,7 +39,7 @@ function jsonRenderer(ctx: ShowRenderContext): ShowRenderer {
   let started = false
   // Written with the first event: a failure before any (a usage error) leaves stdout empty.
   const start = (): void => {
-    if (!started) ctx.out.write(`{\n  "schemaVersion": 1,\n  "kind": "ukey.show-cert",\n  "lab": ${ctx.profile.lab},\n  "certificates": [`)
+    if (!started) ctx.out.write(`{\n  "schemaVersion": ${SCHEMA_VERSION},\n  "kind": "ukey.show-cert",\n  "lab": ${ctx.profile.lab},\n  "certificates": [`)
     started = true
   }
   return {

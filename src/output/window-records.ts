@@ -5,23 +5,17 @@ import { STATE_EXIT, exitCodeOf } from './exit-codes.js'
 import type { Translate } from '../i18n/index.js'
 import type { BankProfile } from '../profile/types.js'
 import { formatDateTime } from './time.js'
+import { SCHEMA_VERSION } from './schema-version.js'
+import { certIdentity } from '../cert/identity.js'
+import { certificateObject, certificateText, type CertificateJson } from './certificate-json.js'
 
-/** JSON shapes of check-window (schemaVersion 1). An allow-list: add fields, never rename. */
+/** JSON shapes of check-window (docs/schema/check-window.schema.json). An allow-list: add fields, rename only with SCHEMA_VERSION. */
 export interface CertificateRecord {
   type: 'certificate'
   source: string
   index: number
   format: string
-  subject: string | null
-  issuer: string | null
-  serial: string
-  keyAlgorithm: string
-  notBefore: string
-  notAfter: string
-  state: string
-  daysLeft: number
-  daysSinceExpiry: number | null
-  window: { opens: string; closes: string }
+  certificate: CertificateJson
   advice: string
   exitCode: number
 }
@@ -34,6 +28,10 @@ export interface ErrorRecord {
 }
 export interface SummaryRecord {
   type: 'summary'
+  /** NDJSON has no document around its records: its last line carries the document's head (docs/json.md). */
+  schemaVersion: number
+  kind: 'ukey.check-window'
+  lab: boolean
   at: string
   profile: { name: string; source: string; lab: boolean; renewBeforeDays: number; graceAfterDays: number }
   certificates: number
@@ -65,16 +63,7 @@ export function certificateRecord(row: WindowRow, t: Translate, profile: BankPro
     source: row.source,
     index: row.index,
     format: row.format,
-    subject: cert.subjectCN,
-    issuer: cert.issuerCN,
-    serial: cert.serial,
-    keyAlgorithm: cert.keyAlgorithm,
-    notBefore: cert.notBefore.toISOString(),
-    notAfter: cert.notAfter.toISOString(),
-    state: w.state,
-    daysLeft: w.daysLeft,
-    daysSinceExpiry: w.daysSinceExpiry,
-    window: { opens: w.opens.toISOString(), closes: w.closes.toISOString() },
+    certificate: certificateObject(certIdentity(cert), w),
     advice: adviceFor(w, cert.notBefore, t, profile, tz),
     exitCode: STATE_EXIT[w.state],
   }
@@ -82,19 +71,12 @@ export function certificateRecord(row: WindowRow, t: Translate, profile: BankPro
 
 const J = JSON.stringify
 
-/**
- * JSON.stringify(certificateRecord(row)) without building the record: the same
- * fields in the same order (a test holds them equal), for NDJSON and --json over
- * 100,000 rows, where the intermediate objects cost more than the text.
- */
+/** JSON.stringify(certificateRecord(row)) written directly (certificate-json.ts: why). */
 export function certificateJson(row: WindowRow, t: Translate, profile: BankProfile, tz?: string): string {
   const { cert, window: w } = row
   return (
-    `{"type":"certificate","source":${J(row.source)},"index":${row.index},"format":${J(row.format)}` +
-    `,"subject":${J(cert.subjectCN)},"issuer":${J(cert.issuerCN)},"serial":${J(cert.serial)},"keyAlgorithm":${J(cert.keyAlgorithm)}` +
-    `,"notBefore":"${cert.notBefore.toISOString()}","notAfter":"${cert.notAfter.toISOString()}","state":"${w.state}"` +
-    `,"daysLeft":${w.daysLeft},"daysSinceExpiry":${w.daysSinceExpiry}` +
-    `,"window":{"opens":"${w.opens.toISOString()}","closes":"${w.closes.toISOString()}"}` +
+    `{"type":"certificate","source":${J(row.source)},"index":${row.index},"format":"${row.format}"` +
+    `,"certificate":${certificateText(certIdentity(cert), w)}` +
     `,"advice":${J(adviceFor(w, cert.notBefore, t, profile, tz))},"exitCode":${STATE_EXIT[w.state]}}`
   )
 }
@@ -106,6 +88,9 @@ export function errorRecord(ev: Extract<WindowEvent, { type: 'error' }>, t: Tran
 export function summaryRecord(tally: WindowTally, at: Date, profile: BankProfile): SummaryRecord {
   return {
     type: 'summary',
+    schemaVersion: SCHEMA_VERSION,
+    kind: 'ukey.check-window',
+    lab: profile.lab,
     at: at.toISOString(),
     profile: { name: profile.name, source: profile.source, lab: profile.lab, ...profile.window },
     certificates: tally.certificates,

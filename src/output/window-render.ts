@@ -5,7 +5,8 @@ import type { Translate } from '../i18n/index.js'
 import type { BankProfile } from '../profile/types.js'
 import { csvLine } from './csv.js'
 import { family, labels } from './prometheus.js'
-import { certificateJson, certificateRecord, errorRecord, summaryRecord, type ErrorRecord } from './window-records.js'
+import { adviceFor, certificateJson, errorRecord, summaryRecord, type ErrorRecord } from './window-records.js'
+import { SCHEMA_VERSION } from './schema-version.js'
 import type { TextSink } from './sink.js'
 import { measure, renderRow, type Column } from './table.js'
 import { formatDate, formatDateTime } from './time.js'
@@ -51,7 +52,7 @@ function jsonRenderer(ctx: RenderContext): WindowRenderer {
   const start = (): void => {
     if (started) return
     started = true
-    ctx.out.write(`{"schemaVersion":1,"kind":"ukey.check-window","lab":${ctx.profile.lab},"certificates":[`)
+    ctx.out.write(`{"schemaVersion":${SCHEMA_VERSION},"kind":"ukey.check-window","lab":${ctx.profile.lab},"certificates":[`)
   }
   return {
     event(ev) {
@@ -99,10 +100,11 @@ function csvRenderer(ctx: RenderContext): WindowRenderer {
         const r = errorRecord(ev, ctx.t)
         ctx.out.write(csvLine([r.source, '', '', '', '', '', '', '', '', '', '', '', '', '', r.code, r.message]))
       } else {
-        const r = certificateRecord(ev, ctx.t, ctx.profile, ctx.tz)
+        // CSV keeps its v1 columns (a spreadsheet's): the CN, and the key as one word ("EC P-256").
+        const { cert, window: w } = ev
         ctx.out.write(
-          csvLine([r.source, r.index, r.format, r.subject, r.issuer, r.serial, r.keyAlgorithm, r.notBefore, r.notAfter,
-            r.state, r.daysLeft, r.window.opens, r.window.closes, r.advice, '', '']),
+          csvLine([ev.source, ev.index, ev.format, cert.subjectCN, cert.issuerCN, cert.serial, cert.keyAlgorithm, cert.notBefore.toISOString(), cert.notAfter.toISOString(),
+            w.state, w.daysLeft, w.opens.toISOString(), w.closes.toISOString(), adviceFor(w, cert.notBefore, ctx.t, ctx.profile, ctx.tz), '', '']),
         )
       }
     },
@@ -225,7 +227,7 @@ function tableRenderer(ctx: RenderContext): WindowRenderer {
       // The zone's name only when chosen: naming the system zone costs Intl's time-zone data (~26 ms
       // at start-up), and the offset printed with every time already says where it is.
       lines.push(t('summary.at', { at: ctx.tz ? `${formatDateTime(ctx.at, ctx.tz)} (${ctx.tz})` : formatDateTime(ctx.at) }))
-      if (tally.certificates === 1 && first) lines.push(t('summary.advice', { advice: certificateRecord(first, t, ctx.profile, ctx.tz).advice }))
+      if (tally.certificates === 1 && first) lines.push(t('summary.advice', { advice: adviceFor(first.window, first.cert.notBefore, t, ctx.profile, ctx.tz) }))
       else {
         for (const s of WINDOW_STATES) {
           if (s !== 'valid' && tally.states[s] > 0) lines.push(`${paint(s, t(`state.${s}`))} (${tally.states[s]}): ${t(`adviceShort.${s}`, { grace: ctx.profile.window.graceAfterDays })}`)

@@ -11,14 +11,14 @@ import { RenewalJournal, type Clock, type JournalRecord } from './journal.js'
 import { keySpecFor } from './key-spec.js'
 import { lockKey } from './lock.js'
 import type { ServerProbe } from './probe.js'
-import type { Checkpoint, PlanCheck, RenewEvent, RenewPlan } from './steps/events.js'
+import type { Checkpoint, KnownPlan, PlanCheck, RenewEvent, RenewPlan } from './steps/events.js'
 import { KEY_UPDATE_STEPS, type KeyUpdateState } from './steps/key-update.js'
 import { runSteps, unlessAborted } from './steps/runner.js'
 import { checkKeyNumber } from './key-number.js'
 import { nextActionOf } from './next-actions.js'
 import { renewalServer, type RenewalServer } from './trust.js'
 
-export type { Checkpoint, PlanCheck, RenewEvent, RenewPlan } from './steps/events.js'
+export type { Checkpoint, KnownPlan, PlanCheck, RenewEvent, RenewPlan } from './steps/events.js'
 
 /**
  * The renewal transaction (DESIGN.md): window → login → new key pair under a
@@ -215,6 +215,7 @@ class Transaction {
     const certs = await this.certificates()
     let cert: TokenCertificate | undefined
     let oldDer: Buffer
+    let alreadyDone: UkeyError | undefined
     if (journal) {
       const d = journal.data
       cert = certs.find((c) => c.id === d.old.keyId && sha256(c.der) === d.old.certSha256)
@@ -234,7 +235,8 @@ class Transaction {
       oldDer = cert.der
       const done = RenewalJournal.load(RenewalJournal.fileFor(o.journalDir, this.token.serial, readCertSummary(cert.der).serial))
       if (done?.data.state === 'done' && done.data.old.certSha256 === sha256(cert.der)) {
-        throw new UkeyError('RENEWAL_ALREADY_DONE', { params: { when: done.data.entries.at(-1)?.at ?? done.data.createdAt }, actions: ['action.diagnose0116'] })
+        // Thrown once the plan is known (below): the failure document names the certificate and the journal of the renewal already made (issue 15).
+        alreadyDone = new UkeyError('RENEWAL_ALREADY_DONE', { params: { when: done.data.entries.at(-1)?.at ?? done.data.createdAt, journal: done.file }, actions: ['action.diagnose0116'] })
       }
     }
     let summary: CertSummary
@@ -244,18 +246,23 @@ class Transaction {
       throw new UkeyError('CERT_CORRUPT', { params: { source: `token:${this.token.serial}`, detail: String(e) }, cause: e })
     }
     const window = assessWindow({ notBefore: summary.notBefore, notAfter: summary.notAfter }, this.now(), o.ctx.profile.window)
-    const { spec, mechanism } = keySpecFor(oldDer)
     const oldId = cert?.id ?? journal!.data.old.keyId
-    const plan: RenewPlan = {
+    const known: KnownPlan = {
       token: this.token,
       certificate: { id: oldId, label: cert?.label ?? '', summary, sha256: sha256(oldDer) },
       window,
-      newKey: spec,
+      newKey: null,
       server: this.server.url,
       resume: journal ? { journal: journal.file, after: journal.lastCompleted } : null,
       checks: [],
     }
-    this.emit({ type: 'known', token: this.token, plan, ...(journal ? { journal: journal.file } : {}) })
+    const journalKnown = journal ? { journal: journal.file } : {}
+    // Known before the new key's kind: when none can be made (SM2, 0124), the failure document still names the certificate (issue 15).
+    this.emit({ type: 'known', token: this.token, plan: known, ...journalKnown })
+    const { spec, mechanism } = keySpecFor(oldDer)
+    const plan: RenewPlan = { ...known, newKey: spec }
+    this.emit({ type: 'known', token: this.token, plan, ...journalKnown })
+    if (alreadyDone) throw alreadyDone
     // Once the bank has issued, the window no longer matters: the renewal is finishing, not starting.
     const issuedAlready = journal?.completed('certificate-received') ?? false
     if (!issuedAlready && window.state !== 'renewable' && window.state !== 'grace') {

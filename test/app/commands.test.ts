@@ -32,10 +32,10 @@ describe('check-window run(options, io)', () => {
   it('evaluates at the Io clock: the same certificate is valid in June and renewable in December', async () => {
     const june = fakeIo({ now: new Date('2026-06-01T00:00:00Z') })
     expect(await checkWindow({ ...windowFlags, inputs: [fixture('rsa.pem')], profile: PROFILE }, june)).toBe(0)
-    expect(records(june.out())[0]).toMatchObject({ type: 'certificate', state: 'valid', exitCode: 0 })
+    expect(records(june.out())[0]).toMatchObject({ type: 'certificate', certificate: { window: { state: 'valid' } }, exitCode: 0 })
     const december = fakeIo({ now: new Date('2026-12-15T00:00:00Z') })
     expect(await checkWindow({ ...windowFlags, inputs: [fixture('rsa.pem')], profile: PROFILE }, december)).toBe(10)
-    expect(records(december.out())[0]).toMatchObject({ state: 'renewable', exitCode: 10 })
+    expect(records(december.out())[0]).toMatchObject({ certificate: { window: { state: 'renewable' } }, exitCode: 10 })
   })
 
   it('reads `-` from the Io stdin, and reports a bad input on the Io stderr with the batch going on', async () => {
@@ -44,7 +44,7 @@ describe('check-window run(options, io)', () => {
     expect(code).toBe(3)
     const recs = records(io.out())
     expect(recs.map((r) => r['type'])).toEqual(['certificate', 'error', 'summary'])
-    expect(recs[0]).toMatchObject({ source: '-', state: 'valid' })
+    expect(recs[0]).toMatchObject({ source: '-', certificate: { window: { state: 'valid' } } })
     expect(io.err()).toContain('missing.pem')
   })
 })
@@ -80,7 +80,7 @@ describe('exit-codes run(options, io)', () => {
   it('prints the contract as JSON and as text', async () => {
     const json = fakeIo()
     expect(await exitCodes({ json: true }, json)).toBe(0)
-    expect(JSON.parse(json.out())).toEqual(EXIT_CODE_TABLE)
+    expect(JSON.parse(json.out())).toEqual({ schemaVersion: 2, kind: 'ukey.exit-codes', lab: false, exitCode: 0, codes: EXIT_CODE_TABLE })
     const text = fakeIo()
     await exitCodes({ json: false }, text)
     expect(text.out()).toMatch(/^\s+0 {2}nothing to do/m)
@@ -113,8 +113,8 @@ describe('detect and renew run(options, io)', () => {
     const io = fakeIo()
     const code = await detect({ module: SOFTHSM_MODULE, lab: false, profile: PROFILE, json: true, usb: false, all: false, watch: false, interval: 500 }, io)
     expect(code).toBe(0)
-    const doc = JSON.parse(io.out()) as { tokens: Array<{ serial: string }>; exitCode: number }
-    expect(doc.tokens.map((t) => t.serial)).toContain(serial)
+    const doc = JSON.parse(io.out()) as { tokens: Array<{ token: { serial: string } }>; exitCode: number }
+    expect(doc.tokens.map((t) => t.token.serial)).toContain(serial)
     expect(doc.exitCode).toBe(0)
   })
 
@@ -125,13 +125,18 @@ describe('detect and renew run(options, io)', () => {
     const flags = { lab: true, 'lab-dir': lab, 'pin-stdin': false, force: false, yes: false, 'dry-run': false, status: true, json: true }
     const none = fakeIo()
     expect(await renew(flags, none)).toBe(0)
-    expect(JSON.parse(none.out())).toMatchObject({ pending: [] })
+    // `lab` is the profile's word: this folder's profile.json does not say lab.
+    expect(JSON.parse(none.out())).toEqual({ schemaVersion: 2, kind: 'ukey.renew-status', lab: false, exitCode: 0, dir: join(lab, 'journal'), pending: [], journals: [] })
     RenewalJournal.open(join(lab, 'journal'), {
       token: { serial: '2100000012345678', label: 'ukey-lab', module: SOFTHSM_MODULE },
       old: { keyId: 'aa01', certSerial: '7f01', certSha256: 'AB:CD' },
     })
     const open = fakeIo()
     expect(await renew(flags, open)).toBe(31)
-    expect(JSON.parse(open.out())).toMatchObject({ pending: [{ state: 'open', token: { serial: '2100000012345678' }, old: { certSerial: '7f01' } }] })
+    // A journal without the old certificate's DER: the token as recorded (no maker, model or slot), the serial, no certificate object.
+    expect(JSON.parse(open.out())).toMatchObject({
+      kind: 'ukey.renew-status', exitCode: 31,
+      pending: [{ state: 'open', token: { serial: '2100000012345678', label: 'ukey-lab', manufacturer: null, model: null, slot: null, module: SOFTHSM_MODULE }, old: { keyId: 'aa01', serial: '7f01', certificate: null } }],
+    })
   })
 })

@@ -73,7 +73,7 @@ describe('lab use cases: run(options, io)', () => {
   })
 
   // Made once for the file (status, serve and reset use it), so any one test can run alone (-t).
-  const made = fakeIo({ stdin: `${PIN}\n`, now: NOW })
+  const made = fakeIo({ stdin: `${PIN}\n`, now: NOW, nativeEnvironment: true })
   let madeCode: number | undefined
   beforeAll(async () => {
     madeCode = await labInit({ ...initFlags, dir: lab, 'pin-stdin': true }, made)
@@ -98,13 +98,15 @@ describe('lab use cases: run(options, io)', () => {
     const io = fakeIo({ now: NOW })
     expect(await labStatus({ dir: lab, json: true }, io)).toBe(0)
     const doc = JSON.parse(io.out()) as Record<string, unknown>
-    expect(doc).toMatchObject({ kind: 'ukey.lab-status', lab: true, tokenPresent: true, certificates: 1, keyPairs: 1, state: 'renewable' })
-    expect(doc['token']).toEqual(state.token)
+    expect(doc).toMatchObject({ schemaVersion: 2, kind: 'ukey.lab-status', lab: true, exitCode: 0, tokenPresent: true, certificates: 1, keyPairs: 1, vendorCode: state.token.vendorCode })
+    // The window at the Io clock: 20 days before notAfter, in the renewal window.
+    expect(doc['certificate']).toMatchObject({ id: state.certificate.id, notAfter: state.certificate.notAfter, window: { state: 'renewable', daysLeft: 20, daysSinceExpiry: null } })
+    expect(doc['token']).toMatchObject({ serial: state.token.serial, label: state.token.label, module: state.module, slot: expect.stringMatching(/^\d+$/) })
     expect(io.applied).toEqual({ SOFTHSM2_CONF: state.conf })
     // Two years on, the same certificate has lapsed: the state is the clock's, not the machine's.
     const later = fakeIo({ now: new Date('2033-03-10T08:00:00Z') })
     expect(await labStatus({ dir: lab, json: true }, later)).toBe(0)
-    expect(JSON.parse(later.out())).toMatchObject({ state: 'lapsed' })
+    expect(JSON.parse(later.out())).toMatchObject({ certificate: { window: { state: 'lapsed', daysSinceExpiry: expect.any(Number) } } })
   })
 
   it('lab serve: answers a request on a free port of 127.0.0.1 and stops when its signal is aborted', async () => {
@@ -139,10 +141,10 @@ describe('lab use cases: run(options, io)', () => {
 
   it('lab init: without --pin-stdin the PIN is the Io environment\'s UKEY_PIN (JSON output)', async () => {
     const envLab = join(root, 'env-lab')
-    const io = fakeIo({ env: { UKEY_PIN: '97531' }, now: NOW })
+    const io = fakeIo({ env: { UKEY_PIN: '97531' }, now: NOW, nativeEnvironment: true })
     expect(await labInit({ ...initFlags, dir: envLab, json: true, key: 'ec-p256', vendor: '31' }, io)).toBe(0)
     const doc = JSON.parse(io.out()) as LabState & { kind: string; lab: boolean }
-    expect(doc).toMatchObject({ kind: 'ukey.lab', lab: true, dir: envLab, certificate: { keyAlgorithm: 'EC' } })
+    expect(doc).toMatchObject({ schemaVersion: 2, kind: 'ukey.lab', lab: true, exitCode: 0, dir: envLab, certificate: { key: { algorithm: 'EC', curve: 'P-256' } } })
     expect(doc.token.serial).toMatch(/^31\d{14}$/)
     expect(io.out()).not.toContain('97531')
     expect(await tokenTakes(doc, '97531')).toBe(true)
@@ -162,8 +164,8 @@ describe('lab samples run(options, io)', () => {
     const check = fakeIo({ now: NOW })
     const flags = { recursive: false, 'password-stdin': false, token: false, lab: false, 'pin-stdin': false, force: false, login: false, output: 'ndjson', json: false, quiet: false, profile }
     await checkWindow({ ...flags, inputs: doc.files.map((f) => f.file) }, check)
-    const states = check.out().trim().split('\n').map((l) => JSON.parse(l) as { type: string; source?: string; state?: string }).filter((r) => r.type === 'certificate')
-    expect(states.map((r) => [r.source, r.state])).toEqual(doc.files.map((f) => [f.file, f.state]))
+    const states = check.out().trim().split('\n').map((l) => JSON.parse(l) as { type: string; source?: string; certificate?: { window: { state: string } } }).filter((r) => r.type === 'certificate')
+    expect(states.map((r) => [r.source, r.certificate!.window.state])).toEqual(doc.files.map((f) => [f.file, f.state]))
   })
 
   it('as text: one line per file on the Io stdout', async () => {

@@ -2,9 +2,9 @@
 // oclif) against the oclif command: same flags, same decisions, and byte for byte
 // the same stdout, stderr and exit code.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { Parser } from '@oclif/core'
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -34,7 +34,7 @@ async function oclifParse(argv: string[]): Promise<{ flags: Record<string, unkno
 
 describe('check-window fast path: one list of flags', () => {
   it('the built spec is the command class’s flags (rebuild when this fails)', async () => {
-    const built = (await import(pathToFileURL(join(ROOT, 'dist/fast/entry.js')).href)) as { specs: Record<string, CommandSpec> }
+    const built = createRequire(import.meta.url)(join(ROOT, 'dist/fast/entry.cjs')) as { specs: Record<string, CommandSpec> }
     expect(built.specs['check-window']).toEqual(SPEC)
     expect(SPEC.flags.map((f) => f.name).sort()).toEqual(Object.keys({ ...CheckWindow.baseFlags, ...CheckWindow.flags }).sort())
   })

@@ -23,7 +23,7 @@ describe('check-window: state boundaries through the CLI, to the second', () => 
     const r = await ukey(['check-window', RSA, '--at', at, '--output', 'ndjson'])
     expect(r.stderr).toBe('')
     const [cert, summary] = ndjson(r.stdout)
-    expect(cert).toMatchObject({ type: 'certificate', state, exitCode: code })
+    expect(cert).toMatchObject({ type: 'certificate', certificate: { window: { state } }, exitCode: code })
     expect(summary).toMatchObject({ type: 'summary', exitCode: code, at: new Date(at).toISOString() })
     expect(r.code).toBe(code)
   })
@@ -38,7 +38,7 @@ describe('check-window: state boundaries through the CLI, to the second', () => 
     writeFileSync(join(dir, 'bank.json'), JSON.stringify({ name: 'Wide', window: { renewBeforeDays: 60, graceAfterDays: 10 } }))
     const r = await ukey(['check-window', RSA, '--at', '2026-11-05T00:00:00Z', '--json', '--profile', join(dir, 'bank.json')])
     const doc = JSON.parse(r.stdout)
-    expect(doc.certificates[0].state).toBe('renewable')
+    expect(doc.certificates[0].certificate.window.state).toBe('renewable')
     expect(doc.summary.profile).toMatchObject({ name: 'Wide', renewBeforeDays: 60, graceAfterDays: 10 })
     expect(r.code).toBe(10)
   })
@@ -81,20 +81,20 @@ describe('check-window: every input format', () => {
 
   it('names SM2 keys', async () => {
     const r = await ukey(['check-window', fixture('sm2.pem'), '--output', 'ndjson'])
-    expect(ndjson(r.stdout)[0]).toMatchObject({ keyAlgorithm: 'SM2' })
+    expect(ndjson(r.stdout)[0]).toMatchObject({ certificate: { key: { algorithm: 'SM2', curve: 'sm2p256v1' } } })
   })
 
   it('reads standard input with -', async () => {
     const { readFileSync } = await import('node:fs')
     const r = await ukey(['check-window', '-', ...at], { stdin: readFileSync(RSA) })
-    expect(ndjson(r.stdout)[0]).toMatchObject({ source: '-', state: 'renewable' })
+    expect(ndjson(r.stdout)[0]).toMatchObject({ source: '-', certificate: { window: { state: 'renewable' } } })
     expect(r.code).toBe(10)
   })
 
   it('PKCS#12: password from stdin, from the environment; wrong and missing passwords are reported', async () => {
     const p12 = fixture('aes.p12')
     const viaStdin = await ukey(['check-window', p12, '--password-stdin', ...at], { stdin: 'test-p12-pass\n' })
-    expect(ndjson(viaStdin.stdout)[0]).toMatchObject({ format: 'pkcs12', state: 'renewable' })
+    expect(ndjson(viaStdin.stdout)[0]).toMatchObject({ format: 'pkcs12', certificate: { window: { state: 'renewable' } } })
     const viaEnv = await ukey(['check-window', fixture('legacy.p12'), ...at], { env: { UKEY_P12_PASSWORD: 'test-p12-pass' } })
     expect(ndjson(viaEnv.stdout)[0]).toMatchObject({ format: 'pkcs12' })
     const wrong = await ukey(['check-window', p12, ...at], { env: { UKEY_P12_PASSWORD: 'nope' } })
@@ -239,6 +239,8 @@ describe('check-window: output shapes', () => {
     const recs = ndjson((await ukey(['check-window', ...inputs, ...at, '--output', 'ndjson'])).stdout)
     expect(recs.map((x) => x['type'])).toEqual(['certificate', 'certificate', 'certificate', 'error', 'certificate', 'summary'])
     for (const rec of recs) expect(schemaErrors('check-window', rec, `#/definitions/${rec['type']}`)).toEqual([])
+    // NDJSON has no document around it: the summary line carries the head scripts pin.
+    expect(recs.at(-1)).toMatchObject({ schemaVersion: 2, kind: 'ukey.check-window', lab: false })
   })
 
   it('--output csv: a header and one row per certificate or error', async () => {

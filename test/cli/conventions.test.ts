@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { COMMANDS } from '../../src/commands/index.js'
+import { schemaErrors } from '../helpers/schemas.js'
 import { ROOT, fixture, isolatedEnv, ukey } from '../helpers/cli.js'
 
 const ids = Object.keys(COMMANDS).map((id) => id.split(':'))
@@ -46,8 +47,9 @@ describe('ukey version and --version', () => {
     expect(a.code, a.stderr).toBe(0)
     expect(b.stdout).toBe(a.stdout)
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }
+    expect(schemaErrors('version', JSON.parse(a.stdout))).toEqual([])
     expect(JSON.parse(a.stdout)).toEqual({
-      schemaVersion: 1, kind: 'ukey.version', lab: false, exitCode: 0,
+      schemaVersion: 2, kind: 'ukey.version', lab: false, exitCode: 0,
       version: pkg.version, node: process.version, platform: process.platform, arch: process.arch,
       modules: [{ path: module, origin: 'flag', vendorCode: null, problem: null }],
     })

@@ -32,7 +32,7 @@ describe('detect: the USB view and the PKCS#11 view, per physical key', () => {
     expect(doc.keys).toEqual([
       expect.objectContaining({
         usb: expect.objectContaining({ transport: 'hid', vendorId: '0x163c', productId: '0x0407', serial: '2100012345', kind: 'bank-key' }),
-        token: doc.tokens[0].serial,
+        token: doc.tokens[0].token,
         vendor: { code: '21', name: 'Watchdata' },
         verdict: 'ok',
       }),
@@ -43,7 +43,7 @@ describe('detect: the USB view and the PKCS#11 view, per physical key', () => {
     const { doc } = await detect(['watchdata-hid'], ['--lab', '--lab-dir', labDir, '--json', '--key-number', '3100012345'])
     expect(schemaErrors('detect', doc)).toEqual([])
     expect(doc.keys).toHaveLength(1)
-    expect(doc.keys[0]).toMatchObject({ token: doc.tokens[0].serial, vendor: { code: '21' }, verdict: 'ok' })
+    expect(doc.keys[0]).toMatchObject({ token: doc.tokens[0].token, vendor: { code: '21' }, verdict: 'ok' })
     expect(doc.printed).toMatchObject({ number: '3100012345' })
   })
 

@@ -35,7 +35,7 @@ describe.each(Object.keys(PATHS) as Array<keyof typeof PATHS>)('check-window (%s
     writeFileSync(f, readFileSync(RSA))
     const r = await result
     expect(r.stderr).toBe('')
-    expect(ndjson(r.stdout)[0]).toMatchObject({ type: 'certificate', source: f, subject: '张三' })
+    expect(ndjson(r.stdout)[0]).toMatchObject({ type: 'certificate', source: f, certificate: { subject: { cn: '张三' } } })
     expect(r.code).toBe(0)
   })
 
@@ -70,14 +70,14 @@ describe.each(Object.keys(PATHS) as Array<keyof typeof PATHS>)('check-window (%s
     })
     const r = await collect(child)
     expect(r.stderr).toBe('')
-    expect(ndjson(r.stdout)[0]).toMatchObject({ type: 'certificate', source: '/dev/stdin', subject: '张三' })
+    expect(ndjson(r.stdout)[0]).toMatchObject({ type: 'certificate', source: '/dev/stdin', certificate: { subject: { cn: '张三' } } })
     expect(r.code).toBe(0)
   })
 
   it('/dev/stdin when the parent passes a socket, as Node’s child_process does', async () => {
     const r = await run(path, ['check-window', '/dev/stdin', '--output', 'ndjson'], { stdin: readFileSync(RSA) })
     expect(r.stderr).toBe('')
-    expect(ndjson(r.stdout)[0]).toMatchObject({ type: 'certificate', source: '/dev/stdin', subject: '张三' })
+    expect(ndjson(r.stdout)[0]).toMatchObject({ type: 'certificate', source: '/dev/stdin', certificate: { subject: { cn: '张三' } } })
     expect(r.code).toBe(0)
   })
 
@@ -87,7 +87,7 @@ describe.each(Object.keys(PATHS) as Array<keyof typeof PATHS>)('check-window (%s
     })
     const r = await collect(child)
     expect(r.stderr).toBe('')
-    expect(ndjson(r.stdout)[0]).toMatchObject({ type: 'certificate', source: expect.stringMatching(/^\/dev\/fd\/\d+$/), subject: '张三' })
+    expect(ndjson(r.stdout)[0]).toMatchObject({ type: 'certificate', source: expect.stringMatching(/^\/dev\/fd\/\d+$/), certificate: { subject: { cn: '张三' } } })
     expect(r.code).toBe(0)
   })
 
@@ -103,9 +103,9 @@ describe('show-cert reads pipes and refuses what cannot be read, the same way', 
   it('process substitution and /dev/stdin', async () => {
     const child = spawn('bash', ['-c', 'exec "$0" "$1" show-cert <(cat "$2") --json', process.execPath, join(ROOT, 'bin/run.js'), RSA], { env: isolatedEnv() })
     const r = await collect(child)
-    expect(JSON.parse(r.stdout).certificates[0].subject).toContain('CN=张三')
+    expect(JSON.parse(r.stdout).certificates[0].certificate.subject.dn).toContain('CN=张三')
     const s = await ukey(['show-cert', '/dev/stdin', '--json'], { stdin: readFileSync(RSA) })
-    expect(JSON.parse(s.stdout).certificates[0].subject).toContain('CN=张三')
+    expect(JSON.parse(s.stdout).certificates[0].certificate.subject.dn).toContain('CN=张三')
     expect(s.code).toBe(0)
   })
 

@@ -47,7 +47,7 @@ beforeAll(() => {
 
 describe('npm pack', () => {
   it('holds the launcher, the bundle and the fast path, and no sources, tests or node_modules', () => {
-    expect(packed).toEqual(expect.arrayContaining(['package.json', 'README.md', pkg.bin['ukey']!.replace(/^\.\//, ''), 'dist/ukey.js', 'dist/fast/entry.js']))
+    expect(packed).toEqual(expect.arrayContaining(['package.json', 'README.md', pkg.bin['ukey']!.replace(/^\.\//, ''), 'dist/ukey.js', 'dist/fast/entry.cjs', 'dist/fast/check-window.cjs', 'bin/package.json']))
     expect(packed.filter((p) => /^(src|test|bench|scripts|node_modules|\.xdg)\//.test(p))).toEqual([])
     // Every chunk the bundle names is packed.
     const chunks = readdirSync(join(ROOT, 'dist/chunks')).filter((f) => f.endsWith('.js'))
@@ -64,13 +64,14 @@ describe('npm pack', () => {
       for (const f of readdirSync(d)) {
         const p = join(d, f)
         if (statSync(p).isDirectory()) walk(p)
-        else if (p.endsWith('.js')) files.push(p)
+        else if (/\.[cm]?js$/.test(p)) files.push(p)
       }
     }
     walk(join(ROOT, 'dist'))
     const loaded = new Set<string>()
-    // What esbuild left outside the bundle: require("x"), import("x"), from "x", createRequire(import.meta.url)("x").
-    const use = /(?<![\w$.'])(?:__require|require|import|createRequire\d*\(import\.meta\.url\))\(\s*"([^"]+)"\s*\)|\bfrom\s*"([^"]+)"/g
+    // What esbuild left outside the bundle: require("x"), import("x"), from "x", createRequire(import.meta.url)("x")
+    // (in the fast path's CommonJS files: createRequire)(__ukeyMetaUrl)("x")).
+    const use = /(?<![\w$.'])(?:__require|require|import|createRequire\d*\(import\.meta\.url\)|createRequire\)\(__ukeyMetaUrl\))\(\s*"([^"]+)"\s*\)|\bfrom\s*"([^"]+)"/g
     for (const f of files) {
       for (const m of readFileSync(f, 'utf8').matchAll(use)) {
         const spec = (m[1] ?? m[2])!
@@ -130,7 +131,7 @@ describe('npm install -g from the tarball, no compiler on PATH', () => {
     expect(fast.stdout).toMatch(/张三\s+8a3f2c1d5e6b7a90\s+2027-01-01\s+renewable/)
     const viaOclif = spawnSync('ukey', [...args, '--json'], { env: isolatedEnv({ PATH: path, UKEY_NO_FAST_PATH: '1' }), encoding: 'utf8', cwd: work })
     expect(viaOclif.status, viaOclif.stderr).toBe(10)
-    expect(JSON.parse(viaOclif.stdout).certificates[0]).toMatchObject({ state: 'renewable', daysLeft: 17 })
+    expect(JSON.parse(viaOclif.stdout).certificates[0]).toMatchObject({ certificate: { window: { state: 'renewable', daysLeft: 17 } } })
   })
 
   it('exit-codes: the contract table', () => {

@@ -1,13 +1,13 @@
-// `ukey renew` on the fast path (dist/fast/entry.js, taken by bin/run.js without
+// `ukey renew` on the fast path (dist/fast/entry.cjs and renew.cjs, taken by bin/run.js without
 // loading oclif) against its oclif command: the same flags, the same reading of a
 // command line, and the same answers — byte for byte where two runs can be equal
 // (status, dry run, failures), the same document up to the new key's random
 // values where they cannot (a renewal changes the lab it runs on).
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { Parser } from '@oclif/core'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -31,7 +31,7 @@ async function oclifParse(argv: string[]): Promise<{ flags: Record<string, unkno
 
 describe('renew fast path: one list of flags, read as oclif reads them', () => {
   it('the built spec is the command class’s flags (rebuild when this fails)', async () => {
-    const built = (await import(pathToFileURL(join(ROOT, 'dist/fast/entry.js')).href)) as { specs: Record<string, CommandSpec> }
+    const built = createRequire(import.meta.url)(join(ROOT, 'dist/fast/entry.cjs')) as { specs: Record<string, CommandSpec> }
     expect(built.specs['renew']).toEqual(SPEC)
     expect(SPEC.flags.map((f) => f.name).sort()).toEqual(Object.keys({ ...Renew.baseFlags, ...Renew.flags }).sort())
   })
@@ -123,11 +123,11 @@ describe('renew fast path: the oclif command’s answers', () => {
     const fast = await viaFastOnly(['renew', ...L(a), '--yes', ...format], withPin)
     const oclif = await viaOclif(['renew', ...L(b), '--yes', ...format], withPin)
     expect(fast.code, fast.stderr).toBe(0)
-    // What differs between two labs: their folders and ports, serials, ids, hashes, times.
+    // What differs between two labs: their folders and ports, serials, slot ids, ids, hashes, times.
     const random = (r: RunResult, l: LabWithServer): RunResult => {
       const m = masked(r)
       // A step's time is shown only when it took 0.05 s or more: its presence is timing too.
-      const strip = (s: string): string => s.split(l.dir).join('LAB').split(l.url).join('URL').replace(/\b[0-9a-f]{16,64}\b/g, 'HEX').replace(/ \(…\)/g, '')
+      const strip = (s: string): string => s.split(l.dir).join('LAB').split(l.url).join('URL').replace(/\b[0-9a-f]{16,64}\b/g, 'HEX').replace(/ \(…\)/g, '').replace(/"slot": "\d+"/g, '"slot": "N"')
       return { ...m, stdout: strip(m.stdout), stderr: strip(m.stderr) }
     }
     expect(random(fast, a)).toEqual(random(oclif, b))

@@ -130,10 +130,19 @@ describe('ukey renew on the lab (SoftHSM2 + the lab CMP server)', () => {
     const cert = assertRenewed(lab)
     expect(cert.subject).toBe(oldSubject)
     expect((doc['newCertificate'] as { serial: string }).serial).toBe(cert.serialNumber.toLowerCase().replace(/^(00)+(?=.)/, ''))
+    expect(doc).toMatchObject({ schemaVersion: 2, kind: 'ukey.renew', lab: true, newKey: { algorithm: 'RSA', size: 2048 }, token: { serial: lab.state.token.serial, label: 'ukey-lab' } })
+    // The old certificate under its own id, the new one under the new key's; the new window is far from open.
+    expect(doc['certificate']).toMatchObject({ id: lab.state.certificate.id, serial: lab.state.certificate.serial.replace(/^(00)+(?=.)/, ''), window: { state: 'renewable' } })
+    expect(doc['newCertificate']).toMatchObject({ subject: (doc['certificate'] as { subject: object }).subject, window: { state: 'valid', daysSinceExpiry: null } })
     expect(lab.log).toEqual(['kur → kup accepted', 'certConf → pkiConf (renewal recorded)'])
     // show-cert --token now shows the new certificate.
     const shown = await ukey(['show-cert', '--lab', '--lab-dir', lab.dir, '--json'])
-    expect(JSON.parse(shown.stdout).certificates[0].serial).toBe(cert.serialNumber.toLowerCase().replace(/^(00)+(?=.)/, ''))
+    const shownCert = JSON.parse(shown.stdout).certificates[0].certificate
+    expect(shownCert.serial).toBe(cert.serialNumber.toLowerCase().replace(/^(00)+(?=.)/, ''))
+    // The same certificate object as renew's newCertificate (without the key id renew adds).
+    const { id: newId, ...issued } = doc['newCertificate'] as { id: string }
+    expect(newId).toMatch(/^[0-9a-f]+$/)
+    expect(shownCert).toEqual(issued)
     // A second renewal: the certificate on the key is the new one, far from its window: 0116, locally.
     const again = await renew(lab, ['--yes', '--lang', 'en'])
     expect(again.code).toBe(30)

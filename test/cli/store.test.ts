@@ -19,8 +19,8 @@ describe('--store outside Windows', () => {
   it('files named with --store are still read (the store error does not hide them)', async () => {
     const r = await ukey(['check-window', '--store', 'my', '--json', '--at', '2026-12-15T00:00:00Z', fixture('rsa.pem')])
     expect(r.code).toBe(10) // renewable (10) is more severe than the input error (3)
-    const doc = JSON.parse(r.stdout) as { certificates: Array<{ state: string }>; errors: Array<{ code: string }> }
-    expect(doc.certificates.map((c) => c.state)).toEqual(['renewable'])
+    const doc = JSON.parse(r.stdout) as { certificates: Array<{ certificate: { window: { state: string } } }>; errors: Array<{ code: string }> }
+    expect(doc.certificates.map((c) => c.certificate.window.state)).toEqual(['renewable'])
     expect(doc.errors.map((e) => e.code)).toEqual(['STORE_WINDOWS_ONLY'])
   })
 })

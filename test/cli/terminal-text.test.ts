@@ -87,10 +87,10 @@ describe('escapes in file names and subjects reach people shown, machines exact'
   it('check-window JSON, NDJSON and CSV keep the exact values', async () => {
     const json = JSON.parse((await ukey(['check-window', dir, '--json'])).stdout)
     expect(json.certificates.map((c: { source: string }) => c.source)).toContain(evilFile)
-    expect(json.certificates.map((c: { subject: string }) => c.subject)).toContain(EVIL_CN)
+    expect(json.certificates.map((c: { certificate: { subject: { cn: string } } }) => c.certificate.subject.cn)).toContain(EVIL_CN)
     expect(json.errors[0]).toMatchObject({ source: badFile, code: 'NOT_A_CERTIFICATE', message: expect.stringContaining(badFile) })
     const records = ndjson((await ukey(['check-window', evilCnFile, '--output', 'ndjson'])).stdout)
-    expect(records[0]).toMatchObject({ subject: EVIL_CN })
+    expect(records[0]).toMatchObject({ certificate: { subject: { cn: EVIL_CN, dn: `CN=${EVIL_CN},C=CN` } } })
     const csv = (await ukey(['check-window', evilCnFile, '--output', 'csv'])).stdout
     expect(csv).toContain(`"${EVIL_CN}"`)
   })
@@ -99,11 +99,11 @@ describe('escapes in file names and subjects reach people shown, machines exact'
     const r = await ukey(['show-cert', evilFile, evilCnFile, '--lang', 'en'])
     expect(r.stdout).not.toMatch(RAW_CONTROL)
     expect(r.stdout.split('\n')).toContain(terminalText(evilFile))
-    expect(r.stdout).toMatch(/Subject\s+CN=Mallory\\x1b\[31m\\x07\\nsecond line\\u202eelif, C=CN\n/)
+    expect(r.stdout).toMatch(/Subject\s+CN=Mallory\\x1b\[31m\\x07\\nsecond line\\u202eelif,C=CN\n/)
     expect(r.stdout).toContain('dns:a\\x1b[2J.example')
     const doc = JSON.parse((await ukey(['show-cert', evilCnFile, '--json'])).stdout)
-    expect(doc.certificates[0].subject).toBe(`CN=${EVIL_CN}, C=CN`)
-    expect(doc.certificates[0].subjectAltNames).toEqual(['dns:a\u001b[2J.example'])
+    expect(doc.certificates[0].certificate.subject).toEqual({ dn: `CN=${EVIL_CN},C=CN`, cn: EVIL_CN })
+    expect(doc.certificates[0].details.subjectAltNames).toEqual(['dns:a\u001b[2J.example'])
   })
 
   it('show-cert error line shows the name; its JSON error keeps it', async () => {

@@ -1,11 +1,11 @@
-// The fast paths of detect and diagnose (dist/fast/entry.js, taken by bin/run.js
+// The fast paths of detect and diagnose (dist/fast/entry.cjs, taken by bin/run.js
 // without loading oclif) against their oclif commands: the same flags, the same
 // reading of a command line, and byte for byte the same stdout, stderr and exit code.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { Parser } from '@oclif/core'
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -34,7 +34,7 @@ async function oclifParse(id: Id, argv: string[]): Promise<{ flags: Record<strin
 
 describe('detect and diagnose fast paths: one list of flags', () => {
   it('the built specs are the command classes’ flags (rebuild when this fails)', async () => {
-    const built = (await import(pathToFileURL(join(ROOT, 'dist/fast/entry.js')).href)) as { specs: Record<string, CommandSpec> }
+    const built = createRequire(import.meta.url)(join(ROOT, 'dist/fast/entry.cjs')) as { specs: Record<string, CommandSpec> }
     for (const id of ['detect', 'diagnose'] as const) {
       expect(built.specs[id]).toEqual(SPECS[id])
       expect(SPECS[id]!.flags.map((f) => f.name).sort()).toEqual(Object.keys({ ...COMMANDS[id].baseFlags, ...COMMANDS[id].flags }).sort())

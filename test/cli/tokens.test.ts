@@ -25,7 +25,13 @@ describe('lab init / status / reset', () => {
     expect((notAfter - Date.now()) / 86_400_000).toBeGreaterThan(19)
     expect((notAfter - Date.now()) / 86_400_000).toBeLessThanOrEqual(20)
     const status = await ukey(['lab', 'status', '--dir', dir, '--json'])
-    expect(JSON.parse(status.stdout)).toMatchObject({ lab: true, tokenPresent: true, certificates: 1, keyPairs: 1, state: 'renewable' })
+    const doc = JSON.parse(status.stdout)
+    expect(schemaErrors('lab', state)).toEqual([])
+    expect(schemaErrors('lab', doc)).toEqual([])
+    expect(doc).toMatchObject({ schemaVersion: 2, kind: 'ukey.lab-status', lab: true, exitCode: 0, tokenPresent: true, certificates: 1, keyPairs: 1, certificate: { window: { state: 'renewable' } } })
+    // The same token and certificate as lab init named them.
+    expect(doc.token).toEqual((state as unknown as { token: object }).token)
+    expect(doc.certificate.fingerprints).toEqual((state as unknown as { certificate: { fingerprints: object } }).certificate.fingerprints)
     const human = await ukey(['lab', 'status', '--dir', dir, '--lang', 'zh-CN'])
     expect(human.stdout).toContain('[实验环境]')
     const again = await ukey(['lab', 'init', '--dir', dir])
@@ -55,7 +61,7 @@ describe('detect', () => {
     expect(doc.modules).toEqual([expect.objectContaining({ path: state.module, loaded: true, origin: 'profile', version: expect.stringMatching(/^\d+\.\d+$/) })])
     expect(doc.tokens).toHaveLength(1)
     expect(doc.tokens[0]).toMatchObject({
-      serial: state.token.serial, label: 'ukey-lab', vendor: { code: '31' }, vendorConflict: false,
+      token: { serial: state.token.serial, label: 'ukey-lab', manufacturer: 'SoftHSM project', module: state.module }, vendor: { code: '31' }, vendorConflict: false,
       pin: { state: 'ok', triesLeft: null }, certificates: 1, keyPairs: 1, findings: [],
     })
   })
@@ -73,7 +79,7 @@ describe('detect', () => {
   it('--serial selects a key by its token serial, as on every command (the printed number is --key-number)', async () => {
     const { dir, state } = await lab()
     const picked = JSON.parse((await ukey(['detect', '--lab', '--lab-dir', dir, '--serial', state.token.serial, '--json'])).stdout)
-    expect(picked.tokens.map((t: { serial: string }) => t.serial)).toEqual([state.token.serial])
+    expect(picked.tokens.map((t: { token: { serial: string } }) => t.token.serial)).toEqual([state.token.serial])
     const other = await ukey(['detect', '--lab', '--lab-dir', dir, '--serial', '9999999999999999', '--json'])
     expect(other.code).toBe(3)
     expect(JSON.parse(other.stdout).tokens).toEqual([])
@@ -114,11 +120,11 @@ describe('show-cert and check-window on the key', () => {
     const { dir, state } = await lab()
     const r = await ukey(['check-window', '--lab', '--lab-dir', dir, '--output', 'ndjson'])
     const [cert] = ndjson(r.stdout)
-    expect(cert).toMatchObject({ source: `token:${state.token.serial}`, format: 'token', state: 'renewable', subject: '张三 (lab)' })
+    expect(cert).toMatchObject({ source: `token:${state.token.serial}`, format: 'token', certificate: { window: { state: 'renewable' }, subject: { cn: '张三 (lab)' } } })
     expect(r.code).toBe(10)
     const shown = JSON.parse((await ukey(['show-cert', '--lab', '--lab-dir', dir, '--json'])).stdout)
     expect(shown.lab).toBe(true)
-    expect(shown.certificates[0]).toMatchObject({ format: 'token', publicKey: { algorithm: 'EC P-256', size: 256 }, issuer: expect.stringContaining('not a bank') })
+    expect(shown.certificates[0]).toMatchObject({ format: 'token', certificate: { key: { algorithm: 'EC', curve: 'P-256' }, issuer: { cn: expect.stringContaining('not a bank') } } })
   })
 
   it('a certificate already expired in grace, and one lapsed', async () => {

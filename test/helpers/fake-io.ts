@@ -27,7 +27,18 @@ function collector(): { stream: Writable; text: () => string } {
  * A command's Io without a process: no terminal (so no prompt and no spinner unless
  * given), English, a fixed clock, an environment of its own, stdin from a string.
  */
-export function fakeIo(opts: { stdin?: string; env?: Record<string, string>; now?: Date; lang?: string; answers?: Array<string | boolean>; canPrompt?: boolean } = {}): FakeIo {
+export function fakeIo(
+  opts: {
+    stdin?: string
+    env?: Record<string, string>
+    now?: Date
+    lang?: string
+    answers?: Array<string | boolean>
+    canPrompt?: boolean
+    /** The test stands for the entry: a native module in this process (SoftHSM2) must see what the use case applies. */
+    nativeEnvironment?: boolean
+  } = {},
+): FakeIo {
   const stdout = collector()
   const stderr = collector()
   const env: Record<string, string> = { ...(opts.env ?? {}) }
@@ -56,6 +67,7 @@ export function fakeIo(opts: { stdin?: string; env?: Record<string, string>; now
     env,
     applyEnvironment(vars) {
       Object.assign(applied, vars)
+      if (opts.nativeEnvironment) Object.assign(process.env, vars)
     },
     now: () => opts.now ?? new Date('2026-06-01T00:00:00Z'),
     prompt,

@@ -173,14 +173,14 @@ describe('renew --json failure documents (issue 15)', () => {
       const e = error as UkeyError
       expect(e.code, JSON.stringify(e.params)).toBe(code)
       expect(exitCodeOf(e)).toBe(c.exit)
-      const doc = renewRecord({ error: e, ...(known ? { known } : {}), steps: [], lab: false, exitCode: exitCodeOf(e) }, t) as Record<string, unknown>
+      const doc = renewRecord({ error: e, ...(known ? { known } : {}), steps: [], lab: false, exitCode: exitCodeOf(e), at: new Date(), policy: { renewBeforeDays: 30, graceAfterDays: 90 } }, t) as Record<string, unknown>
       expect(schemaErrors('renew', doc)).toEqual([])
       expect(doc['token'] !== null, 'token').toBe(c.known.token)
       expect(doc['certificate'] !== null, 'certificate').toBe(c.known.certificate)
       expect(doc['server'] !== null, 'server').toBe(c.known.certificate)
       expect(doc['journal'] !== null, 'journal').toBe(c.known.journal)
       if (c.known.token) expect(doc['token']).toMatchObject({ serial: token.spec.serial })
-      if (c.known.certificate) expect(doc['certificate']).toMatchObject({ id: 'c0', subjectCN: '王五' })
+      if (c.known.certificate) expect(doc['certificate']).toMatchObject({ id: 'c0', subject: { cn: '王五' } })
       const err = doc['error'] as { actions: string[] }
       expect(err.actions.length).toBeGreaterThan(0)
       expect(JSON.stringify(doc)).not.toContain(PIN)

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { en } from '../../src/i18n/en.js'
 import { zhCN } from '../../src/i18n/zh-CN.js'
+import { helpEn } from '../../src/i18n/help.en.js'
+import { helpZhCN } from '../../src/i18n/help.zh-CN.js'
 import { placeholders, translator, useKeyName } from '../../src/i18n/index.js'
 import { parseProfile } from '../../src/profile/load.js'
 import { NAMES, doubledWord, latinWords, prose } from '../helpers/zh-words.js'
@@ -9,8 +11,9 @@ import { NAMES, doubledWord, latinWords, prose } from '../helpers/zh-words.js'
 // names that are names; one word for one thing; no doubled words; the same
 // placeholders in both languages.
 
-const zh = zhCN as Record<string, string>
-const english = en as Record<string, string>
+// With the help texts (src/i18n/help.ts: loaded apart, held to the same words).
+const zh = { ...zhCN, ...helpZhCN } as Record<string, string>
+const english = { ...en, ...helpEn } as Record<string, string>
 
 describe('zh-CN screens are Chinese', () => {
   it('no Latin word in a zh message except the allowed names', () => {

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { DerError, readTlv } from '../../src/cert/der.js'
 import { decodeCertificates, type CertFormat, type Decoded } from '../../src/cert/decode.js'
 import { certDetails } from '../../src/cert/details.js'
+import { certIdentity, certKey } from '../../src/cert/identity.js'
 import { looksLikePem, pemBlocks } from '../../src/cert/pem.js'
 import { looksLikePkcs12, openPkcs12 } from '../../src/cert/pkcs12.js'
 import { looksLikePkcs7, pkcs7CertificateRanges } from '../../src/cert/pkcs7.js'
@@ -724,9 +725,10 @@ describe('certDetails against openssl', () => {
   const SIG: Record<string, string> = { 'SM2-with-SM3': 'SM3withSM2' }
   const list = (text: string | null, names: Record<string, string>): string[] | null =>
     text === null ? null : text.split(', ').map((t) => names[t] ?? `unmapped: ${t}`)
-  // openssl prints RFC 2253 (most specific first) and so does details, with ", " between RDNs.
-  const rfc4514 = (rfc2253: string): string => rfc2253.split(',').join(', ')
-  const keyId = (text: string | null): string | null => (text === null ? null : text.replace(/^keyid:/, '').replace(/:/g, ''))
+  // openssl -nameopt RFC2253 prints what the JSON's dn is: most specific first, "," between RDNs, no space.
+  const keyId = (text: string | null): string | null => (text === null ? null : text.replace(/^keyid:/, '').replace(/:/g, '').toLowerCase())
+  const plainHex = (colon: string): string => colon.replace(/:/g, '').toLowerCase()
+  const CURVE_BITS: Record<string, number> = { 'P-256': 256, 'P-384': 384, sm2p256v1: 256 }
 
   const cases: Array<[file: string, index: number]> = [
     ['rsa.pem', 0],
@@ -740,12 +742,16 @@ describe('certDetails against openssl', () => {
     const s = decoded(fixture(file)).certificates[index]!
     const w = witnesses(file)[index]!
     const d = await certDetails(s)
-    expect(d.subject).toBe(rfc4514(w.subject))
-    expect(d.issuer).toBe(rfc4514(w.issuer))
-    expect(d.serial).toBe(serialOf(w))
-    expect(d.notBefore.getTime()).toBe(Date.parse(w.notBefore))
-    expect(d.notAfter.getTime()).toBe(Date.parse(w.notAfter))
-    expect(d.publicKey).toEqual({ algorithm: s.keyAlgorithm, size: w.keyBits })
+    const id = d.identity
+    expect(id.subject).toEqual({ dn: w.subject, cn: s.subjectCN })
+    expect(id.issuer).toEqual({ dn: w.issuer, cn: s.issuerCN })
+    expect(id.serial).toBe(serialOf(w))
+    expect(id.notBefore.getTime()).toBe(Date.parse(w.notBefore))
+    expect(id.notAfter.getTime()).toBe(Date.parse(w.notAfter))
+    // RSA by size, EC and SM2 by curve: either way the bits openssl states.
+    if ('size' in id.key) expect(id.key).toEqual({ algorithm: s.keyAlgorithm, size: w.keyBits })
+    else if ('curve' in id.key) expect([`${id.key.algorithm === 'EC' ? 'EC ' + id.key.curve : id.key.algorithm}`, CURVE_BITS[id.key.curve!]]).toEqual([s.keyAlgorithm, w.keyBits])
+    else expect.unreachable(`key ${JSON.stringify(id.key)}`)
     expect(d.signatureAlgorithm).toBe(SIG[w.signatureAlgorithm] ?? w.signatureAlgorithm)
     expect(d.keyUsage).toEqual(list(w.keyUsage, KU))
     expect(d.extendedKeyUsage).toEqual(list(w.extendedKeyUsage, EKU))
@@ -753,7 +759,8 @@ describe('certDetails against openssl', () => {
     expect(d.subjectKeyIdentifier).toBe(keyId(w.subjectKeyIdentifier))
     expect(d.authorityKeyIdentifier).toBe(keyId(w.authorityKeyIdentifier))
     expect(d.isCA).toBe(w.basicConstraints?.startsWith('CA:TRUE') ?? false)
-    expect(d.fingerprints).toEqual({ sha256: w.sha256, sha1: w.sha1 })
+    expect(id.sha256).toBe(plainHex(w.sha256))
+    expect(d.sha1).toBe(plainHex(w.sha1))
     expect(d.selfSigned).toBe(w.selfSigned)
   })
 
@@ -769,7 +776,7 @@ describe('certDetails against openssl', () => {
     const der = Buffer.from(fixture('bmp.pem').toString('latin1').replace(/-----[^-]+-----|\s/g, ''), 'base64')
     der[der.length - 5] ^= 0x01 // damage the signature, not the structure
     const d = await certDetails(readCertSummary(der))
-    expect(d.subject).toBe(d.issuer)
+    expect(d.identity.subject).toEqual(d.identity.issuer)
     expect(d.selfSigned).toBe(false)
   })
 
@@ -779,5 +786,52 @@ describe('certDetails against openssl', () => {
     expect(witnesses('sm2.pem')[0]!.selfSigned).toBe(true)
     const d = await certDetails(decoded(fixture('sm2.pem')).certificates[0]!)
     expect(d.selfSigned).toBe(true)
+  })
+})
+
+describe('certIdentity: the facts every JSON certificate object carries (docs/json.md)', () => {
+  const identity = (p: CertParts) => certIdentity(readCertSummary(minimalCert(p)))
+  const printable = (s: string): Buffer => tlv(0x13, Buffer.from(s, 'latin1'))
+  const t61 = (s: string): Buffer => tlv(0x14, Buffer.from(s, 'latin1'))
+
+  it('names: RFC 4514 order and escapes whatever the string type; the CN beside the DN', () => {
+    const name = tlv(0x30, tlv(0x31, tlv(0x30, oid('550406'), printable('CN'))), tlv(0x31, tlv(0x30, oid('55040a'), t61('Bank, Ltd'))), tlv(0x31, tlv(0x30, oid('550403'), utf8('张三'))))
+    expect(identity({ subject: name }).subject).toEqual({ dn: 'CN=张三,O=Bank\\, Ltd,C=CN', cn: '张三' })
+    expect(identity({ subject: cnName(bmp('赵六')) }).subject).toEqual({ dn: 'CN=赵六', cn: '赵六' })
+    // A type outside X.520's 2.5.4 arc goes through the OID table (and an unknown one is its OID).
+    const mail = tlv(0x30, tlv(0x31, tlv(0x30, oid('2a864886f70d010901'), tlv(0x16, Buffer.from('a@b.c')))), tlv(0x31, tlv(0x30, oid('2a0304'), utf8(' x '))))
+    expect(identity({ subject: mail }).subject.dn).toBe('1.2.3.4=\\ x\\ ,E=a@b.c')
+  })
+
+  it('a name the fast reader passes but RFC 4514 cannot write (two values in one attribute) is "#" and its DER, and the batch goes on', () => {
+    const twoValues = tlv(0x30, tlv(0x31, tlv(0x30, oid('550403'), utf8('a'), utf8('b'))))
+    const id = identity({ subject: twoValues })
+    expect(id.subject).toEqual({ dn: '#' + twoValues.toString('hex'), cn: 'a' })
+  })
+
+  it('issuers kept by their bytes: two CAs whose names have the same length never swap', () => {
+    for (let i = 0; i < 20; i++) {
+      const ca = i % 2 ? 'CA-A' : 'CA-B'
+      expect(identity({ issuer: cnName(utf8(ca)) }).issuer.dn).toBe(`CN=${ca}`)
+    }
+  })
+
+  it('serial in lower-case hex without DER\'s sign octet; the SHA-256 of the DER; an EC key by its curve', () => {
+    const der = minimalCert({ serial: tlv(0x02, [0x00, 0x8a, 0x3f]) })
+    const id = certIdentity(readCertSummary(der))
+    expect(id.serial).toBe('8a3f')
+    expect(identity({ serial: tlv(0x02, [0x00]) }).serial).toBe('00')
+    expect(id.sha256).toBe(createHash('sha256').update(der).digest('hex'))
+    expect(id.key).toEqual({ algorithm: 'EC', curve: 'P-256' })
+  })
+
+  it('keys: RSA and DSA by size, EC and SM2 by curve, others by name', () => {
+    expect(certKey('RSA', () => 2048)).toEqual({ algorithm: 'RSA', size: 2048 })
+    expect(certKey('DSA', () => null)).toEqual({ algorithm: 'DSA', size: null })
+    expect(certKey('EC P-384', () => 384)).toEqual({ algorithm: 'EC', curve: 'P-384' })
+    expect(certKey('EC', () => null)).toEqual({ algorithm: 'EC', curve: null })
+    expect(certKey('SM2', () => 256)).toEqual({ algorithm: 'SM2', curve: 'sm2p256v1' })
+    expect(certKey('Ed25519', () => 256)).toEqual({ algorithm: 'Ed25519' })
+    expect(certKey('1.2.3.4', () => null)).toEqual({ algorithm: '1.2.3.4' })
   })
 })

@@ -1,12 +1,23 @@
 import { describe, expect, it } from 'vitest'
 import { en } from '../../src/i18n/en.js'
 import { zhCN } from '../../src/i18n/zh-CN.js'
+import { helpEn } from '../../src/i18n/help.en.js'
+import { helpZhCN } from '../../src/i18n/help.zh-CN.js'
+import { helpTranslator } from '../../src/i18n/help.js'
 import { resolveLang, translator, langFromLocale } from '../../src/i18n/index.js'
 
 describe('catalogues', () => {
   it('zh-CN has exactly the English keys, none empty', () => {
     expect(Object.keys(zhCN).sort()).toEqual(Object.keys(en).sort())
     for (const [k, v] of Object.entries(zhCN)) expect(v, k).not.toBe('')
+  })
+
+  it('the help texts too, and they are not in the catalogues every command loads', () => {
+    expect(Object.keys(helpZhCN).sort()).toEqual(Object.keys(helpEn).sort())
+    for (const [k, v] of Object.entries(helpZhCN)) expect(v, k).not.toBe('')
+    expect(Object.keys(helpEn).filter((k) => k in en)).toEqual([])
+    expect(helpTranslator('en')('help.usage')).toBe('USAGE')
+    expect(helpTranslator('zh-CN')('state.renewable')).toBe(zhCN['state.renewable'])
   })
 
   it('the Chinese catalogue is Chinese where it is prose', () => {

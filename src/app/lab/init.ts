@@ -1,4 +1,7 @@
-import { daysLeft } from '../../cert/window.js'
+import { assessWindow, daysLeft } from '../../cert/window.js'
+import { labDocument } from '../../output/lab-render.js'
+import { loadProfile } from '../../profile/load.js'
+import { readLabToken } from './lab-token.js'
 import { realProviderFactory } from '../../hardware/token-provider.js'
 import { defaultLabDir } from '../../lab/paths.js'
 import { LAB_DEFAULT_PIN, initLab, resetLab } from '../../lab/token-lab.js'
@@ -30,6 +33,7 @@ export async function run(options: LabInitOptions, io: Io): Promise<number> {
   const state = await initLab({
     dir,
     factory: realProviderFactory,
+    applyEnvironment: (vars) => io.applyEnvironment(vars),
     pin,
     now,
     expiresInDays: options['expires-in'],
@@ -38,7 +42,11 @@ export async function run(options: LabInitOptions, io: Io): Promise<number> {
   })
   const { t } = io.ui
   if (options.json) {
-    io.stdout.write(JSON.stringify({ kind: 'ukey.lab', lab: true, ...state }, null, 2) + '\n')
+    // The certificate as every other document names it: read back off the token just made.
+    const profile = loadProfile(state.profile)
+    const view = await readLabToken(state, profile, io)
+    const certificate = view.certificate && { ...view.certificate, window: assessWindow(view.certificate.summary, now, profile.window) }
+    io.stdout.write(JSON.stringify(labDocument('ukey.lab', state, view.token, certificate, EXIT.OK), null, 2) + '\n')
     return EXIT.OK
   }
   const notAfter = new Date(state.certificate.notAfter)

@@ -1,4 +1,5 @@
-import { catalogue, translator, type Lang } from '../../i18n/index.js'
+import { helpCatalogue, helpTranslator } from '../../i18n/help.js'
+import type { Lang } from '../../i18n/index.js'
 import { exitCodeText } from '../../output/exit-code-table.js'
 import type { CommandShape, FlagShape } from './shape.js'
 
@@ -26,8 +27,8 @@ function esc(s: string): string {
 const pageName = (id: string): string => `ukey-${id.replace(/:/g, '-')}`
 
 export function manPages(commands: readonly CommandShape[], o: { version: string; lang: Lang; date: string }): ManPage[] {
-  const cat = catalogue(o.lang) as Record<string, string>
-  const t = translator(o.lang)
+  const cat = helpCatalogue(o.lang) as Record<string, string>
+  const t = helpTranslator(o.lang)
   const text = (key: string): string | undefined => cat[key]
   const visible = commands.filter((c) => !c.hidden).sort((a, b) => a.id.localeCompare(b.id))
   const header = (name: string, summary: string): string[] => [

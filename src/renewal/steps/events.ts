@@ -11,7 +11,7 @@ export type RenewEvent =
   | { type: 'rollback'; detail: string }
   | { type: 'plan'; plan: RenewPlan }
   /** What the renewal knows so far (the key, then the certificate and server, then its journal): a failure document carries it. */
-  | { type: 'known'; token: TokenInfo; plan?: RenewPlan; journal?: string }
+  | { type: 'known'; token: TokenInfo; plan?: KnownPlan; journal?: string }
 
 export interface PlanCheck {
   name: 'token' | 'window' | 'pin' | 'key' | 'server' | 'journal'
@@ -30,6 +30,9 @@ export interface RenewPlan {
   /** What a dry run checked (the window and token checks pass, or the plan would not exist). */
   checks: PlanCheck[]
 }
+
+/** The plan as far as it is known: the new key is null when none of the old one's kind can be made (SM2, FAQ 0124). */
+export type KnownPlan = Omit<RenewPlan, 'newKey'> & { newKey: KeyAlgorithmSpec | null }
 
 /**
  * The fault-injection seam: called after each journalled step ends (with the

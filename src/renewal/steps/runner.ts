@@ -95,7 +95,8 @@ async function settle<S>(steps: ReadonlyArray<DeclaredStep<S>>, s: S, o: RunnerO
     return new UkeyError('RENEWAL_INTERRUPTED', {
       key: 'error.RENEWAL_INTERRUPTED_SIGNAL',
       params: { step: step.name, reason: abortReason(o.signal), journal: j.file },
-      cause: err,
+      // The abort itself (CANCELLED) is no cause to show: its words say "nothing was changed", and the key was.
+      ...(err.code === 'CANCELLED' ? {} : { cause: err }),
     })
   }
   const f = step.failed(err, s)

@@ -1,0 +1,78 @@
+import { TAG, expect, hex, readTlv, type Tlv } from './der.js'
+import { distinguishedName, sharedDistinguishedName } from './names.js'
+import { nodeCrypto } from './lazy-crypto.js'
+import { keySize } from './public-key.js'
+import type { CertSummary } from './summary.js'
+
+/**
+ * What every JSON document says about a certificate, before the window:
+ * names in one DN format, the SHA-256 fingerprint, the key. Read from the
+ * DER the fast reader (summary.ts) already holds: no second decoder.
+ */
+export interface CertIdentity {
+  subject: { dn: string; cn: string | null }
+  issuer: { dn: string; cn: string | null }
+  /** summary.ts: lower-case hex of the INTEGER's content octets, leading zero octets dropped. */
+  serial: string
+  notBefore: Date
+  notAfter: Date
+  /** SHA-256 of the DER, lower-case hex without separators (as sha256sum and openssl dgst print it). */
+  sha256: string
+  key: CertKey
+}
+
+/** RSA and DSA by size; EC and SM2 by curve; Ed25519/Ed448 (and an unknown OID) by name alone. */
+export type CertKey =
+  | { algorithm: string; size: number | null }
+  | { algorithm: string; curve: string | null }
+  | { algorithm: string }
+
+// The curve GM/T 0006 and OpenSSL's `sm2` name: SM2 keys are always on it.
+const SM2_CURVE = 'sm2p256v1'
+
+/** summary.ts names EC keys "EC P-256": split into algorithm and curve for JSON. */
+export function certKey(algorithm: string, size: () => number | null): CertKey {
+  if (algorithm === 'RSA' || algorithm === 'RSA-PSS' || algorithm === 'DSA') return { algorithm, size: size() }
+  if (algorithm === 'SM2') return { algorithm, curve: SM2_CURVE }
+  if (algorithm === 'EC') return { algorithm, curve: null }
+  if (algorithm.startsWith('EC ')) return { algorithm: 'EC', curve: algorithm.slice(3) }
+  return { algorithm }
+}
+
+/**
+ * A name the fast reader passed over but names.ts refuses (an attribute with two
+ * values, a damaged value): "#" and the hex of its DER, RFC 4514 2.4's form for a
+ * value it cannot show, so one odd name never stops a batch.
+ */
+function dn(der: Uint8Array, at: number, name: Tlv, format: (der: Uint8Array, name: Tlv) => string): string {
+  try {
+    return format(der, name)
+  } catch {
+    return '#' + hex(der, at, name.end)
+  }
+}
+
+/** Never throws for a summary readCertSummary returned: it walks the headers that reader already checked. */
+export function certIdentity(summary: CertSummary): CertIdentity {
+  const der = summary.der
+  // RFC 5280 4.1: the walk to issuer, subject and subjectPublicKeyInfo (headers only).
+  const cert = expect(der, 0, der.length, TAG.SEQUENCE, 'Certificate')
+  const tbs = expect(der, cert.start, cert.end, TAG.SEQUENCE, 'TBSCertificate')
+  let el = readTlv(der, tbs.start, tbs.end)
+  if (el.tag === TAG.CONTEXT_0) el = readTlv(der, el.next, tbs.end)
+  const signature = expect(der, el.next, tbs.end, TAG.SEQUENCE, 'signature')
+  const issuer = expect(der, signature.next, tbs.end, TAG.SEQUENCE, 'issuer')
+  const validity = expect(der, issuer.next, tbs.end, TAG.SEQUENCE, 'validity')
+  const subject = expect(der, validity.next, tbs.end, TAG.SEQUENCE, 'subject')
+  const spki = expect(der, subject.next, tbs.end, TAG.SEQUENCE, 'subjectPublicKeyInfo')
+  return {
+    subject: { dn: dn(der, validity.next, subject, distinguishedName), cn: summary.subjectCN },
+    issuer: { dn: dn(der, signature.next, issuer, sharedDistinguishedName), cn: summary.issuerCN },
+    serial: summary.serial,
+    notBefore: summary.notBefore,
+    notAfter: summary.notAfter,
+    // One-shot hash: half the cost of a Hash object, on every certificate of a batch.
+    sha256: nodeCrypto().hash('sha256', der, 'hex'),
+    key: certKey(summary.keyAlgorithm, () => keySize(der, subject.next, spki, summary.keyAlgorithm)),
+  }
+}

@@ -1,0 +1,40 @@
+import { certIdentity } from '../cert/identity.js'
+import type { CertSummary } from '../cert/summary.js'
+import type { WindowAssessment } from '../cert/window.js'
+import type { DetectedToken } from '../hardware/tokens.js'
+import type { LabState } from '../lab/token-lab.js'
+import { certificateObject } from './certificate-json.js'
+import { SCHEMA_VERSION } from './schema-version.js'
+import { recordedTokenObject, tokenObject } from './token-json.js'
+
+/**
+ * `lab init --json` and `lab status --json` (docs/schema/lab.schema.json): the
+ * lab's files, its token and the certificate on it in the shared vocabulary.
+ * With the token gone, `token` is what lab.json recorded and `certificate` is null.
+ */
+export function labDocument(
+  kind: 'ukey.lab' | 'ukey.lab-status',
+  state: LabState,
+  token: DetectedToken | undefined,
+  certificate: { id: string; summary: CertSummary; window: WindowAssessment } | undefined,
+  exitCode: number,
+): object {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    kind,
+    lab: true,
+    exitCode,
+    dir: state.dir,
+    createdAt: state.createdAt,
+    module: state.module,
+    conf: state.conf,
+    profile: state.profile,
+    ca: state.ca,
+    vendorCode: state.token.vendorCode,
+    tokenPresent: Boolean(token),
+    token: token ? tokenObject(token.info) : recordedTokenObject({ serial: state.token.serial, label: state.token.label, module: state.module }),
+    certificate: certificate ? { ...certificateObject(certIdentity(certificate.summary), certificate.window), id: certificate.id } : null,
+    certificates: token?.certificates ?? null,
+    keyPairs: token?.keyPairs ?? null,
+  }
+}
