@@ -2,7 +2,7 @@
 // CommonJS (bin/package.json): Node's ESM loader costs ~5 ms of every start, and
 // the fast path below never needs it (bench/README.md, start-up).
 //
-// `ukey check-window|detect|diagnose …` with a plain command line start without
+// `ukey check-window|detect|diagnose|renew …` with a plain command line start without
 // oclif: dist/fast/entry.cjs reads the line, and the command's own bundle
 // (dist/fast/<id>.cjs) runs it. Anything it does not take runs through oclif as
 // every other command does. UKEY_NO_FAST_PATH=1 always takes oclif (the tests
@@ -38,7 +38,7 @@ function loadBundle(file, { name = file, onScript } = {}) {
 
 /** Runs the command line: the fast path when it takes the line, else oclif. */
 function main(argv) {
-  const FAST = ['check-window', 'detect', 'diagnose']
+  const FAST = ['check-window', 'detect', 'diagnose', 'renew']
   const parsed = FAST.includes(argv[0]) && !process.env.UKEY_NO_FAST_PATH ? require('../dist/fast/entry.cjs').acceptLine(argv[0], argv.slice(1)) : undefined
   if (parsed) loadBundle(join(__dirname, `../dist/fast/${argv[0]}.cjs`)).start(argv.slice(1), parsed)
   else void import('../dist/ukey.js').then(({ main }) => main())

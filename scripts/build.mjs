@@ -138,6 +138,7 @@ const fast = await build({
     'check-window': 'src/fast/commands/check-window.ts',
     detect: 'src/fast/commands/detect.ts',
     diagnose: 'src/fast/commands/diagnose.ts',
+    renew: 'src/fast/commands/renew.ts',
   },
   outdir: `${next}/fast`,
   plugins: [lazyPackages(lazy, './lazy/')],
@@ -168,6 +169,8 @@ const cacheRuns = {
   'check-window': [resolve('test/fixtures/certs/ec.pem')],
   detect: ['--no-usb', '--module', noModule],
   diagnose: ['9002', '--no-input', '--module', noModule],
+  // The journal folder of an empty home: no key, no lab, no network.
+  renew: ['--status', '--json'],
 }
 for (const [id, args] of Object.entries(cacheRuns)) {
   if (!args.every((a) => !a.endsWith('.pem') || existsSync(a))) continue

@@ -52,11 +52,14 @@ export async function run(options: RenewOptions, io: Io): Promise<number> {
   const steps: RenewJsonStep[] = []
   let known: RenewKnown | undefined
   const progress = options.json ? undefined : new RenewProgress(io, (plan) => planText(plan, ui.t, tz))
-  const { renew } = await import('../renewal/transaction.js')
+  // The transaction's modules load while the PKCS#11 module opens (bench/renew: both are on the way to the first step).
+  const loading = import('../renewal/transaction.js')
+  loading.catch(() => undefined)
   io.applyEnvironment(profile.pkcs11.environment)
   const ctx = await openTokens(profile, realProviderFactory, { module: options.module })
   let result: RenewResult | undefined
   try {
+    const { renew } = await loading
     if (profile.lab && !options.json) io.stderr.write(ui.t('lab.banner') + '\n')
     result = await renew({
       ctx,

@@ -1,5 +1,5 @@
 // The entry of dist/fast/entry.cjs. bin/run.js asks it first for the commands
-// people type most (check-window, detect, diagnose): a plain command line runs
+// people type most (check-window, detect, diagnose, renew): a plain command line runs
 // without loading @oclif/core (most of their start-up time, bench/README.md);
 // anything else (help, usage errors, unusual forms, oclif's debug settings) is
 // left to oclif. This module stays small: it only reads the line. The command's

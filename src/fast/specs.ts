@@ -3,6 +3,7 @@ import { Args, Flags } from '@oclif/core'
 import CheckWindow from '../commands/check-window.js'
 import Detect from '../commands/detect.js'
 import Diagnose from '../commands/diagnose.js'
+import Renew from '../commands/renew.js'
 import { commandSpec, type CommandSpec } from './flag-spec.js'
 
 const parsers = () => ({ boolean: Flags.boolean().parse, option: Flags.string().parse, arg: Args.string().parse })
@@ -15,6 +16,7 @@ export function fastSpecs(): Record<string, CommandSpec> {
     detect: commandSpec('detect', Detect, parsers(), { strict: true, oclifOnly: ['watch', 'interval'] }),
     // --soft-store is repeatable (oclif's multipleNonGreedy).
     diagnose: commandSpec('diagnose', Diagnose, parsers(), { strict: true, oclifOnly: ['soft-store'] }),
+    renew: commandSpec('renew', Renew, parsers(), { strict: true }),
   }
 }
 

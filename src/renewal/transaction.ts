@@ -10,7 +10,7 @@ import type { TransferOptions } from './cmp/transfer.js'
 import { RenewalJournal, type Clock, type JournalRecord } from './journal.js'
 import { keySpecFor } from './key-spec.js'
 import { lockKey } from './lock.js'
-import { probeServer, type ServerProbe } from './probe.js'
+import type { ServerProbe } from './probe.js'
 import type { Checkpoint, KnownPlan, PlanCheck, RenewEvent, RenewPlan } from './steps/events.js'
 import { KEY_UPDATE_STEPS, type KeyUpdateState } from './steps/key-update.js'
 import { runSteps, unlessAborted } from './steps/runner.js'
@@ -319,6 +319,7 @@ class Transaction {
   private async dryRun(plan: RenewPlan): Promise<RenewResult> {
     const t = this.token
     const pinOk = t.pin !== 'locked' && (t.pin !== 'final-try' || !!this.o.force)
+    const { probeServer } = await import('./probe.js')
     const probe: ServerProbe = await probeServer(this.server, Buffer.from(plan.certificate.summary.der), this.transfer)
     const checks: PlanCheck[] = [
       { name: 'token', ok: true, detail: `${t.serial} ${plan.certificate.id}` },

@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto'
 import { UkeyError } from '../../errors.js'
 import { certificateFields } from './certificate-fields.js'
 import { isCmpError, type CmpError } from './errors.js'
-import { buildCertConf, buildKeyUpdateRequest, buildPollReq, readResponse, type CmpResponse, type StatusInfo } from './messages.js'
+import { buildCertConf, buildKeyUpdateRequest, buildPollReq, readResponse, responseOf, type CmpResponse, type StatusInfo } from './messages.js'
 import { verifyProtection } from './protection.js'
 import type { Signer } from './signer.js'
 import { postPkiMessage, type TransferOptions } from './transfer.js'
@@ -149,8 +149,7 @@ function exchanger(o: ConfirmOptions): (der: Buffer, ids: { transactionID: Buffe
       throw unavailable(e)
     }
     try {
-      verifyProtection(answer, { trusted: o.trusted, now: now(), expect: { transactionID: ids.transactionID, recipNonce: ids.senderNonce } })
-      return readResponse(answer)
+      return responseOf(verifyProtection(answer, { trusted: o.trusted, now: now(), expect: { transactionID: ids.transactionID, recipNonce: ids.senderNonce } }).message)
     } catch (e) {
       // An error answer the CA did not sign still says why (e.g. the request was not authenticated):
       // read it for the message, never trust it for anything else.

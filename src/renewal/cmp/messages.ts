@@ -422,7 +422,11 @@ function readCertRep(kind: 'kup' | 'ip' | 'cp', rep: CertRepMessage, headerInfo:
  * `verifyProtection` on the same bytes before trusting any of it.
  */
 export function readResponse(der: Uint8Array): CmpResponse {
-  const msg = parsePkiMessage(der)
+  return responseOf(parsePkiMessage(der))
+}
+
+/** `readResponse` of a message already parsed (by `verifyProtection`: each answer is parsed once). */
+export function responseOf(msg: PKIMessage): CmpResponse {
   const headerInfo = readHeader(msg.header)
   const extraCerts = msg.extraCerts ? [...msg.extraCerts].map(toBuffer) : []
   const b = msg.body

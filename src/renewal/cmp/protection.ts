@@ -5,7 +5,7 @@
 
 import { verify as cryptoVerify, X509Certificate } from 'node:crypto'
 import { DerError, readTlv } from '../../cert/der.js'
-import type { PKIHeader } from './asn1.js'
+import type { PKIHeader, PKIMessage } from './asn1.js'
 import { certificateFields, type CertificateFields } from './certificate-fields.js'
 import { elements, sequence, whole } from './der.js'
 import { CmpError } from './errors.js'
@@ -34,6 +34,8 @@ export interface VerifiedProtection {
   signer: Buffer
   /** Signer first, up to and including the trust anchor. */
   chain: Buffer[]
+  /** The message as parsed for the check, for `responseOf` (../messages.ts). */
+  message: PKIMessage
 }
 
 const MAX_CHAIN = 6
@@ -135,7 +137,7 @@ export function verifyProtection(input: Uint8Array, options: VerifyProtectionOpt
     }
     if (!ok) throw new CmpError('bad-protection', 'signature does not verify')
     checkTransaction(msg.header, options, now)
-    return { signer: signerDer, chain }
+    return { signer: signerDer, chain, message: msg }
   }
   throw new CmpError('untrusted-signer', lastProblem)
 }

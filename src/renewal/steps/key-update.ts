@@ -1,9 +1,8 @@
 import { randomBytes, verify as cryptoVerify, X509Certificate } from 'node:crypto'
 import { UkeyError } from '../../errors.js'
 import type { KeyAlgorithmSpec, SignMechanism, TokenObjectKind, TokenSession } from '../../hardware/pkcs11/types.js'
-import { checkIssued, confirmCertificate, requestCertificate, type PendingConfirmation } from '../cmp/client.js'
+import type { PendingConfirmation } from '../cmp/client.js'
 import { certificateFields } from '../cmp/certificate-fields.js'
-import { tokenSigner } from '../cmp/signer.js'
 import type { TransferOptions } from '../cmp/transfer.js'
 import type { RenewalJournal } from '../journal.js'
 import type { RenewalServer } from '../trust.js'
@@ -28,6 +27,8 @@ export interface KeyUpdateState {
   /** The window state the renewal started in (journalled with the first step). */
   windowState: string
   newKeyId?: string
+  /** The label the new key pair gets: the old pair's (set by key generation's prepare). */
+  newKeyLabel?: string
   newSpki?: Buffer
   issued?: { certificate: Buffer; confirmation: PendingConfirmation }
 }
@@ -37,6 +38,17 @@ const rollBack = (error: UkeyError, reason?: string): Failure => ({ policy: 'rol
 /** The key pulled out mid-step: nothing is undone (it cannot be), a rerun with the key back in finishes. */
 const removedOr = (e: UkeyError, otherwise: Failure): Failure => (e.code === 'TOKEN_REMOVED' ? keep(e) : otherwise)
 const nothing = async (): Promise<void> => undefined
+
+/**
+ * The CMP client and its ASN.1 schemas take ~20 ms to load (bench/renew): they
+ * load while the token generates the new key (koffi's worker thread; the event
+ * loop is idle then), not before the first step. The first step that needs them awaits.
+ */
+let cmpLoading: Promise<typeof import('../cmp/client.js') & typeof import('../cmp/signer.js')> | undefined
+function cmp(): Promise<typeof import('../cmp/client.js') & typeof import('../cmp/signer.js')> {
+  cmpLoading ??= Promise.all([import('../cmp/client.js'), import('../cmp/signer.js')]).then(([client, signer]) => ({ ...client, ...signer }))
+  return cmpLoading
+}
 
 /** The new key pair's id: set by key generation, or by the journal when resuming. */
 function newId(s: KeyUpdateState): string {
@@ -83,9 +95,10 @@ const keyGenerated: DeclaredStep<KeyUpdateState> = {
   },
   async prepare(s) {
     // The old key must be there to sign the request: without it the bank cannot know the customer (403.7).
-    if (!(await s.session.listKeyPairs()).some((p) => p.id === s.old.id && p.hasPrivateKey)) {
-      throw new UkeyError('CERT_WITHOUT_KEY', { params: { id: s.old.id }, actions: ['action.diagnose4037'] })
-    }
+    const oldPair = (await s.session.listKeyPairs()).find((p) => p.id === s.old.id && p.hasPrivateKey)
+    if (!oldPair) throw new UkeyError('CERT_WITHOUT_KEY', { params: { id: s.old.id }, actions: ['action.diagnose4037'] })
+    // The new pair takes the old pair's label (the name the bank's tools show), read here rather than listing the key again.
+    s.newKeyLabel = oldPair.label || s.old.label
     // A generation cut short may have left half a pair: remove whatever is under the planned id.
     const before = s.journal.data.newKeyId
     if (before && before !== s.old.id) await s.session.deleteObjects(before)
@@ -93,8 +106,9 @@ const keyGenerated: DeclaredStep<KeyUpdateState> = {
     return { newKeyId: s.newKeyId }
   },
   async run(s) {
-    const label = (await s.session.listKeyPairs()).find((p) => p.id === s.old.id)?.label || s.old.label
-    s.newSpki = (await s.session.generateKeyPair(s.newKey, newId(s), label)).spki
+    // Started, not awaited: a failure to load shows in the step that needs the client.
+    cmp().catch(() => undefined)
+    s.newSpki = (await s.session.generateKeyPair(s.newKey, newId(s), s.newKeyLabel ?? s.old.label)).spki
     return { patch: { newSpki: s.newSpki.toString('base64') } }
   },
   failed: (e) => {
@@ -118,6 +132,7 @@ const requestSent: DeclaredStep<KeyUpdateState> = {
     return true
   },
   async run(s, signal) {
+    const { requestCertificate, tokenSigner } = await cmp()
     const issued = await requestCertificate({
       url: s.server.url,
       oldCert: s.old.der,
@@ -144,6 +159,7 @@ const certificateReceived: DeclaredStep<KeyUpdateState> = {
   changesKey: false,
   async resume(s) {
     // Issued before the interruption: checked again, the CA and the clock may have moved since.
+    const { checkIssued } = await cmp()
     const problem = checkIssued(s.issued!.certificate, { oldCert: s.old.der, newSpki: s.newSpki!, trusted: s.server.trusted }, s.now())
     if (problem) throw new UkeyError('RENEWAL_BAD_CERTIFICATE', { params: { detail: problem } })
     return true
@@ -182,6 +198,7 @@ const confirmed: DeclaredStep<KeyUpdateState> = {
   changesKey: false,
   resume: async () => true,
   run: async (s, signal) => {
+    const { confirmCertificate, tokenSigner } = await cmp()
     await confirmCertificate(
       { url: s.server.url, oldCert: s.old.der, signerOld: tokenSigner(s.session, s.old.id, s.mechanism), trusted: s.server.trusted, transfer: { ...s.transfer, signal }, now: s.now },
       s.issued!.certificate,
