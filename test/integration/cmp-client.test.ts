@@ -92,6 +92,17 @@ describe('requestKeyUpdate against openssl cmp', () => {
     expect(e.actions).toEqual(['action.checkProfile'])
   })
 
+  it("a refusal signed by a CA that is not the bank's is not the bank's refusal: SERVER_UNTRUSTED (check the profile), its text only as detail", async () => {
+    // Without this, the stranger's notAuthorized would read as 403.7 and send the technician to the wrong remedy.
+    const { pki, url } = await server({ args: ['-pkistatus', '2', '-failure', '23', '-statusstring', 'no valid client certificate'] })
+    const other = await makeTestPki()
+    const e = await failure(requestKeyUpdate(options(pki, url, { trusted: [other.caDer] })))
+    expect(e.code).toBe('RENEWAL_SERVER_UNTRUSTED')
+    expect(String(e.params['detail'])).toContain('it refused with: no valid client certificate')
+    expect(exitCodeOf(e as UkeyError)).toBe(30)
+    expect(e.actions).toEqual(['action.checkProfile'])
+  })
+
   it('the server down: RENEWAL_UNAVAILABLE (exit 31), nothing installed', async () => {
     const pki = await makeTestPki()
     const port = await freePort()

@@ -152,16 +152,22 @@ function exchanger(o: ConfirmOptions): (der: Buffer, ids: { transactionID: Buffe
       return responseOf(verifyProtection(answer, { trusted: o.trusted, now: now(), expect: { transactionID: ids.transactionID, recipNonce: ids.senderNonce } }).message)
     } catch (e) {
       // An error answer the CA did not sign still says why (e.g. the request was not authenticated):
-      // read it for the message, never trust it for anything else.
+      // read it for the message, never trust it for anything else. But one signed by a
+      // stranger is not the bank speaking: its 403.7 or 0116 would send the technician
+      // down the wrong remedy, while the profile is what is wrong (retrying cannot help).
+      let said: string | undefined
       if (isCmpError(e)) {
         try {
           const res = readResponse(answer)
-          if (res.kind === 'error') throw refused(res.status, continuing)
+          if (res.kind === 'error' && e.reason !== 'untrusted-signer') throw refused(res.status, continuing)
+          // A stranger's refusal, as an error body or a rejected certificate response: quoted, not believed.
+          const status = res.kind === 'error' || ((res.kind === 'kup' || res.kind === 'ip' || res.kind === 'cp') && res.status.status === 'rejection') ? res.status : undefined
+          if (status) said = status.text.join(' ') || status.failInfo.join(', ') || status.status
         } catch (inner) {
           if (inner instanceof UkeyError) throw inner
         }
       }
-      if (isCmpError(e) && e.reason === 'untrusted-signer') throw notTheBank(e)
+      if (isCmpError(e) && e.reason === 'untrusted-signer') throw notTheBank(e, said)
       throw unavailable(e)
     }
   }
@@ -173,8 +179,9 @@ function exchanger(o: ConfirmOptions): (der: Buffer, ids: { transactionID: Buffe
  * in between). Asking again gets the same answer, so it is a refusal (exit 30),
  * not "try later".
  */
-function notTheBank(e: CmpError): UkeyError {
-  return new UkeyError('RENEWAL_SERVER_UNTRUSTED', { params: { detail: e.detail.slice(0, 200) }, actions: ['action.checkProfile'], cause: e })
+function notTheBank(e: CmpError, said?: string): UkeyError {
+  const detail = said ? `${e.detail}; it refused with: ${said}` : e.detail
+  return new UkeyError('RENEWAL_SERVER_UNTRUSTED', { params: { detail: detail.slice(0, 300) }, actions: ['action.checkProfile'], cause: e })
 }
 
 const common = (o: ConfirmOptions): { oldCert: Buffer; signerOld: Signer; extraCerts?: Buffer[] } => ({
