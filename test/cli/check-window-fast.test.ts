@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import CheckWindow from '../../src/commands/check-window.js'
 import { checkWindowSpec } from '../../src/fast/specs.js'
 import { parseFast, type CommandSpec } from '../../src/fast/flag-spec.js'
-import { FIXTURES, ROOT, fastOnlyCopy, fixture, isolatedEnv, ukey, type RunOptions, type RunResult } from '../helpers/cli.js'
+import { FIXTURES, ROOT, fastOnlyCopy, fixture, ukey, viaOclif as oclifRun, type RunOptions, type RunResult } from '../helpers/cli.js'
 
 const SPEC = checkWindowSpec()
 const AT_STATES = {
@@ -116,26 +116,12 @@ describe('check-window fast path: it parses a line only as oclif does', () => {
 
 describe('check-window fast path: byte-identical to the oclif command', () => {
   const run = (args: string[], opts: RunOptions = {}): Promise<RunResult> => ukey(['check-window', ...args], opts)
-  const viaOclif = (args: string[], opts: RunOptions = {}): Promise<RunResult> =>
-    ukey(['check-window', ...args], { ...opts, env: { ...opts.env, UKEY_NO_FAST_PATH: '1' } })
+  const viaOclif = (args: string[], opts: RunOptions = {}): Promise<RunResult> => oclifRun(['check-window', ...args], opts)
 
   // A copy of the CLI without oclif's bundle (dist/ukey.js): a line the fast path
   // takes runs there all the same, so the comparisons below really compare two paths.
   let fastOnly: string
-  const viaFastOnly = (args: string[], opts: RunOptions = {}): Promise<RunResult> =>
-    new Promise((resolve, reject) => {
-      void import('node:child_process').then(({ spawn }) => {
-        const child = spawn(process.execPath, [join(fastOnly, 'bin/run.js'), 'check-window', ...args], { cwd: opts.cwd ?? ROOT, env: isolatedEnv(opts.env) })
-        const out: Buffer[] = []
-        const err: Buffer[] = []
-        child.stdout.on('data', (d: Buffer) => out.push(d))
-        child.stderr.on('data', (d: Buffer) => err.push(d))
-        child.on('error', reject)
-        child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }))
-        child.stdin.on('error', () => undefined)
-        child.stdin.end(opts.stdin ?? '')
-      })
-    })
+  const viaFastOnly = (args: string[], opts: RunOptions = {}): Promise<RunResult> => ukey(['check-window', ...args], { ...opts, root: fastOnly })
 
   const dir = mkdtempSync(join(tmpdir(), 'ukey-fast-'))
   const labDir = join(dir, 'lab')

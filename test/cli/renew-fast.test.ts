@@ -3,7 +3,6 @@
 // command line, and the same answers — byte for byte where two runs can be equal
 // (status, dry run, failures), the same document up to the new key's random
 // values where they cannot (a renewal changes the lab it runs on).
-import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
@@ -14,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import Renew from '../../src/commands/renew.js'
 import { parseFast, type CommandSpec } from '../../src/fast/flag-spec.js'
 import { fastSpecs } from '../../src/fast/specs.js'
-import { ROOT, collect, fastOnlyCopy, isolatedEnv, ukey, type RunOptions, type RunResult } from '../helpers/cli.js'
+import { ROOT, fastOnlyCopy, ukey, viaOclif as oclifRun, type RunOptions, type RunResult } from '../helpers/cli.js'
 import { labWithServer, stopLabServers, type LabWithServer } from '../helpers/lab-server.js'
 
 const SPEC = fastSpecs()['renew']!
@@ -76,15 +75,10 @@ describe('renew fast path: one list of flags, read as oclif reads them', () => {
 })
 
 describe('renew fast path: the oclif command’s answers', () => {
-  const viaOclif = (args: string[], opts: RunOptions = {}): Promise<RunResult> => ukey(args, { ...opts, env: { ...opts.env, UKEY_NO_FAST_PATH: '1' } })
+  const viaOclif = oclifRun
   // Without oclif's bundle (dist/ukey.js) a line the fast path did not take cannot run: the comparison really compares two paths.
   let fastOnly: string
-  const viaFastOnly = (args: string[], opts: RunOptions = {}): Promise<RunResult> => {
-    const child = spawn(process.execPath, [join(fastOnly, 'bin/run.js'), ...args], { cwd: opts.cwd ?? ROOT, env: isolatedEnv(opts.env) })
-    child.stdin.on('error', () => undefined)
-    child.stdin.end(opts.stdin ?? '')
-    return collect(child)
-  }
+  const viaFastOnly = (args: string[], opts: RunOptions = {}): Promise<RunResult> => ukey(args, { ...opts, root: fastOnly })
   const root = mkdtempSync(join(tmpdir(), 'ukey-renew-fast-'))
   let n = 0
   const makeLab = (): Promise<LabWithServer> => labWithServer(join(root, `lab-${n++}`), { pin: PIN })

@@ -1,7 +1,6 @@
 // The fast paths of detect and diagnose (dist/fast/entry.cjs, taken by bin/run.js
 // without loading oclif) against their oclif commands: the same flags, the same
 // reading of a command line, and byte for byte the same stdout, stderr and exit code.
-import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
@@ -13,7 +12,7 @@ import Detect from '../../src/commands/detect.js'
 import Diagnose from '../../src/commands/diagnose.js'
 import { parseFast, type CommandSpec } from '../../src/fast/flag-spec.js'
 import { fastSpecs } from '../../src/fast/specs.js'
-import { ROOT, collect, fastOnlyCopy, isolatedEnv, ukey, type RunOptions, type RunResult } from '../helpers/cli.js'
+import { ROOT, fastOnlyCopy, ukey, viaOclif as oclifRun, type RunOptions, type RunResult } from '../helpers/cli.js'
 
 const SPECS = fastSpecs()
 const COMMANDS = { detect: Detect, diagnose: Diagnose } as const
@@ -104,16 +103,11 @@ describe('detect and diagnose fast paths: a line is read only as oclif reads it'
 })
 
 describe('detect and diagnose fast paths: byte-identical to the oclif commands', () => {
-  const viaOclif = (args: string[], opts: RunOptions = {}): Promise<RunResult> => ukey(args, { ...opts, env: { ...opts.env, UKEY_NO_FAST_PATH: '1' } })
+  const viaOclif = oclifRun
   // A copy of the CLI without oclif's bundle (dist/ukey.js): a line the fast path
   // takes runs there all the same, so the comparisons really compare two paths.
   let fastOnly: string
-  const viaFastOnly = (args: string[], opts: RunOptions = {}): Promise<RunResult> => {
-    const child = spawn(process.execPath, [join(fastOnly, 'bin/run.js'), ...args], { cwd: opts.cwd ?? ROOT, env: isolatedEnv(opts.env) })
-    child.stdin.on('error', () => undefined)
-    child.stdin.end(opts.stdin ?? '')
-    return collect(child)
-  }
+  const viaFastOnly = (args: string[], opts: RunOptions = {}): Promise<RunResult> => ukey(args, { ...opts, root: fastOnly })
   const dir = mkdtempSync(join(tmpdir(), 'ukey-fast-token-'))
   const lab = join(dir, 'lab')
   beforeAll(async () => {

@@ -17,6 +17,8 @@ export interface RunOptions {
   env?: Record<string, string | undefined>
   stdin?: string | Buffer
   cwd?: string
+  /** Which copy of the CLI runs (fastOnlyCopy()); the checkout's by default. */
+  root?: string
 }
 
 /** A home of its own per call: no user profile, no state from another test. */
@@ -44,7 +46,7 @@ export function isolatedEnv(extra: Record<string, string | undefined> = {}): Nod
 /** Runs the built CLI as a user would: a child process, real argv, real streams. */
 export function ukey(args: string[], opts: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/run.js'), ...args], {
+    const child = spawn(process.execPath, [join(opts.root ?? ROOT, 'bin/run.js'), ...args], {
       cwd: opts.cwd ?? ROOT,
       env: isolatedEnv(opts.env),
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -53,6 +55,11 @@ export function ukey(args: string[], opts: RunOptions = {}): Promise<RunResult> 
     child.stdin.on('error', () => undefined) // the CLI may exit before reading all of stdin
     child.stdin.end(opts.stdin ?? '')
   })
+}
+
+/** The same command line through oclif: the fast path stays out of it. */
+export function viaOclif(args: string[], opts: RunOptions = {}): Promise<RunResult> {
+  return ukey(args, { ...opts, env: { ...opts.env, UKEY_NO_FAST_PATH: '1' } })
 }
 
 /** A child's exit code (-1 when killed by a signal) and everything it wrote, as UTF-8. */
