@@ -31,6 +31,19 @@ export class TextSink {
     this.used += this.buf.write(text, this.used, 'utf8')
   }
 
+  /** Bytes already UTF-8 (lines a batch thread rendered): copied into the buffer, or written as they are when large. */
+  writeBytes(bytes: Uint8Array): void {
+    if (this.used + bytes.length > this.size) {
+      this.push()
+      if (bytes.length > this.size) {
+        if (!this.stream.write(bytes)) this.blocked = true
+        return
+      }
+    }
+    this.buf.set(bytes, this.used)
+    this.used += bytes.length
+  }
+
   private push(): void {
     if (this.used === 0) return
     const chunk = this.buf.subarray(0, this.used)

@@ -1,0 +1,115 @@
+// A batch thread's program for `check-window --output ndjson` and `--quiet` over many
+// files (issue 16: both cores). scripts/build.mjs bundles this file into one CommonJS
+// string (window-worker-source.ts); file-reader.ts starts it with `eval`.
+//
+// Why the thread renders and not only decodes: profiled at 100,000 files, decoding was
+// a fifth of the main thread and rendering the records (certificateJson, the advice,
+// the dates) two fifths, and a thread that sent back decoded fields (as JSON, then
+// Dates rebuilt) cost more in the copies than the decoding it moved: 100k ndjson
+// 3.27 → 4.52 s (bench/README.md, 2026-11-30). Here a batch crosses back as one
+// transferred buffer of finished ndjson lines plus one byte per certificate (its
+// window state, for the tally): the main thread walks, hands out batches and writes.
+//
+// The lines are made by the same functions the main thread uses (decodeCertificates,
+// assessWindow, certificateJson, the same catalogue and key name), so they are the
+// bytes the main thread would have written. A file that is not plainly certificates
+// (unreadable, special, large, PKCS#12, empty, any damaged block) comes back as not
+// done: the main thread reads it itself and its events and messages are those of the
+// single-threaded path.
+import { closeSync, constants, openSync, readSync } from 'node:fs'
+import { parentPort, workerData } from 'node:worker_threads'
+import { decodeCertificates } from '../cert/decode.js'
+import { WINDOW_STATES, assessWindow } from '../cert/window.js'
+import { translator, useKeyName } from '../i18n/index.js'
+import { certificateJson } from '../output/window-records.js'
+import type { WindowBatchSettings } from './window-offload.js'
+
+// Non-blocking open: a name swapped for a FIFO since the directory listing must not stall the thread.
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK || 0)
+const SCRATCH = Buffer.allocUnsafe(256 * 1024)
+const STATE_INDEX = new Map<string, number>(WINDOW_STATES.map((s, i) => [s, i]))
+
+const data = workerData as { claims: Int32Array; settings: WindowBatchSettings } | null
+const settings = data?.settings
+const claims = data?.claims
+if (settings) useKeyName(settings.profile.keyName)
+const t = settings && translator(settings.lang, { verbose: settings.verbose })
+const at = settings && new Date(settings.at)
+
+/** One batch's answer: the ndjson lines, one state index per certificate, and per file [text end, states end] (-1: not done). */
+interface Out {
+  text: Buffer
+  used: number
+  states: Uint8Array
+  nStates: number
+}
+
+function readWhole(path: string): Buffer | undefined {
+  let n = -1
+  try {
+    const fd = openSync(path, OPEN_FLAGS)
+    try {
+      n = readSync(fd, SCRATCH, 0, SCRATCH.length, 0)
+    } finally {
+      closeSync(fd)
+    }
+  } catch {
+    return undefined
+  }
+  return n > 0 && n < SCRATCH.length ? SCRATCH.subarray(0, n) : undefined
+}
+
+function write(out: Out, line: string): void {
+  // A UTF-16 code unit takes at most 3 bytes in UTF-8.
+  if (out.used + line.length * 3 > out.text.length) {
+    const bigger = Buffer.allocUnsafe(Math.max(out.text.length * 2, out.used + line.length * 3))
+    out.text.copy(bigger, 0, 0, out.used)
+    out.text = bigger
+  }
+  out.used += out.text.write(line, out.used, 'utf8')
+}
+
+/** One file: true when done here (its lines and states added), false when the main thread must do it. */
+function doFile(path: string, out: Out): boolean {
+  const buf = readWhole(path)
+  if (!buf) return false
+  let decoded
+  try {
+    decoded = decodeCertificates(buf, path)
+  } catch {
+    return false
+  }
+  if (decoded === 'pkcs12' || decoded.problems.length) return false
+  const { profile, tz } = settings!
+  const { certificates, format } = decoded
+  if (out.nStates + certificates.length > out.states.length) {
+    const bigger = new Uint8Array(Math.max(out.states.length * 2, out.nStates + certificates.length))
+    bigger.set(out.states.subarray(0, out.nStates))
+    out.states = bigger
+  }
+  for (let i = 0; i < certificates.length; i++) {
+    const cert = certificates[i]!
+    const window = assessWindow(cert, at!, profile.window)
+    out.states[out.nStates++] = STATE_INDEX.get(window.state)!
+    if (settings!.render) write(out, certificateJson({ type: 'certificate', source: path, index: i + 1, format, cert, window }, t!, profile, tz) + '\n')
+  }
+  return true
+}
+
+parentPort?.on('message', ({ id, slot, paths }: { id: number; slot: number; paths: string[] }) => {
+  // The main thread may have taken this batch itself meanwhile (work stealing: file-reader.ts CLAIM).
+  if (!claims || !settings || Atomics.compareExchange(claims, slot, 0, 1) !== 0) return
+  const out: Out = { text: Buffer.allocUnsafe(settings.render ? paths.length * 768 : 0), used: 0, states: new Uint8Array(paths.length), nStates: 0 }
+  const ends = new Int32Array(paths.length * 2)
+  for (let i = 0; i < paths.length; i++) {
+    const done = doFile(paths[i]!, out)
+    ends[2 * i] = done ? out.used : -1
+    ends[2 * i + 1] = done ? out.nStates : -1
+  }
+  Atomics.store(claims, slot, 3)
+  // A fresh ArrayBuffer each time, transferred: Buffer.allocUnsafe may hand out a slice of a shared pool.
+  const text = new Uint8Array(out.used)
+  text.set(out.text.subarray(0, out.used))
+  const states = out.states.slice(0, out.nStates)
+  parentPort!.postMessage({ id, text: text.buffer, states: states.buffer, ends }, [text.buffer, states.buffer, ends.buffer])
+})
