@@ -35,6 +35,7 @@ const claims = data?.claims
 if (settings) useKeyName(settings.profile.keyName)
 const t = settings && translator(settings.lang, { verbose: settings.verbose })
 const at = settings && new Date(settings.at)
+let lines: Buffer = Buffer.allocUnsafeSlow(256 * 1024)
 
 /** One batch's answer: the ndjson lines, one state index per certificate, and per file [text end, states end] (-1: not done). */
 interface Out {
@@ -97,17 +98,20 @@ function doFile(path: string, out: Out): boolean {
 }
 
 parentPort?.on('message', ({ id, slot, paths }: { id: number; slot: number; paths: string[] }) => {
-  // The main thread may have taken this batch itself meanwhile (work stealing: file-reader.ts CLAIM).
-  if (!claims || !settings || Atomics.compareExchange(claims, slot, 0, 1) !== 0) return
-  const out: Out = { text: Buffer.allocUnsafe(settings.render ? paths.length * 768 : 0), used: 0, states: new Uint8Array(paths.length), nStates: 0 }
-  const ends = new Int32Array(paths.length * 2)
-  for (let i = 0; i < paths.length; i++) {
-    const done = doFile(paths[i]!, out)
-    ends[2 * i] = done ? out.used : -1
-    ends[2 * i + 1] = done ? out.nStates : -1
+  // Files are taken one at a time: the main thread may take the rest of the batch (file-reader.ts, SLOTS).
+  let i = claims ? Atomics.add(claims, 2 * slot, 1) : paths.length
+  if (!claims || !settings || i >= paths.length) return
+  // The lines go into one buffer kept across batches (grown when needed): only the copy sent is new.
+  const out: Out = { text: lines, used: 0, states: new Uint8Array(paths.length), nStates: 0 }
+  const ends = new Int32Array(paths.length * 2).fill(-1)
+  for (; i < paths.length; i = Atomics.add(claims, 2 * slot, 1)) {
+    if (!doFile(paths[i]!, out)) continue
+    ends[2 * i] = out.used
+    ends[2 * i + 1] = out.nStates
   }
-  Atomics.store(claims, slot, 3)
-  // A fresh ArrayBuffer each time, transferred: Buffer.allocUnsafe may hand out a slice of a shared pool.
+  Atomics.store(claims, 2 * slot + 1, 1)
+  lines = out.text
+  // A fresh ArrayBuffer each time, transferred.
   const text = new Uint8Array(out.used)
   text.set(out.text.subarray(0, out.used))
   const states = out.states.slice(0, out.nStates)

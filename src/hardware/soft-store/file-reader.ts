@@ -15,12 +15,13 @@ const { openSync, readSync, closeSync, constants } = require('node:fs')
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK || 0)
 const SCRATCH = Buffer.allocUnsafe(256 * 1024)
 parentPort.on('message', ({ id, slot, paths }) => {
-  // The main thread may have taken this batch itself meanwhile (work stealing).
-  if (Atomics.compareExchange(claims, slot, 0, 1) !== 0) return
-  const ends = new Int32Array(paths.length)
+  // Files are taken one at a time (SLOTS in file-reader.ts): the caller may take the rest.
+  let i = Atomics.add(claims, 2 * slot, 1)
+  if (i >= paths.length) return
+  const ends = new Int32Array(paths.length).fill(-1)
   let out = new Uint8Array(Math.max(64 * 1024, paths.length * 2048))
   let o = 0
-  for (let i = 0; i < paths.length; i++) {
+  for (; i < paths.length; i = Atomics.add(claims, 2 * slot, 1)) {
     let n = -1
     try {
       const fd = openSync(paths[i], OPEN_FLAGS)
@@ -36,7 +37,7 @@ parentPort.on('message', ({ id, slot, paths }) => {
     o += n
     ends[i] = o
   }
-  Atomics.store(claims, slot, 3)
+  Atomics.store(claims, 2 * slot + 1, 1)
   parentPort.postMessage({ id, buf: out.buffer, ends }, [out.buffer, ends.buffer])
 })
 `
@@ -67,10 +68,14 @@ export interface ThreadProgram {
   threads: number
 }
 
-// A batch's claim, shared with the thread: whoever moves it from POSTED first does the batch.
-// The thread takes batches oldest first; the caller, rather than wait, takes the newest
-// one the thread has not started (work stealing: both cores busy whichever is slower).
-export const CLAIM = { POSTED: 0, THREAD: 1, CALLER: 2, DONE: 3 } as const
+// A batch's claims, shared with the threads, two Int32 per slot: how many of its files
+// have been taken, and whether the thread that took the first ones has finished them.
+// A thread takes files one at a time, from the first (Atomics.add); the caller, rather
+// than wait, takes all the files not yet taken (work stealing at file grain): of the
+// batch at the head, whose output it needs next, or of the newest batch no thread has
+// started. The thread stops at the next file and sends what it did; the caller reads
+// the rest itself. On a loaded machine a thread preempted mid-batch holds up the caller
+// for one file, not for the batch (bench/README.md, 2026-11-30 19:20).
 // Claim slots, reused in turn: more than the batches ever in flight.
 const SLOTS = 64
 
@@ -78,6 +83,7 @@ const SLOTS = 64
 export interface ReadRequest {
   readonly id: number
   readonly slot: number
+  readonly count: number
   readonly files: Promise<BatchReply>
 }
 
@@ -91,7 +97,7 @@ export class FileReader {
   private readonly waiting = new Map<number, { paths: number; resolve: (reply: BatchReply) => void }>()
   private nextId = 0
   private failed: unknown
-  private readonly claims = new Int32Array(new SharedArrayBuffer(4 * SLOTS))
+  private readonly claims = new Int32Array(new SharedArrayBuffer(4 * 2 * SLOTS))
 
   private constructor(program: ThreadProgram | undefined) {
     // Loaded here, not at start-up: a single file never starts a thread.
@@ -122,28 +128,48 @@ export class FileReader {
   read(paths: string[]): ReadRequest {
     const id = this.nextId++
     const slot = id % SLOTS
-    Atomics.store(this.claims, slot, CLAIM.POSTED)
-    if (this.failed || paths.length === 0) return { id, slot, files: Promise.resolve(notRead(paths.length)) }
+    const count = paths.length
+    Atomics.store(this.claims, 2 * slot, 0)
+    Atomics.store(this.claims, 2 * slot + 1, 0)
+    if (this.failed || count === 0) return { id, slot, count, files: Promise.resolve(notRead(count)) }
     const files = new Promise<BatchReply>((resolve) => {
       this.waiting.set(id, { paths: paths.length, resolve })
       this.ref(true)
       this.workers[id % this.workers.length]!.postMessage({ id, slot, paths })
     })
-    return { id, slot, files }
+    return { id, slot, count, files }
   }
 
   /** True when the thread has finished this batch (its answer is on the way). */
   done(req: ReadRequest): boolean {
-    return Atomics.load(this.claims, req.slot) === CLAIM.DONE
+    return Atomics.load(this.claims, 2 * req.slot + 1) === 1
   }
 
-  /** Takes a batch the thread has not started: true when the caller now does it itself (its `files` never settle). */
-  steal(req: ReadRequest): boolean {
-    if (Atomics.compareExchange(this.claims, req.slot, CLAIM.POSTED, CLAIM.CALLER) !== CLAIM.POSTED) return false
-    // No answer will come for it.
+  /**
+   * Takes every file of the batch no thread has taken yet; returns how many the thread
+   * keeps (its answer covers those; the caller does the rest). 0: no answer will come.
+   */
+  takeRest(req: ReadRequest): number {
+    for (;;) {
+      const taken = Atomics.load(this.claims, 2 * req.slot)
+      if (taken >= req.count) return req.count
+      if (Atomics.compareExchange(this.claims, 2 * req.slot, taken, req.count) !== taken) continue
+      if (taken === 0) this.forget(req)
+      return taken
+    }
+  }
+
+  /** Takes the whole batch if no thread has started it: true when the caller now does it all. */
+  takeAll(req: ReadRequest): boolean {
+    if (Atomics.compareExchange(this.claims, 2 * req.slot, 0, req.count) !== 0) return false
+    this.forget(req)
+    return true
+  }
+
+  /** No answer will come for it. */
+  private forget(req: ReadRequest): void {
     this.waiting.delete(req.id)
     if (this.waiting.size === 0) this.ref(false)
-    return true
   }
 
   stop(): void {

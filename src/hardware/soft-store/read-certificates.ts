@@ -99,18 +99,25 @@ async function* readBatches(opts: ReadOptions): AsyncGenerator<BatchItem[]> {
       fill()
       const next = ahead.shift()
       if (!next) break
-      // Rather than wait for the thread, do the newest batch it has not started, then look again.
+      // Rather than wait for a thread, take the files of this batch it has not taken, or
+      // else do the newest batch no thread has started, and look again.
+      let tail: Part[] = []
+      let head = next.chunk
       while (next.req && !next.own && reader && !reader.done(next.req)) {
-        if (reader.steal(next.req)) {
-          next.own = readHere(next.chunk, undefined)
-          break
+        const kept = reader.takeRest(next.req)
+        if (kept === 0) next.own = readHere(next.chunk, undefined)
+        else if (kept < next.req.count) {
+          const cut = regularCut(next.chunk, kept)
+          head = next.chunk.slice(0, cut)
+          tail = readHere(next.chunk.slice(cut), undefined)
         }
+        if (kept < next.req.count) break
         const spare = ahead.findLast((a) => a.req && !a.own)
-        if (!spare || !reader.steal(spare.req!)) break
+        if (!spare || !reader.takeAll(spare.req!)) break
         spare.own = readHere(spare.chunk, undefined)
         fill()
       }
-      const parts = next.own ?? readHere(next.chunk, await next.req!.files)
+      const parts = next.own ?? [...readHere(head, await next.req!.files), ...tail]
       yield await finish(parts, opts)
       // A macrotask turn between batches: without it timers (the spinner) never run mid-batch.
       if (ahead.length || next.chunk.length === BATCH_FILES) await new Promise((resolve) => setImmediate(resolve))
@@ -197,6 +204,16 @@ function nextChunk(items: Iterator<SourceEvent>): SourceEvent[] {
     chunk.push(it.value)
   }
   return chunk
+}
+
+/** Where the chunk's regular file number `n` (from 0) stands: what comes before it is the thread's. */
+function regularCut(chunk: SourceEvent[], n: number): number {
+  let seen = 0
+  for (let i = 0; i < chunk.length; i++) {
+    const item = chunk[i]!
+    if (item.ok && isRegular(item.source) && seen++ === n) return i
+  }
+  return chunk.length
 }
 
 function isRegular(source: Source): boolean {
