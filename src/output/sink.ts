@@ -31,17 +31,19 @@ export class TextSink {
     this.used += this.buf.write(text, this.used, 'utf8')
   }
 
-  /** Bytes already UTF-8 (lines a batch thread rendered): copied into the buffer, or written as they are when large. */
+  /**
+   * Bytes already UTF-8 (lines a batch thread rendered), always copied: the caller
+   * hands their buffer back to the thread once written (src/app/window-worker.ts).
+   */
   writeBytes(bytes: Uint8Array): void {
-    if (this.used + bytes.length > this.size) {
-      this.push()
-      if (bytes.length > this.size) {
-        if (!this.stream.write(bytes)) this.blocked = true
-        return
-      }
+    let at = 0
+    while (at < bytes.length) {
+      if (this.used === this.size) this.push()
+      const n = Math.min(bytes.length - at, this.size - this.used)
+      this.buf.set(bytes.subarray(at, at + n), this.used)
+      this.used += n
+      at += n
     }
-    this.buf.set(bytes, this.used)
-    this.used += bytes.length
   }
 
   private push(): void {

@@ -44,7 +44,10 @@ parentPort.on('message', ({ id, slot, paths }) => {
 
 /** A thread program's answer for one batch (src/app/window-worker.ts): finished output and per-file ends, -1 for a file left to the caller. */
 export interface Offloaded {
+  /** The batch it answers (whose thread gets `text` back: recycle). */
+  id: number
   text: ArrayBuffer
+  textLength: number
   states: ArrayBuffer
   /** Per file: [end in text, end in states], or [-1, -1]. */
   ends: Int32Array
@@ -189,13 +192,19 @@ export class FileReader {
     }
   }
 
-  private settle({ id, buf, ends, text, states }: Reply): void {
+  /** Hands a program's answer buffer back to its thread once everything in it is written (the views into it die). */
+  recycle(reply: Offloaded): void {
+    if (this.failed) return
+    this.workers[reply.id % this.workers.length]!.postMessage({ recycle: reply.text }, [reply.text])
+  }
+
+  private settle({ id, buf, ends, text, textLength, states }: Reply): void {
     const w = this.waiting.get(id)
     if (!w || !ends) return
     this.waiting.delete(id)
     if (this.waiting.size === 0) this.ref(false)
     if (text && states) {
-      w.resolve({ kind: 'offloaded', reply: { text, states, ends } })
+      w.resolve({ kind: 'offloaded', reply: { id, text, textLength: textLength ?? 0, states, ends } })
       return
     }
     const files: Array<Buffer | undefined> = new Array(ends.length)

@@ -117,8 +117,11 @@ async function* readBatches(opts: ReadOptions): AsyncGenerator<BatchItem[]> {
         spare.own = readHere(spare.chunk, undefined)
         fill()
       }
-      const parts = next.own ?? [...readHere(head, await next.req!.files), ...tail]
+      const reply = next.own ? undefined : await next.req!.files
+      const parts = next.own ?? [...readHere(head, reply), ...tail]
       yield await finish(parts, opts)
+      // The consumer has written the batch out: the thread may reuse its answer's buffer.
+      if (reply?.kind === 'offloaded') reader!.recycle(reply.reply)
       // A macrotask turn between batches: without it timers (the spinner) never run mid-batch.
       if (ahead.length || next.chunk.length === BATCH_FILES) await new Promise((resolve) => setImmediate(resolve))
     }
@@ -148,7 +151,7 @@ interface Part {
 function readHere(chunk: SourceEvent[], reply: BatchReply | undefined): Part[] {
   const parts: Part[] = []
   const done = reply?.kind === 'offloaded' ? reply.reply : undefined
-  const doneText = done && new Uint8Array(done.text)
+  const doneText = done && new Uint8Array(done.text, 0, done.textLength)
   const doneStates = done && new Uint8Array(done.states)
   // Where the last file done by the program ended: consecutive ones become one run.
   let textAt = 0
