@@ -106,13 +106,20 @@ export class FileReader {
     // Loaded here, not at start-up: a single file never starts a thread.
     const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads')
     for (let i = 0; i < (program?.threads ?? 1); i++) {
-      const worker = new Worker(program?.source ?? WORKER_SOURCE, {
-        eval: true,
-        workerData: { claims: this.claims, settings: program?.settings },
-        stdout: false,
-        stderr: false,
-        resourceLimits: { maxYoungGenerationSizeMb: program ? 8 : 2, maxOldGenerationSizeMb: program ? 48 : 16 },
-      })
+      let worker: Worker
+      try {
+        worker = new Worker(program?.source ?? WORKER_SOURCE, {
+          eval: true,
+          workerData: { claims: this.claims, settings: program?.settings },
+          stdout: false,
+          stderr: false,
+          resourceLimits: { maxYoungGenerationSizeMb: program ? 8 : 2, maxOldGenerationSizeMb: program ? 48 : 16 },
+        })
+      } catch (e) {
+        // No thread (settings that cannot be cloned, no resources): the caller does every batch itself.
+        this.failed ??= e
+        break
+      }
       // Held only while a batch is out (see ref()): idle threads never keep the process alive.
       worker.unref()
       worker.on('message', (reply: Reply) => this.settle(reply))
