@@ -19,8 +19,9 @@ export interface WindowBatchSettings {
  * check-window's thread program for many files (issue 16: both cores), or undefined
  * to keep the plain reader thread. UKEY_READ_THREAD=read keeps the plain reader and
  * =off has no thread at all (bench/run.sh compares them); UKEY_BATCH_THREADS sets the
- * number of threads. Default: one per core but one, because the main thread works too
- * (it walks the tree, writes, and does every batch no thread has started). Measured on
+ * number of threads, UKEY_BATCH_FROM the batch they start at (read-certificates.ts).
+ * Default: one per core but one, because the main thread works too (it walks the
+ * tree, writes, and does every batch or rest of a batch no thread has taken). Measured on
  * 2 cores (CPU time per thread, 100,000 files, ndjson, load 8–18, bench/README.md):
  * one thread 3.0 s in all, main 1.4 s, thread 1.2 s; two threads 3.6 s in all (each
  * isolate starts Node and compiles and optimises the program again), main 1.35 s.

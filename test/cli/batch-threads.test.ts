@@ -34,7 +34,7 @@ describe('check-window over a mixed tree: batch threads, reading thread, no thre
   let unreadable = ''
   beforeAll(() => {
     const big = readFileSync(join(FIXTURES, 'rsa.pem'), 'utf8')
-    // 3,300 files: the threads start at the ninth batch of 256, then they and the stealing all have work.
+    // 3,300 files (13 batches of 256): the first eight read here, then threads, then stealing.
     for (let i = 0; i < 3300; i++) {
       const sub = join(dir, String(Math.floor(i / 700)))
       mkdirSync(sub, { recursive: true })
@@ -72,10 +72,12 @@ describe('check-window over a mixed tree: batch threads, reading thread, no thre
   ])('%s: byte for byte the same on every path, and the threads did files', async (_name, flags) => {
     const args = ['check-window', '-r', dir, '--at', AT, ...flags]
     const single = await ukey(args, { env: { UKEY_READ_THREAD: 'off' } })
+    // The batch threads from the tenth batch (by default the 41st, past this tree): the
+    // reading thread before them, then the program's threads, then the stealing.
     const [reading, one, two] = await Promise.all([
       probed(args, { UKEY_READ_THREAD: 'read' }),
-      probed(args, { UKEY_BATCH_THREADS: '1' }),
-      probed(args, { UKEY_BATCH_THREADS: '2' }),
+      probed(args, { UKEY_BATCH_THREADS: '1', UKEY_BATCH_FROM: '10' }),
+      probed(args, { UKEY_BATCH_THREADS: '2', UKEY_BATCH_FROM: '10' }),
     ])
     expect(reading.run).toEqual(single)
     expect(one.run).toEqual(single)
@@ -83,8 +85,8 @@ describe('check-window over a mixed tree: batch threads, reading thread, no thre
     // Renewable certificates at AT outrank the bad files (exit codes: 12 > 11 > 10 > 13 > 3).
     expect(single.code).toBe(10)
     expect(reading.probe).toMatchObject({ programThreads: 0, plainThreads: 1 })
-    expect(one.probe).toMatchObject({ programThreads: 1, plainThreads: 0 })
-    expect(two.probe).toMatchObject({ programThreads: 2, plainThreads: 0 })
+    expect(one.probe).toMatchObject({ programThreads: 1, plainThreads: 1 })
+    expect(two.probe).toMatchObject({ programThreads: 2, plainThreads: 1 })
     expect(one.probe.offloadedBatches).toBeGreaterThan(0)
     expect(two.probe.offloadedBatches).toBeGreaterThan(0)
     if (flags[0] === '--output') {

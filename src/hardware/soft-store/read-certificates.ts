@@ -37,6 +37,13 @@ const READ_AHEAD = 3
 // about 2,500 files (bench/run.sh crossover, 2026-11-30: 300 files 135 vs 104 ms,
 // 1,200 228 vs 216, 2,500 298 vs 300, 5,000 391 vs 390 ms with / without it).
 const THREAD_FROM_BATCH = 8
+// Batches before the batch threads of an `offload` program take over from the reading
+// thread (about 10,000 files): a program thread boots Node, compiles and warms up the
+// program, and is repaid only on large runs (bench/run.sh crossover, 2026-11-30 19:38,
+// ndjson, load 2–2.6, threads from the ninth batch / reading thread / none: 2,500 files
+// 216 / 197 / 182 ms, 5,000 319 / 286 / 268, 10,000 456 / 405 / 460; at 100,000 files
+// 1,454 against 1,672 ms for the reading thread). UKEY_BATCH_FROM sets it (tests, bench).
+const PROGRAM_FROM_BATCH = Number(process.env['UKEY_BATCH_FROM']) || 40
 
 /**
  * Every certificate in the inputs, in order, in batches: a bad input becomes an
@@ -67,7 +74,9 @@ export function readOffloaded(opts: ReadOptions): AsyncGenerator<BatchItem[]> {
 
 async function* readBatches(opts: ReadOptions): AsyncGenerator<BatchItem[]> {
   const items = expandInputs(opts.inputs, opts.recursive)
+  // The reading thread, then (with `offload`, from PROGRAM_FROM_BATCH) the program's threads.
   let reader: FileReader | undefined
+  let programReader: FileReader | undefined
   // Batches in input order: each handed to the thread, or done here (`own`: the first one, or one taken back).
   const ahead: Ahead[] = []
   let made = 0
@@ -77,22 +86,25 @@ async function* readBatches(opts: ReadOptions): AsyncGenerator<BatchItem[]> {
   const wantProgram = threaded && opts.offload !== undefined
   let asked = false
   const fill = (): void => {
-    while (ahead.length < (made < THREAD_FROM_BATCH ? 1 : READ_AHEAD * (program?.threads ?? 1))) {
-      // The threads start with the program: it is loaded (awaited) first.
-      if (made === THREAD_FROM_BATCH && wantProgram && !asked) break
+    while (ahead.length < (made < THREAD_FROM_BATCH ? 1 : READ_AHEAD * (programReader ? program!.threads : 1))) {
+      // The program's threads start with the program: it is loaded (awaited) first.
+      if (made === PROGRAM_FROM_BATCH && wantProgram && !asked) break
       const chunk = nextChunk(items)
       if (!chunk.length) break
       if (made < THREAD_FROM_BATCH || !threaded) ahead.push({ chunk, own: readHere(chunk, undefined) })
-      else {
-        reader ??= FileReader.start(program)
-        ahead.push({ chunk, req: reader.read(regularPaths(chunk)) })
+      else if (program && made >= PROGRAM_FROM_BATCH) {
+        programReader ??= FileReader.start(program)
+        ahead.push({ chunk, reader: programReader, req: programReader.read(regularPaths(chunk)) })
+      } else {
+        reader ??= FileReader.start()
+        ahead.push({ chunk, reader, req: reader.read(regularPaths(chunk)) })
       }
       made++
     }
   }
   try {
     for (;;) {
-      if (wantProgram && !asked && made >= THREAD_FROM_BATCH) {
+      if (wantProgram && !asked && made >= PROGRAM_FROM_BATCH) {
         asked = true
         program = await opts.offload!()
       }
@@ -103,8 +115,9 @@ async function* readBatches(opts: ReadOptions): AsyncGenerator<BatchItem[]> {
       // else do the newest batch no thread has started, and look again.
       let tail: Part[] = []
       let head = next.chunk
-      while (next.req && !next.own && reader && !reader.done(next.req)) {
-        const kept = reader.takeRest(next.req)
+      const owner = next.reader
+      while (next.req && !next.own && owner && !owner.done(next.req)) {
+        const kept = owner.takeRest(next.req)
         if (kept === 0) next.own = readHere(next.chunk, undefined)
         else if (kept < next.req.count) {
           const cut = regularCut(next.chunk, kept)
@@ -113,7 +126,7 @@ async function* readBatches(opts: ReadOptions): AsyncGenerator<BatchItem[]> {
         }
         if (kept < next.req.count) break
         const spare = ahead.findLast((a) => a.req && !a.own)
-        if (!spare || !reader.takeAll(spare.req!)) break
+        if (!spare || !spare.reader!.takeAll(spare.req!)) break
         spare.own = readHere(spare.chunk, undefined)
         fill()
       }
@@ -121,17 +134,20 @@ async function* readBatches(opts: ReadOptions): AsyncGenerator<BatchItem[]> {
       const parts = next.own ?? [...readHere(head, reply), ...tail]
       yield await finish(parts, opts)
       // The consumer has written the batch out: the thread may reuse its answer's buffer.
-      if (reply?.kind === 'offloaded') reader!.recycle(reply.reply)
+      if (reply?.kind === 'offloaded') owner!.recycle(reply.reply)
       // A macrotask turn between batches: without it timers (the spinner) never run mid-batch.
       if (ahead.length || next.chunk.length === BATCH_FILES) await new Promise((resolve) => setImmediate(resolve))
     }
   } finally {
     reader?.stop()
+    programReader?.stop()
   }
 }
 
 interface Ahead {
   chunk: SourceEvent[]
+  /** The threads it was handed to, with `req`. */
+  reader?: FileReader
   req?: ReadRequest
   own?: Part[]
 }
