@@ -107,23 +107,33 @@ function answerBuffer(size: number): ArrayBuffer {
   return i >= 0 ? spare.splice(i, 1)[0]! : new ArrayBuffer(Math.max(size, 256 * 1024))
 }
 
+/** The next file of batch `id` for this thread, or -1 (the tagged claims of file-reader.ts, SLOTS). */
+function take(id: number, slot: number, n: number): number {
+  for (;;) {
+    const v = Atomics.load(claims!, 2 * slot)
+    if (v >>> 10 !== (id & 0x1fffff) || (v & 1023) >= n) return -1
+    if (Atomics.compareExchange(claims!, 2 * slot, v, v + 1) === v) return v & 1023
+  }
+}
+
 parentPort?.on('message', ({ id, slot, paths, recycle }: { id: number; slot: number; paths: string[]; recycle?: ArrayBuffer }) => {
   if (recycle) {
     spare.push(recycle)
     return
   }
   // Files are taken one at a time: the main thread may take the rest of the batch (file-reader.ts, SLOTS).
-  let i = claims ? Atomics.add(claims, 2 * slot, 1) : paths.length
-  if (!claims || !settings || i >= paths.length) return
+  if (!claims || !settings) return
+  let i = take(id, slot, paths.length)
+  if (i < 0) return
   // The lines go into one buffer kept across batches (grown when needed): only the copy sent is new.
   const out: Out = { text: lines, used: 0, states: new Uint8Array(paths.length), nStates: 0 }
   const ends = new Int32Array(paths.length * 2).fill(-1)
-  for (; i < paths.length; i = Atomics.add(claims, 2 * slot, 1)) {
+  for (; i >= 0; i = take(id, slot, paths.length)) {
     if (!doFile(paths[i]!, out)) continue
     ends[2 * i] = out.used
     ends[2 * i + 1] = out.nStates
   }
-  Atomics.store(claims, 2 * slot + 1, 1)
+  Atomics.store(claims, 2 * slot + 1, id + 1)
   lines = out.text
   const text = answerBuffer(out.used)
   new Uint8Array(text).set(out.text.subarray(0, out.used))

@@ -14,14 +14,22 @@ const { openSync, readSync, closeSync, constants } = require('node:fs')
 // Non-blocking open: a name swapped for a FIFO since the directory listing must not stall the thread.
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK || 0)
 const SCRATCH = Buffer.allocUnsafe(256 * 1024)
+// The next file of batch \`id\` for this thread, or -1 (SLOTS in file-reader.ts).
+function take(id, slot, n) {
+  for (;;) {
+    const v = Atomics.load(claims, 2 * slot)
+    if (v >>> 10 !== (id & 0x1fffff) || (v & 1023) >= n) return -1
+    if (Atomics.compareExchange(claims, 2 * slot, v, v + 1) === v) return v & 1023
+  }
+}
 parentPort.on('message', ({ id, slot, paths }) => {
-  // Files are taken one at a time (SLOTS in file-reader.ts): the caller may take the rest.
-  let i = Atomics.add(claims, 2 * slot, 1)
-  if (i >= paths.length) return
+  // Files are taken one at a time: the caller may take the rest.
+  let i = take(id, slot, paths.length)
+  if (i < 0) return
   const ends = new Int32Array(paths.length).fill(-1)
   let out = new Uint8Array(Math.max(64 * 1024, paths.length * 2048))
   let o = 0
-  for (; i < paths.length; i = Atomics.add(claims, 2 * slot, 1)) {
+  for (; i >= 0; i = take(id, slot, paths.length)) {
     let n = -1
     try {
       const fd = openSync(paths[i], OPEN_FLAGS)
@@ -37,7 +45,7 @@ parentPort.on('message', ({ id, slot, paths }) => {
     o += n
     ends[i] = o
   }
-  Atomics.store(claims, 2 * slot + 1, 1)
+  Atomics.store(claims, 2 * slot + 1, id + 1)
   parentPort.postMessage({ id, buf: out.buffer, ends }, [out.buffer, ends.buffer])
 })
 `
@@ -79,8 +87,16 @@ export interface ThreadProgram {
 // started. The thread stops at the next file and sends what it did; the caller reads
 // the rest itself. On a loaded machine a thread preempted mid-batch holds up the caller
 // for one file, not for the batch (bench/README.md, 2026-11-30 19:20).
+// A slot's first Int32 is tagged with its batch (the low 21 bits of the id, above 10
+// bits of count, claimTag): a thread that gets to a batch's message late, after the
+// caller took the whole batch and the slot went to a later one, must not take that
+// one's files (its answer would never come: a hang seen under load 5+ at 100k files).
 // Claim slots, reused in turn: more than the batches ever in flight.
 const SLOTS = 64
+
+function claimTag(id: number): number {
+  return (id & 0x1fffff) << 10
+}
 
 /** One batch handed to the threads. */
 export interface ReadRequest {
@@ -139,7 +155,7 @@ export class FileReader {
     const id = this.nextId++
     const slot = id % SLOTS
     const count = paths.length
-    Atomics.store(this.claims, 2 * slot, 0)
+    Atomics.store(this.claims, 2 * slot, claimTag(id))
     Atomics.store(this.claims, 2 * slot + 1, 0)
     if (this.failed || count === 0) return { id, slot, count, files: Promise.resolve(notRead(count)) }
     const files = new Promise<BatchReply>((resolve) => {
@@ -152,7 +168,7 @@ export class FileReader {
 
   /** True when the thread has finished this batch (its answer is on the way). */
   done(req: ReadRequest): boolean {
-    return Atomics.load(this.claims, 2 * req.slot + 1) === 1
+    return Atomics.load(this.claims, 2 * req.slot + 1) === req.id + 1
   }
 
   /**
@@ -160,10 +176,12 @@ export class FileReader {
    * keeps (its answer covers those; the caller does the rest). 0: no answer will come.
    */
   takeRest(req: ReadRequest): number {
+    const tag = claimTag(req.id)
     for (;;) {
-      const taken = Atomics.load(this.claims, 2 * req.slot)
+      const v = Atomics.load(this.claims, 2 * req.slot)
+      const taken = v - tag
       if (taken >= req.count) return req.count
-      if (Atomics.compareExchange(this.claims, 2 * req.slot, taken, req.count) !== taken) continue
+      if (Atomics.compareExchange(this.claims, 2 * req.slot, v, tag + req.count) !== v) continue
       if (taken === 0) this.forget(req)
       return taken
     }
@@ -171,7 +189,8 @@ export class FileReader {
 
   /** Takes the whole batch if no thread has started it: true when the caller now does it all. */
   takeAll(req: ReadRequest): boolean {
-    if (Atomics.compareExchange(this.claims, 2 * req.slot, 0, req.count) !== 0) return false
+    const tag = claimTag(req.id)
+    if (Atomics.compareExchange(this.claims, 2 * req.slot, tag, tag + req.count) !== tag) return false
     this.forget(req)
     return true
   }
