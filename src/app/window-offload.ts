@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os'
+import { availableParallelism, loadavg } from 'node:os'
 import type { ThreadProgram } from '../hardware/soft-store/file-reader.js'
 import type { Lang } from '../i18n/index.js'
 import type { BankProfile } from '../profile/types.js'
@@ -31,6 +31,10 @@ export function windowOffload(settings: WindowBatchSettings, env: Readonly<Recor
   return async () => {
     const { windowWorkerSource } = await import('./window-worker-source.js')
     if (!windowWorkerSource) return undefined
+    // Only with a free core: when the cores are taken the split costs CPU and gains nothing
+    // (2 cores, 100k ndjson: 1,454 vs 1,672 ms at load 2; 3,121 vs 2,539 ms at load 5,
+    // bench/README.md). UKEY_BATCH_THREADS asks for them whatever the load.
+    if (!env['UKEY_BATCH_THREADS'] && loadavg()[0] >= availableParallelism()) return undefined
     const threads = Math.max(1, Math.min(8, Number(env['UKEY_BATCH_THREADS']) || availableParallelism() - 1))
     return { source: windowWorkerSource, settings, threads }
   }
