@@ -32,21 +32,22 @@ const common = {
   logLevel: 'warning',
 }
 
-// The reader thread's decoding program (src/hardware/soft-store/decode-worker.ts) as
-// one CommonJS script, embedded in both bundles and started with `eval`: no file to
-// find next to a chunk. pkcs12.ts's import.meta is never reached there (PKCS#12 files
-// go back to the main thread).
-const decodeWorker = await build({
+// check-window's batch-thread program (src/app/window-worker.ts) as one CommonJS
+// script, embedded in both bundles (in its own lazily imported chunk,
+// src/app/window-worker-source.ts) and started with `eval`: no file to find next to a
+// chunk. pkcs12.ts's import.meta is never reached there (PKCS#12 files go back to the
+// main thread).
+const windowWorker = await build({
   ...common,
   banner: undefined,
   format: 'cjs',
-  entryPoints: ['src/hardware/soft-store/decode-worker.ts'],
+  entryPoints: ['src/app/window-worker.ts'],
   write: false,
   minifySyntax: true,
   minifyWhitespace: true,
   define: { 'import.meta.url': 'undefined' },
 })
-const decodeWorkerSource = JSON.stringify(decodeWorker.outputFiles[0].text)
+const windowWorkerSource = JSON.stringify(windowWorker.outputFiles[0].text)
 
 // Built aside and swapped in: a test or a benchmark running the CLI never sees half a dist/.
 const next = `dist.next-${process.pid}`
@@ -63,7 +64,7 @@ await build({
   minifySyntax: true,
   minifyWhitespace: true,
   chunkNames: 'chunks/[name]-[hash]',
-  define: { UKEY_DECODE_WORKER: decodeWorkerSource },
+  define: { UKEY_WINDOW_WORKER: windowWorkerSource },
 })
 
 // The flag spec, from the command class (oclif loaded here, at build time only).
@@ -127,7 +128,7 @@ const fastOptions = {
   sourcemap: 'linked',
   minifySyntax: true,
   minifyWhitespace: true,
-  define: { UKEY_FAST_SPECS: JSON.stringify(JSON.stringify(specs)), UKEY_DECODE_WORKER: decodeWorkerSource, 'import.meta.url': '__ukeyMetaUrl' },
+  define: { UKEY_FAST_SPECS: JSON.stringify(JSON.stringify(specs)), UKEY_WINDOW_WORKER: windowWorkerSource, 'import.meta.url': '__ukeyMetaUrl' },
   metafile: true,
 }
 const lazy = new Set()

@@ -1,5 +1,6 @@
-import type { CertificateEvent } from '../cert/events.js'
-import { readCertificates } from '../hardware/soft-store/read-certificates.js'
+import type { BatchItem, CertificateEvent } from '../cert/events.js'
+import type { ThreadProgram } from '../hardware/soft-store/file-reader.js'
+import { readOffloaded } from '../hardware/soft-store/read-certificates.js'
 import { readStoreCertificates } from '../hardware/store-certificates.js'
 import type { WindowsStoreName } from '../hardware/stores/windows-store.js'
 import { readTokenCertificates } from '../hardware/token-certificates.js'
@@ -43,12 +44,15 @@ export function certificateSettings(options: CertificateCommandOptions, io: Io):
  * certificates live on its token), then the system store --store names. One
  * stdin: a PIN or a password, not both.
  */
-export async function* certificateSources(inputs: string[], flags: SourceOptions, profile: BankProfile, io: Io): AsyncGenerator<CertificateEvent[]> {
+export function certificateSources(inputs: string[], flags: SourceOptions, profile: BankProfile, io: Io): AsyncGenerator<CertificateEvent[]>
+/** With `offload`, the files a batch thread did whole come as OffloadedRun items (check-window: src/app/window-offload.ts). */
+export function certificateSources(inputs: string[], flags: SourceOptions, profile: BankProfile, io: Io, offload: (() => Promise<ThreadProgram | undefined>) | undefined): AsyncGenerator<BatchItem[]>
+export async function* certificateSources(inputs: string[], flags: SourceOptions, profile: BankProfile, io: Io, offload?: () => Promise<ThreadProgram | undefined>): AsyncGenerator<BatchItem[]> {
   const wantTokens = flags.token || flags.login || Boolean(flags.serial) || Boolean(flags.label) || (flags.lab && inputs.length === 0)
   if (inputs.length === 0 && !wantTokens && !flags.store) throw new UkeyError('USAGE', { key: 'usage.noInputs' })
   const stdinUsers = [inputs.includes('-') && '-', flags['password-stdin'] && '--password-stdin', flags['pin-stdin'] && '--pin-stdin'].filter(Boolean)
   if (stdinUsers.length > 1) throw new UkeyError('USAGE', { key: 'usage.stdinTwice', params: { flags: stdinUsers.join(', ') } })
-  if (inputs.length) yield* readCertificates({
+  if (inputs.length) yield* readOffloaded({
       inputs,
       recursive: flags.recursive,
       password: passwordProvider(io, { stdin: flags['password-stdin'] }),
@@ -56,6 +60,7 @@ export async function* certificateSources(inputs: string[], flags: SourceOptions
       get stdin() {
         return io.stdin
       },
+      offload,
     })
   if (flags.store) yield* readStoreCertificates(flags.store as WindowsStoreName)
   if (wantTokens) {

@@ -7,6 +7,7 @@ import { reportInput } from './context.js'
 import type { Io } from './io.js'
 import { chosenFormat } from './output-format.js'
 import { startProgress } from './progress.js'
+import { windowOffload } from './window-offload.js'
 
 export interface CheckWindowOptions extends CertificateCommandOptions {
   output?: string | undefined
@@ -30,9 +31,18 @@ export async function run(options: CheckWindowOptions, io: Io): Promise<number> 
   const renderer = options.quiet ? undefined : windowRenderer(format, { out, t: ui.t, profile, at, tz, paint })
   const tally = new WindowTally()
   const progress = options.quiet ? undefined : startProgress(io, (n) => ui.t('progress.checked', { n }))
+  // Over many files, threads read, classify and (ndjson) render whole files: the main thread writes their lines.
+  const offload = options.quiet || format === 'ndjson'
+    ? windowOffload({ lang: ui.lang, verbose: ui.verbose, profile, at: at.getTime(), tz, render: !options.quiet }, io.env)
+    : undefined
   try {
-    for await (const batch of checkWindow(certificateSources(options.inputs, options, profile, io), { at, profile })) {
+    for await (const batch of checkWindow(certificateSources(options.inputs, options, profile, io, offload), { at, profile })) {
       for (const ev of batch) {
+        if (ev.type === 'offloaded') {
+          tally.addStates(ev.states)
+          out.writeBytes(ev.text)
+          continue
+        }
         tally.add(ev)
         if (ev.type === 'error' && !options.quiet) {
           progress?.clear()

@@ -31,6 +31,21 @@ export class TextSink {
     this.used += this.buf.write(text, this.used, 'utf8')
   }
 
+  /**
+   * Bytes already UTF-8 (lines a batch thread rendered), always copied: the caller
+   * hands their buffer back to the thread once written (src/app/window-worker.ts).
+   */
+  writeBytes(bytes: Uint8Array): void {
+    let at = 0
+    while (at < bytes.length) {
+      if (this.used === this.size) this.push()
+      const n = Math.min(bytes.length - at, this.size - this.used)
+      this.buf.set(bytes.subarray(at, at + n), this.used)
+      this.used += n
+      at += n
+    }
+  }
+
   private push(): void {
     if (this.used === 0) return
     const chunk = this.buf.subarray(0, this.used)

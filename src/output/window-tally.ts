@@ -9,6 +9,16 @@ export class WindowTally {
   errors = 0
   exitCode: number = EXIT.OK
 
+  /** Certificates a batch thread classified: one WINDOW_STATES index each (src/app/window-worker.ts). */
+  addStates(states: Uint8Array): void {
+    for (let i = 0; i < states.length; i++) {
+      const state = WINDOW_STATES[states[i]!]!
+      this.certificates++
+      this.states[state]++
+      this.exitCode = worstExit(this.exitCode, STATE_EXIT[state])
+    }
+  }
+
   add(event: WindowEvent): void {
     if (event.type === 'certificate') {
       this.certificates++

@@ -1,12 +1,5 @@
 import { createRequire } from 'node:module'
 import type { Worker } from 'node:worker_threads'
-import type { Decoded } from '../../cert/decode.js'
-import type { CertSummary } from '../../cert/summary.js'
-import type { DecodedFile } from './decode-worker.js'
-
-// decode-worker.ts bundled as one CommonJS script, put here by scripts/build.mjs.
-// Absent when running from source (the tests of src/): the thread then only reads.
-declare const UKEY_DECODE_WORKER: string | undefined
 
 // The reader thread: plain open / read / close of regular files, the bytes
 // packed into one transferred buffer per request. No decoding and no objects
@@ -21,13 +14,22 @@ const { openSync, readSync, closeSync, constants } = require('node:fs')
 // Non-blocking open: a name swapped for a FIFO since the directory listing must not stall the thread.
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK || 0)
 const SCRATCH = Buffer.allocUnsafe(256 * 1024)
+// The next file of batch \`id\` for this thread, or -1 (SLOTS in file-reader.ts).
+function take(id, slot, n) {
+  for (;;) {
+    const v = Atomics.load(claims, 2 * slot)
+    if (v >>> 10 !== (id & 0x1fffff) || (v & 1023) >= n) return -1
+    if (Atomics.compareExchange(claims, 2 * slot, v, v + 1) === v) return v & 1023
+  }
+}
 parentPort.on('message', ({ id, slot, paths }) => {
-  // The main thread may have taken this batch itself meanwhile (work stealing).
-  if (Atomics.compareExchange(claims, slot, 0, 1) !== 0) return
-  const ends = new Int32Array(paths.length)
+  // Files are taken one at a time: the caller may take the rest.
+  let i = take(id, slot, paths.length)
+  if (i < 0) return
+  const ends = new Int32Array(paths.length).fill(-1)
   let out = new Uint8Array(Math.max(64 * 1024, paths.length * 2048))
   let o = 0
-  for (let i = 0; i < paths.length; i++) {
+  for (; i >= 0; i = take(id, slot, paths.length)) {
     let n = -1
     try {
       const fd = openSync(paths[i], OPEN_FLAGS)
@@ -43,145 +45,216 @@ parentPort.on('message', ({ id, slot, paths }) => {
     o += n
     ends[i] = o
   }
-  Atomics.store(claims, slot, 3)
+  Atomics.store(claims, 2 * slot + 1, id + 1)
   parentPort.postMessage({ id, buf: out.buffer, ends }, [out.buffer, ends.buffer])
 })
 `
 
-interface Reply {
+/** A thread program's answer for one batch (src/app/window-worker.ts): finished output and per-file ends, -1 for a file left to the caller. */
+export interface Offloaded {
+  /** The batch it answers (whose thread gets `text` back: recycle). */
   id: number
-  buf: ArrayBuffer
-  /** The plain reader: where each file's bytes end (-1: not read). */
-  ends?: Int32Array
-  /** The decoding reader: each file's certificates (null: not decoded), as JSON. */
-  meta?: string
+  text: ArrayBuffer
+  textLength: number
+  states: ArrayBuffer
+  /** Per file: [end in text, end in states], or [-1, -1]. */
+  ends: Int32Array
 }
 
-/** What the thread did with one file: its bytes, its certificates, or nothing (the caller reads it). */
-export type ReadAhead = Buffer | Decoded | undefined
+interface Reply extends Partial<Offloaded> {
+  id: number
+  /** The plain reader: the files' bytes, and where each one ends (-1: not read). */
+  buf?: ArrayBuffer
+}
 
-// A batch's claim, shared with the thread: whoever moves it from POSTED first does the batch.
-// The thread takes batches oldest first; the caller, rather than wait, takes the newest
-// one the thread has not started (work stealing: both cores busy whichever is slower).
-export const CLAIM = { POSTED: 0, THREAD: 1, CALLER: 2, DONE: 3 } as const
+/** What the thread did with a batch: each file's bytes (undefined: read it yourself), or a program's answer. */
+export type BatchReply = { kind: 'read'; files: Array<Buffer | undefined> } | { kind: 'offloaded'; reply: Offloaded }
+
+/** A program to run on the threads instead of the plain reader: it does whole files (read, decode, classify, render). */
+export interface ThreadProgram {
+  /** CommonJS source, evaluated. */
+  source: string
+  /** Given to every thread beside the claims. */
+  settings: unknown
+  threads: number
+}
+
+// A batch's claims, shared with the threads, two Int32 per slot: how many of its files
+// have been taken, and whether the thread that took the first ones has finished them.
+// A thread takes files one at a time, from the first (Atomics.add); the caller, rather
+// than wait, takes all the files not yet taken (work stealing at file grain): of the
+// batch at the head, whose output it needs next, or of the newest batch no thread has
+// started. The thread stops at the next file and sends what it did; the caller reads
+// the rest itself. On a loaded machine a thread preempted mid-batch holds up the caller
+// for one file, not for the batch (bench/README.md, 2026-11-30 19:20).
+// A slot's first Int32 is tagged with its batch (the low 21 bits of the id, above 10
+// bits of count, claimTag): a thread that gets to a batch's message late, after the
+// caller took the whole batch and the slot went to a later one, must not take that
+// one's files (its answer would never come: a hang seen under load 5+ at 100k files).
 // Claim slots, reused in turn: more than the batches ever in flight.
 const SLOTS = 64
 
-/** One batch handed to the thread. */
+function claimTag(id: number): number {
+  return (id & 0x1fffff) << 10
+}
+
+/** One batch handed to the threads. */
 export interface ReadRequest {
+  readonly id: number
   readonly slot: number
-  readonly files: Promise<ReadAhead[]>
+  readonly count: number
+  readonly files: Promise<BatchReply>
 }
 
 /**
- * The decoding program, only with UKEY_READ_THREAD=decode (and a build that has it).
- * Not the default: on this 2-core VM under load it cost 0.3–0.5 s more CPU and
- * +30 MB peak RSS at 100,000 files for no steady gain in wall time (bench/README.md,
- * 2026-11-30); bench/run.sh measures both so a quieter machine can decide.
+ * Reads regular files on separate threads (or runs a ThreadProgram over them), in
+ * request order. Batches go to the threads in turn; each batch has a claim, so the
+ * caller can take back one no thread has started.
  */
-function decodingSource(): string | undefined {
-  return typeof UKEY_DECODE_WORKER === 'string' && process.env['UKEY_READ_THREAD'] === 'decode' ? UKEY_DECODE_WORKER : undefined
-}
-
-/** Reads (and, when built in, decodes) regular files on a separate thread, in request order; undefined for a file to read in the caller. */
 export class FileReader {
-  private readonly worker: Worker
-  private readonly waiting = new Map<number, { paths: number; resolve: (files: ReadAhead[]) => void }>()
+  private readonly workers: Worker[] = []
+  private readonly waiting = new Map<number, { paths: number; resolve: (reply: BatchReply) => void }>()
   private nextId = 0
   private failed: unknown
-  private readonly claims = new Int32Array(new SharedArrayBuffer(4 * SLOTS))
+  private readonly claims = new Int32Array(new SharedArrayBuffer(4 * 2 * SLOTS))
 
-  private constructor() {
-    // Loaded here, not at start-up: a single file never starts the thread.
+  private constructor(program: ThreadProgram | undefined) {
+    // Loaded here, not at start-up: a single file never starts a thread.
     const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads')
-    const decoding = decodingSource()
-    this.worker = new Worker(decoding ?? WORKER_SOURCE, {
-      eval: true,
-      workerData: { claims: this.claims },
-      stdout: false,
-      stderr: false,
-      resourceLimits: { maxYoungGenerationSizeMb: decoding ? 16 : 2, maxOldGenerationSizeMb: decoding ? 64 : 16 },
-    })
-    this.worker.unref()
-    this.worker.on('message', (reply: Reply) => this.settle(reply))
-    this.worker.on('error', (e) => this.fail(e))
-    this.worker.on('exit', () => this.fail(new Error('file reader thread exited')))
+    for (let i = 0; i < (program?.threads ?? 1); i++) {
+      let worker: Worker
+      try {
+        worker = new Worker(program?.source ?? WORKER_SOURCE, {
+          eval: true,
+          workerData: { claims: this.claims, settings: program?.settings },
+          stdout: false,
+          stderr: false,
+          resourceLimits: { maxYoungGenerationSizeMb: program ? 8 : 2, maxOldGenerationSizeMb: program ? 48 : 16 },
+        })
+      } catch (e) {
+        // No thread (settings that cannot be cloned, no resources): the caller does every batch itself.
+        this.failed ??= e
+        break
+      }
+      // Held only while a batch is out (see ref()): idle threads never keep the process alive.
+      worker.unref()
+      worker.on('message', (reply: Reply) => this.settle(reply))
+      worker.on('error', (e) => this.fail(e))
+      worker.on('exit', () => this.fail(new Error('file reader thread exited')))
+      this.workers.push(worker)
+    }
   }
 
-  static start(): FileReader {
-    return new FileReader()
+  /** The plain reader (one thread), or `program` on its threads. */
+  static start(program?: ThreadProgram): FileReader {
+    return new FileReader(program)
   }
 
   /** The files' contents or certificates; undefined for every file if the thread is gone (the caller then reads them all). */
   read(paths: string[]): ReadRequest {
     const id = this.nextId++
     const slot = id % SLOTS
-    Atomics.store(this.claims, slot, CLAIM.POSTED)
-    if (this.failed || paths.length === 0) return { slot, files: Promise.resolve(paths.map(() => undefined)) }
-    const files = new Promise<ReadAhead[]>((resolve) => {
+    const count = paths.length
+    Atomics.store(this.claims, 2 * slot, claimTag(id))
+    Atomics.store(this.claims, 2 * slot + 1, 0)
+    if (this.failed || count === 0) return { id, slot, count, files: Promise.resolve(notRead(count)) }
+    const files = new Promise<BatchReply>((resolve) => {
       this.waiting.set(id, { paths: paths.length, resolve })
-      this.worker.postMessage({ id, slot, paths })
+      this.ref(true)
+      this.workers[id % this.workers.length]!.postMessage({ id, slot, paths })
     })
-    return { slot, files }
+    return { id, slot, count, files }
   }
 
   /** True when the thread has finished this batch (its answer is on the way). */
   done(req: ReadRequest): boolean {
-    return Atomics.load(this.claims, req.slot) === CLAIM.DONE
+    return Atomics.load(this.claims, 2 * req.slot + 1) === req.id + 1
   }
 
-  /** Takes a batch the thread has not started: true when the caller now does it itself (its `files` never settle). */
-  steal(req: ReadRequest): boolean {
-    return Atomics.compareExchange(this.claims, req.slot, CLAIM.POSTED, CLAIM.CALLER) === CLAIM.POSTED
+  /**
+   * Takes every file of the batch no thread has taken yet; returns how many the thread
+   * keeps (its answer covers those; the caller does the rest). 0: no answer will come.
+   */
+  takeRest(req: ReadRequest): number {
+    const tag = claimTag(req.id)
+    for (;;) {
+      const v = Atomics.load(this.claims, 2 * req.slot)
+      const taken = v - tag
+      if (taken >= req.count) return req.count
+      if (Atomics.compareExchange(this.claims, 2 * req.slot, v, tag + req.count) !== v) continue
+      if (taken === 0) this.forget(req)
+      return taken
+    }
+  }
+
+  /** Takes the whole batch if no thread has started it: true when the caller now does it all. */
+  takeAll(req: ReadRequest): boolean {
+    const tag = claimTag(req.id)
+    if (Atomics.compareExchange(this.claims, 2 * req.slot, tag, tag + req.count) !== tag) return false
+    this.forget(req)
+    return true
+  }
+
+  /** No answer will come for it. */
+  private forget(req: ReadRequest): void {
+    this.waiting.delete(req.id)
+    if (this.waiting.size === 0) this.ref(false)
   }
 
   stop(): void {
     this.failed ??= new Error('stopped')
-    void this.worker.terminate()
+    for (const worker of this.workers) void worker.terminate()
   }
 
-  private settle({ id, buf, ends, meta }: Reply): void {
+  /**
+   * A batch out keeps the process alive until its answer comes: with every thread
+   * unref'd, a caller awaiting an answer while nothing else was pending would see the
+   * process end there, its output cut short with exit code 0.
+   */
+  private ref(on: boolean): void {
+    for (const worker of this.workers) {
+      if (on) worker.ref()
+      else worker.unref()
+    }
+  }
+
+  /** Hands a program's answer buffer back to its thread once everything in it is written (the views into it die). */
+  recycle(reply: Offloaded): void {
+    if (this.failed) return
+    this.workers[reply.id % this.workers.length]!.postMessage({ recycle: reply.text }, [reply.text])
+  }
+
+  private settle({ id, buf, ends, text, textLength, states }: Reply): void {
     const w = this.waiting.get(id)
-    if (!w) return
+    if (!w || !ends) return
     this.waiting.delete(id)
-    if (meta !== undefined) {
-      w.resolve(decodedFiles(buf, meta))
+    if (this.waiting.size === 0) this.ref(false)
+    if (text && states) {
+      w.resolve({ kind: 'offloaded', reply: { id, text, textLength: textLength ?? 0, states, ends } })
       return
     }
-    if (!ends) return
-    const files: ReadAhead[] = new Array(ends.length)
+    const files: Array<Buffer | undefined> = new Array(ends.length)
     let start = 0
     for (let i = 0; i < ends.length; i++) {
       const end = ends[i]!
       if (end < 0) files[i] = undefined
       else {
-        files[i] = Buffer.from(buf, start, end - start)
+        files[i] = Buffer.from(buf!, start, end - start)
         start = end
       }
     }
-    w.resolve(files)
+    w.resolve({ kind: 'read', files })
   }
 
   private fail(e: unknown): void {
     this.failed ??= e
     for (const [id, w] of this.waiting) {
       this.waiting.delete(id)
-      w.resolve(new Array<ReadAhead>(w.paths).fill(undefined))
+      w.resolve(notRead(w.paths))
     }
   }
 }
 
-/** The decoding thread's answer as decodeCertificates gives it; DER as views into the one transferred buffer. */
-function decodedFiles(buf: ArrayBuffer, meta: string): ReadAhead[] {
-  const bytes = new Uint8Array(buf)
-  let start = 0
-  return (JSON.parse(meta) as DecodedFile[]).map((file) => {
-    if (!file) return undefined
-    const certificates: CertSummary[] = file[1].map(([serial, subjectCN, issuerCN, nb, na, keyAlgorithm, end]) => {
-      const der = bytes.subarray(start, end)
-      start = end
-      return { serial, subjectCN, issuerCN, notBefore: new Date(nb), notAfter: new Date(na), keyAlgorithm, der }
-    })
-    return { format: file[0] as Decoded['format'], certificates, problems: [] }
-  })
+function notRead(n: number): BatchReply {
+  return { kind: 'read', files: new Array<Buffer | undefined>(n).fill(undefined) }
 }

@@ -2,9 +2,9 @@ import { decodeCertificates, derProblem, type Decoded } from '../../cert/decode.
 import { openPkcs12 } from '../../cert/pkcs12.js'
 import { readCertSummary, type CertSummary } from '../../cert/summary.js'
 import { UkeyError } from '../../errors.js'
-import type { CertificateEvent } from '../../cert/events.js'
+import type { BatchItem, CertificateEvent, OffloadedRun } from '../../cert/events.js'
 import { expandInputs, readSource, readSourceFile, readStdin, type Source, type SourceEvent } from './sources.js'
-import { FileReader, type ReadAhead, type ReadRequest } from './file-reader.js'
+import { FileReader, type BatchReply, type ReadRequest, type ThreadProgram } from './file-reader.js'
 
 /**
  * Asked for a PKCS#12 password. `attempt` counts from 1; return undefined when no
@@ -19,18 +19,31 @@ export interface ReadOptions {
   password?: PasswordProvider
   // The caller's standard input (for `-`): never process.stdin by default below the commands.
   stdin: NodeJS.ReadableStream
+  /**
+   * A program to do whole files on the threads (check-window's ndjson and --quiet),
+   * asked for only when the threads start (loading it costs a few ms): those files come
+   * back as OffloadedRun items instead of certificate events. Undefined: the plain reader.
+   */
+  offload?: () => Promise<ThreadProgram | undefined>
 }
 
 // Events are handed over in batches: per-event async iteration costs more than
 // decoding a certificate (bench/check-window). A batch is a few hundred files,
 // so memory stays bounded and a spinner still turns between batches.
 const BATCH_FILES = 256
-// Batches handed to the reader thread ahead of the one being decoded.
+// Batches handed to the threads ahead of the one being decoded, per thread.
 const READ_AHEAD = 3
 // Batches read here before the thread starts: its start (~30 ms) is repaid only from
 // about 2,500 files (bench/run.sh crossover, 2026-11-30: 300 files 135 vs 104 ms,
 // 1,200 228 vs 216, 2,500 298 vs 300, 5,000 391 vs 390 ms with / without it).
 const THREAD_FROM_BATCH = 8
+// Batches before the batch threads of an `offload` program take over from the reading
+// thread (about 10,000 files): a program thread boots Node, compiles and warms up the
+// program, and is repaid only on large runs (bench/run.sh crossover, 2026-11-30 19:38,
+// ndjson, load 2–2.6, threads from the ninth batch / reading thread / none: 2,500 files
+// 216 / 197 / 182 ms, 5,000 319 / 286 / 268, 10,000 456 / 405 / 460; at 100,000 files
+// 1,454 against 1,672 ms for the reading thread). UKEY_BATCH_FROM sets it (tests, bench).
+const PROGRAM_FROM_BATCH = Number(process.env['UKEY_BATCH_FROM']) || 40
 
 /**
  * Every certificate in the inputs, in order, in batches: a bad input becomes an
@@ -38,63 +51,103 @@ const THREAD_FROM_BATCH = 8
  * the current batch and the few read ahead.
  *
  * The first batches (THREAD_FROM_BATCH) are read here: a single file or a small
- * batch never pays for a thread. From then on, a reader thread (file-reader.ts) reads (with
- * UKEY_READ_THREAD=decode also decodes) the regular files of the next batches while
- * this one is handed on: on two cores the system calls overlap the decoding and
- * rendering. When the thread is behind, this thread takes the newest batch it has
- * not started instead of waiting (work stealing); memory stays READ_AHEAD batches.
- * Anything the thread cannot handle plainly (an error, a large or special file, a
+ * batch never pays for a thread. From then on, a reader thread (file-reader.ts) reads
+ * the regular files of the next batches while this one is handed on: on two cores the
+ * system calls overlap the decoding and rendering. With `offload` (check-window's
+ * ndjson and --quiet), threads running that program do whole files instead (read,
+ * decode, classify, render) and this thread walks, hands out and writes. When the
+ * threads are behind, this thread takes the newest batch they have not started
+ * instead of waiting (work stealing); memory stays READ_AHEAD batches per thread.
+ * Anything a thread cannot handle plainly (an error, a large or special file, a
  * bad or PKCS#12 file) is read and decoded here as before, so its outcome and
  * message are the same.
  */
-export async function* readCertificates(opts: ReadOptions): AsyncGenerator<CertificateEvent[]> {
+export function readCertificates(opts: ReadOptions & { offload?: undefined }): AsyncGenerator<CertificateEvent[]> {
+  // Without a program no OffloadedRun is ever made.
+  return readBatches(opts) as AsyncGenerator<CertificateEvent[]>
+}
+
+/** As readCertificates, with the files a ThreadProgram did as OffloadedRun items, in their places. */
+export function readOffloaded(opts: ReadOptions): AsyncGenerator<BatchItem[]> {
+  return readBatches(opts)
+}
+
+async function* readBatches(opts: ReadOptions): AsyncGenerator<BatchItem[]> {
   const items = expandInputs(opts.inputs, opts.recursive)
+  // The reading thread, then (with `offload`, from PROGRAM_FROM_BATCH) the program's threads.
   let reader: FileReader | undefined
+  let programReader: FileReader | undefined
   // Batches in input order: each handed to the thread, or done here (`own`: the first one, or one taken back).
   const ahead: Ahead[] = []
   let made = 0
-  // UKEY_READ_THREAD=off: no thread at all (bench/run.sh's crossover part measures where the thread starts to pay).
+  // UKEY_READ_THREAD=off: no thread at all (bench/run.sh's crossover part measures where the threads start to pay).
   const threaded = process.env['UKEY_READ_THREAD'] !== 'off'
+  let program: ThreadProgram | undefined
+  const wantProgram = threaded && opts.offload !== undefined
+  let asked = false
   const fill = (): void => {
-    while (ahead.length < (made < THREAD_FROM_BATCH ? 1 : READ_AHEAD)) {
+    while (ahead.length < (made < THREAD_FROM_BATCH ? 1 : READ_AHEAD * (programReader ? program!.threads : 1))) {
+      // The program's threads start with the program: it is loaded (awaited) first.
+      if (made === PROGRAM_FROM_BATCH && wantProgram && !asked) break
       const chunk = nextChunk(items)
       if (!chunk.length) break
       if (made < THREAD_FROM_BATCH || !threaded) ahead.push({ chunk, own: readHere(chunk, undefined) })
-      else {
+      else if (program && made >= PROGRAM_FROM_BATCH) {
+        programReader ??= FileReader.start(program)
+        ahead.push({ chunk, reader: programReader, req: programReader.read(regularPaths(chunk)) })
+      } else {
         reader ??= FileReader.start()
-        ahead.push({ chunk, req: reader.read(regularPaths(chunk)) })
+        ahead.push({ chunk, reader, req: reader.read(regularPaths(chunk)) })
       }
       made++
     }
   }
   try {
     for (;;) {
+      if (wantProgram && !asked && made >= PROGRAM_FROM_BATCH) {
+        asked = true
+        program = await opts.offload!()
+      }
       fill()
       const next = ahead.shift()
       if (!next) break
-      // Rather than wait for the thread, do the newest batch it has not started, then look again.
-      while (next.req && !next.own && reader && !reader.done(next.req)) {
-        if (reader.steal(next.req)) {
-          next.own = readHere(next.chunk, undefined)
-          break
+      // Rather than wait for a thread, take the files of this batch it has not taken, or
+      // else do the newest batch no thread has started, and look again.
+      let tail: Part[] = []
+      let head = next.chunk
+      const owner = next.reader
+      while (next.req && !next.own && owner && !owner.done(next.req)) {
+        const kept = owner.takeRest(next.req)
+        if (kept === 0) next.own = readHere(next.chunk, undefined)
+        else if (kept < next.req.count) {
+          const cut = regularCut(next.chunk, kept)
+          head = next.chunk.slice(0, cut)
+          tail = readHere(next.chunk.slice(cut), undefined)
         }
+        if (kept < next.req.count) break
         const spare = ahead.findLast((a) => a.req && !a.own)
-        if (!spare || !reader.steal(spare.req!)) break
+        if (!spare || !spare.reader!.takeAll(spare.req!)) break
         spare.own = readHere(spare.chunk, undefined)
         fill()
       }
-      const parts = next.own ?? readHere(next.chunk, await next.req!.files)
+      const reply = next.own ? undefined : await next.req!.files
+      const parts = next.own ?? [...readHere(head, reply), ...tail]
       yield await finish(parts, opts)
+      // The consumer has written the batch out: the thread may reuse its answer's buffer.
+      if (reply?.kind === 'offloaded') owner!.recycle(reply.reply)
       // A macrotask turn between batches: without it timers (the spinner) never run mid-batch.
       if (ahead.length || next.chunk.length === BATCH_FILES) await new Promise((resolve) => setImmediate(resolve))
     }
   } finally {
     reader?.stop()
+    programReader?.stop()
   }
 }
 
 interface Ahead {
   chunk: SourceEvent[]
+  /** The threads it was handed to, with `req`. */
+  reader?: FileReader
   req?: ReadRequest
   own?: Part[]
 }
@@ -102,7 +155,7 @@ interface Ahead {
 /** One input's events so far, and what is left to await (stdin, a pipe, a PKCS#12 password): awaited in input order. */
 interface Part {
   source?: Source
-  events: CertificateEvent[]
+  events: BatchItem[]
   pending?: Pending
 }
 
@@ -111,29 +164,50 @@ interface Part {
  * rest read and decoded here. Nothing here waits or prompts, so a batch taken
  * from the thread out of order changes no order anyone sees.
  */
-function readHere(chunk: SourceEvent[], contents: ReadAhead[] | undefined): Part[] {
+function readHere(chunk: SourceEvent[], reply: BatchReply | undefined): Part[] {
   const parts: Part[] = []
+  const done = reply?.kind === 'offloaded' ? reply.reply : undefined
+  const doneText = done && new Uint8Array(done.text, 0, done.textLength)
+  const doneStates = done && new Uint8Array(done.states)
+  // Where the last file done by the program ended: consecutive ones become one run.
+  let textAt = 0
+  let statesAt = 0
+  let run: OffloadedRun | undefined
   let r = 0
   for (const item of chunk) {
     if (!item.ok) {
       parts.push({ events: [{ type: 'error', source: item.path, error: item.error }] })
+      run = undefined
       continue
     }
+    const regular = isRegular(item.source)
+    if (done && regular && done.ends[2 * r]! >= 0) {
+      const textEnd = done.ends[2 * r]!
+      const statesEnd = done.ends[2 * r++ + 1]!
+      if (run) {
+        run.text = doneText!.subarray(run.text.byteOffset, textEnd)
+        run.states = doneStates!.subarray(run.states.byteOffset, statesEnd)
+        run.files++
+      } else {
+        run = { type: 'offloaded', files: 1, text: doneText!.subarray(textAt, textEnd), states: doneStates!.subarray(statesAt, statesEnd) }
+        parts.push({ events: [run] })
+      }
+      textAt = textEnd
+      statesAt = statesEnd
+      continue
+    }
+    run = undefined
     const events: CertificateEvent[] = []
-    const got = contents && isRegular(item.source) ? contents[r++] : undefined
-    if (got && !Buffer.isBuffer(got)) {
-      pushDecoded(got, item.source.path, events)
-      parts.push({ events })
-      continue
-    }
+    const got = reply?.kind === 'read' && regular ? reply.files[r] : undefined
+    if (regular) r++
     const pending = got ? decodeSafely(got, item.source.path, events) : readOneSync(item.source, events)
     parts.push({ source: item.source, events, pending })
   }
   return parts
 }
 
-async function finish(parts: Part[], opts: ReadOptions): Promise<CertificateEvent[]> {
-  const batch: CertificateEvent[] = []
+async function finish(parts: Part[], opts: ReadOptions): Promise<BatchItem[]> {
+  const batch: BatchItem[] = []
   for (const part of parts) {
     batch.push(...part.events)
     if (part.pending) await readOneAsync(part.source!, part.pending, opts, batch)
@@ -149,6 +223,16 @@ function nextChunk(items: Iterator<SourceEvent>): SourceEvent[] {
     chunk.push(it.value)
   }
   return chunk
+}
+
+/** Where the chunk's regular file number `n` (from 0) stands: what comes before it is the thread's. */
+function regularCut(chunk: SourceEvent[], n: number): number {
+  let seen = 0
+  for (let i = 0; i < chunk.length; i++) {
+    const item = chunk[i]!
+    if (item.ok && isRegular(item.source) && seen++ === n) return i
+  }
+  return chunk.length
 }
 
 function isRegular(source: Source): boolean {
@@ -185,7 +269,7 @@ function readOneSync(source: Source, out: CertificateEvent[]): Pending | undefin
   }
 }
 
-function decodeInto(buf: Buffer, name: string, out: CertificateEvent[]): Pending | undefined {
+function decodeInto(buf: Buffer, name: string, out: BatchItem[]): Pending | undefined {
   const decoded = decodeCertificates(buf, name)
   if (decoded === 'pkcs12') return { kind: 'pkcs12', buf }
   pushDecoded(decoded, name, out)
@@ -193,13 +277,13 @@ function decodeInto(buf: Buffer, name: string, out: CertificateEvent[]): Pending
 }
 
 /** A file's events, whichever thread decoded it. */
-function pushDecoded(decoded: Decoded, name: string, out: CertificateEvent[]): void {
+function pushDecoded(decoded: Decoded, name: string, out: BatchItem[]): void {
   const { certificates, format } = decoded
   for (let i = 0; i < certificates.length; i++) out.push({ type: 'certificate', source: name, index: i + 1, format, cert: certificates[i]! })
   for (const error of decoded.problems) out.push({ type: 'error', source: name, error })
 }
 
-async function readOneAsync(source: Source, pending: Pending, opts: ReadOptions, out: CertificateEvent[]): Promise<void> {
+async function readOneAsync(source: Source, pending: Pending, opts: ReadOptions, out: BatchItem[]): Promise<void> {
   const name = source.path
   try {
     let buf: Buffer

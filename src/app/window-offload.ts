@@ -1,0 +1,41 @@
+import { availableParallelism, loadavg } from 'node:os'
+import type { ThreadProgram } from '../hardware/soft-store/file-reader.js'
+import type { Lang } from '../i18n/index.js'
+import type { BankProfile } from '../profile/types.js'
+
+/** What a batch thread needs to make the lines the main thread would make (window-worker.ts). */
+export interface WindowBatchSettings {
+  lang: Lang
+  verbose: boolean
+  profile: BankProfile
+  /** The instant, ms since the epoch. */
+  at: number
+  tz: string | undefined
+  /** ndjson lines; false for --quiet (states only). */
+  render: boolean
+}
+
+/**
+ * check-window's thread program for many files (issue 16: both cores), or undefined
+ * to keep the plain reader thread. UKEY_READ_THREAD=read keeps the plain reader and
+ * =off has no thread at all (bench/run.sh compares them); UKEY_BATCH_THREADS sets the
+ * number of threads, UKEY_BATCH_FROM the batch they start at (read-certificates.ts).
+ * Default: one per core but one, because the main thread works too (it walks the
+ * tree, writes, and does every batch or rest of a batch no thread has taken). Measured on
+ * 2 cores (CPU time per thread, 100,000 files, ndjson, load 8–18, bench/README.md):
+ * one thread 3.0 s in all, main 1.4 s, thread 1.2 s; two threads 3.6 s in all (each
+ * isolate starts Node and compiles and optimises the program again), main 1.35 s.
+ */
+export function windowOffload(settings: WindowBatchSettings, env: Readonly<Record<string, string | undefined>>): (() => Promise<ThreadProgram | undefined>) | undefined {
+  if (env['UKEY_READ_THREAD'] === 'read' || env['UKEY_READ_THREAD'] === 'off') return undefined
+  return async () => {
+    const { windowWorkerSource } = await import('./window-worker-source.js')
+    if (!windowWorkerSource) return undefined
+    // Only with a free core: when the cores are taken the split costs CPU and gains nothing
+    // (2 cores, 100k ndjson: 1,454 vs 1,672 ms at load 2; 3,121 vs 2,539 ms at load 5,
+    // bench/README.md). UKEY_BATCH_THREADS asks for them whatever the load.
+    if (!env['UKEY_BATCH_THREADS'] && loadavg()[0] >= availableParallelism()) return undefined
+    const threads = Math.max(1, Math.min(8, Number(env['UKEY_BATCH_THREADS']) || availableParallelism() - 1))
+    return { source: windowWorkerSource, settings, threads }
+  }
+}

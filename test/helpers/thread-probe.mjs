@@ -1,0 +1,22 @@
+// Loaded into a CLI run (NODE_OPTIONS=--import) by test/cli/batch-threads.test.ts: it
+// records, in the JSON file THREAD_PROBE_OUT names, how many threads the run started
+// with check-window's batch program and how many batches they answered with finished
+// output — so a test of "the same bytes with threads" cannot pass with the threads
+// silently unused.
+import { writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+
+const threads = createRequire(import.meta.url)('node:worker_threads')
+const Original = threads.Worker
+const seen = { programThreads: 0, plainThreads: 0, offloadedBatches: 0 }
+threads.Worker = class extends Original {
+  constructor(source, options) {
+    super(source, options)
+    // The plain reader is a few lines; the batch program is the bundled check-window code.
+    const program = typeof source === 'string' && source.includes('certificateJson')
+    if (program) seen.programThreads++
+    else seen.plainThreads++
+    if (program) this.on('message', (reply) => { if (reply && reply.states) seen.offloadedBatches++ })
+  }
+}
+process.on('exit', () => writeFileSync(process.env.THREAD_PROBE_OUT, JSON.stringify(seen)))
