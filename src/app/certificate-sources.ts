@@ -61,6 +61,8 @@ export async function* certificateSources(inputs: string[], flags: SourceOptions
         return io.stdin
       },
       offload,
+      // The bench's and the tests' thread switches (bench/run.sh's crossover part).
+      threads: { off: io.env['UKEY_READ_THREAD'] === 'off', programFrom: Number(io.env['UKEY_BATCH_FROM']) || undefined },
     })
   if (flags.store) yield* readStoreCertificates(flags.store as WindowsStoreName)
   if (wantTokens) {

@@ -28,6 +28,11 @@ export interface WindowBatchSettings {
  */
 export function windowOffload(settings: WindowBatchSettings, env: Readonly<Record<string, string | undefined>>): (() => Promise<ThreadProgram | undefined>) | undefined {
   if (env['UKEY_READ_THREAD'] === 'read' || env['UKEY_READ_THREAD'] === 'off') return undefined
+  // --quiet renders nothing, so a thread has only decoding to take over, and its start and
+  // warm-up are not repaid: 100,000 files, 2 cores, load 0.7–2, bench/run.sh and hyperfine
+  // 2026-11-30 20:20–20:27: 1,183 vs 1,033 ms and 1,073 vs 937 ms with / without it.
+  // UKEY_BATCH_THREADS still asks for them (the tests hold their output byte-identical).
+  if (!settings.render && !env['UKEY_BATCH_THREADS']) return undefined
   return async () => {
     const { windowWorkerSource } = await import('./window-worker-source.js')
     if (!windowWorkerSource) return undefined

@@ -25,6 +25,12 @@ export interface ReadOptions {
    * back as OffloadedRun items instead of certificate events. Undefined: the plain reader.
    */
   offload?: () => Promise<ThreadProgram | undefined>
+  /**
+   * The bench's and the tests' switches, read by the command from its environment
+   * (UKEY_READ_THREAD=off, UKEY_BATCH_FROM): no thread at all; the batch the
+   * program's threads start at (default PROGRAM_FROM_BATCH).
+   */
+  threads?: { off?: boolean; programFrom?: number }
 }
 
 // Events are handed over in batches: per-event async iteration costs more than
@@ -42,8 +48,8 @@ const THREAD_FROM_BATCH = 8
 // program, and is repaid only on large runs (bench/run.sh crossover, 2026-11-30 19:38,
 // ndjson, load 2–2.6, threads from the ninth batch / reading thread / none: 2,500 files
 // 216 / 197 / 182 ms, 5,000 319 / 286 / 268, 10,000 456 / 405 / 460; at 100,000 files
-// 1,454 against 1,672 ms for the reading thread). UKEY_BATCH_FROM sets it (tests, bench).
-const PROGRAM_FROM_BATCH = Number(process.env['UKEY_BATCH_FROM']) || 40
+// 1,454 against 1,672 ms for the reading thread). ReadOptions.threads.programFrom sets it (tests, bench).
+const PROGRAM_FROM_BATCH = 40
 
 /**
  * Every certificate in the inputs, in order, in batches: a bad input becomes an
@@ -81,18 +87,19 @@ async function* readBatches(opts: ReadOptions): AsyncGenerator<BatchItem[]> {
   const ahead: Ahead[] = []
   let made = 0
   // UKEY_READ_THREAD=off: no thread at all (bench/run.sh's crossover part measures where the threads start to pay).
-  const threaded = process.env['UKEY_READ_THREAD'] !== 'off'
+  const threaded = !opts.threads?.off
+  const programFrom = opts.threads?.programFrom || PROGRAM_FROM_BATCH
   let program: ThreadProgram | undefined
   const wantProgram = threaded && opts.offload !== undefined
   let asked = false
   const fill = (): void => {
     while (ahead.length < (made < THREAD_FROM_BATCH ? 1 : READ_AHEAD * (programReader ? program!.threads : 1))) {
       // The program's threads start with the program: it is loaded (awaited) first.
-      if (made === PROGRAM_FROM_BATCH && wantProgram && !asked) break
+      if (made === programFrom && wantProgram && !asked) break
       const chunk = nextChunk(items)
       if (!chunk.length) break
       if (made < THREAD_FROM_BATCH || !threaded) ahead.push({ chunk, own: readHere(chunk, undefined) })
-      else if (program && made >= PROGRAM_FROM_BATCH) {
+      else if (program && made >= programFrom) {
         programReader ??= FileReader.start(program)
         ahead.push({ chunk, reader: programReader, req: programReader.read(regularPaths(chunk)) })
       } else {
@@ -104,7 +111,7 @@ async function* readBatches(opts: ReadOptions): AsyncGenerator<BatchItem[]> {
   }
   try {
     for (;;) {
-      if (wantProgram && !asked && made >= PROGRAM_FROM_BATCH) {
+      if (wantProgram && !asked && made >= programFrom) {
         asked = true
         program = await opts.offload!()
       }
