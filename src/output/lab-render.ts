@@ -1,10 +1,23 @@
 import type { CertSummary } from '../cert/summary.js'
 import type { WindowAssessment } from '../cert/window.js'
 import type { DetectedToken } from '../hardware/tokens.js'
-import type { LabState } from '../lab/token-lab.js'
 import { tokenCertificateObject } from './certificate-json.js'
 import { SCHEMA_VERSION } from './schema-version.js'
 import { recordedTokenObject, tokenObject } from './token-json.js'
+
+/**
+ * What the lab's documents say about the lab (its lab.json: src/lab/token-lab.ts
+ * LabState, which this layer may not import — the lab is reached only through its use cases).
+ */
+export interface LabFacts {
+  dir: string
+  createdAt: string
+  module: string
+  conf: string
+  profile: string
+  token: { label: string; serial: string; vendorCode: string }
+  ca: { cert: string; key: string }
+}
 
 /**
  * `lab init --json` and `lab status --json` (docs/schema/lab.schema.json): the
@@ -13,7 +26,7 @@ import { recordedTokenObject, tokenObject } from './token-json.js'
  */
 export function labDocument(
   kind: 'ukey.lab' | 'ukey.lab-status',
-  state: LabState,
+  state: LabFacts,
   token: DetectedToken | undefined,
   certificate: { id: string; summary: CertSummary; window: WindowAssessment } | undefined,
   exitCode: number,
