@@ -26,8 +26,8 @@ describe('Windows: ukey as node.exe under Wine', () => {
     for (const env of [{}, { UKEY_NO_FAST_PATH: '1' }] as Array<Record<string, string>>) {
       const r = await winUkey(['check-window', '--json', '--at', '2026-12-15T00:00:00Z', path], { env })
       expect(r.code, r.stderr).toBe(10) // renewable: within 30 days of 2027-01-01
-      const doc = JSON.parse(r.stdout) as { certificates: Array<{ source: string; state: string }> }
-      expect(doc.certificates).toEqual([expect.objectContaining({ source: path, state: 'renewable' })])
+      const doc = JSON.parse(r.stdout) as { certificates: Array<{ source: string; certificate: { window: { state: string } } }> }
+      expect(doc.certificates).toEqual([expect.objectContaining({ source: path, certificate: expect.objectContaining({ window: expect.objectContaining({ state: 'renewable' }) }) })])
     }
   })
 

@@ -95,6 +95,6 @@ describe.skipIf(!ready)('the binding under node.exe (Windows x64, through Wine)'
     expect(r.code).toBe(0)
     const report = JSON.parse(r.stdout) as { tokens: Array<Record<string, unknown>> }
     expect(report.tokens).toHaveLength(1)
-    expect(report.tokens[0]).toMatchObject({ serial: '2100000012345678', label: '工行 U盾 stub', model: 'STUB-MODEL-9', slotId: stubSlot(32).toString(10), pin: { state: 'count-low' } })
+    expect(report.tokens[0]).toMatchObject({ token: { serial: '2100000012345678', label: '工行 U盾 stub', model: 'STUB-MODEL-9', slot: stubSlot(32).toString(10) }, pin: { state: 'count-low' } })
   })
 })

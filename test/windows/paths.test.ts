@@ -22,7 +22,7 @@ describe('Windows folders: %APPDATA% and %LOCALAPPDATA%', () => {
     expect(doc.dir).toMatch(/^C:\\users\\[^\\]+\\AppData\\Local\\ukey\\Data\\lab\\samples$/i)
     expect(readdirSync(onDisk).length).toBeGreaterThanOrEqual(doc.files.length)
     const check = await winUkey(['check-window', '--json', doc.dir])
-    const states = (JSON.parse(check.stdout) as { certificates: Array<{ state: string }> }).certificates.map((c) => c.state)
+    const states = (JSON.parse(check.stdout) as { certificates: Array<{ certificate: { window: { state: string } } }> }).certificates.map((c) => c.certificate.window.state)
     for (const state of ['valid', 'renewable', 'grace', 'lapsed', 'not-yet-valid']) expect(states).toContain(state)
     expect(check.code).toBe(12) // lapsed wins
     rmSync(onDisk, { recursive: true, force: true })
@@ -36,10 +36,10 @@ describe('Windows folders: %APPDATA% and %LOCALAPPDATA%', () => {
     const remove = installWinProfile({ name: 'Branch test bank', window: { renewBeforeDays: 60 } })
     try {
       const withProfile = await winUkey(args)
-      const doc = JSON.parse(withProfile.stdout) as { summary: { profile: { name: string; source: string } }; certificates: Array<{ state: string }> }
+      const doc = JSON.parse(withProfile.stdout) as { summary: { profile: { name: string; source: string } }; certificates: Array<{ certificate: { window: { state: string } } }> }
       expect(doc.summary.profile.name).toBe('Branch test bank')
       expect(doc.summary.profile.source).toMatch(/^C:\\users\\[^\\]+\\AppData\\Roaming\\ukey\\Config\\profile\.json$/i)
-      expect(doc.certificates[0]!.state).toBe('renewable')
+      expect(doc.certificates[0]!.certificate.window.state).toBe('renewable')
       expect(withProfile.code).toBe(10)
     } finally {
       remove()

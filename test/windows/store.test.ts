@@ -20,7 +20,7 @@ const EC = derOf('ec.pem', 'ec.der')
 const PROVIDER = { name: 'WatchData CSP v3.0', container: 'wd-3f2c1d' }
 
 interface ShowDoc {
-  certificates: Array<{ source: string; index: number; format: string; subject: string; state: string; keyProvider?: string }>
+  certificates: Array<{ source: string; index: number; format: string; certificate: { subject: { dn: string; cn: string }; window: { state: string } }; keyProvider?: string }>
   exitCode: number
 }
 
@@ -35,8 +35,8 @@ describe('Windows certificate store: --store my', () => {
     const r = await winUkey(['show-cert', '--store', 'my', '--json', '--at', '2026-12-15T00:00:00Z'])
     expect(r.code, r.stderr).toBe(0)
     const doc = JSON.parse(r.stdout) as ShowDoc
-    const rsa = doc.certificates.find((c) => c.subject.includes('张三'))
-    expect(rsa).toMatchObject({ source: 'store:my', format: 'store', state: 'renewable', keyProvider: PROVIDER.name })
+    const rsa = doc.certificates.find((c) => c.certificate.subject.dn.includes('张三'))
+    expect(rsa).toMatchObject({ source: 'store:my', format: 'store', certificate: { window: { state: 'renewable' } }, keyProvider: PROVIDER.name })
     expect(doc.certificates).toHaveLength(2)
     // A certificate without a private key here names no provider.
     expect(doc.certificates.find((c) => c !== rsa)).not.toHaveProperty('keyProvider')
@@ -56,7 +56,7 @@ describe('Windows certificate store: --store my', () => {
     for (const [at, state, code] of cases) {
       const r = await winUkey(['check-window', '--store', 'my', '--json', '--at', at])
       expect(r.code, `${at}: ${r.stderr}`).toBe(code)
-      expect((JSON.parse(r.stdout) as ShowDoc).certificates).toEqual([expect.objectContaining({ source: 'store:my', state, format: 'store' })])
+      expect((JSON.parse(r.stdout) as ShowDoc).certificates).toEqual([expect.objectContaining({ source: 'store:my', certificate: expect.objectContaining({ window: expect.objectContaining({ state }) }), format: 'store' })])
     }
   })
 
