@@ -25,6 +25,7 @@ man               man-db                  test    renders the generated man page
 zsh               zsh                     test    loads the generated zsh completion script (zsh -n)
 fish              fish                    test    loads the generated fish completion script and asks it for completions
 tinyproxy         tinyproxy-bin           test    a real HTTP proxy for the proxy tests (the program only: no system service)
+tmux              tmux                    test    a real terminal for the captured screens (scripts/screens.sh, docs/screens)
 /usr/lib/wine/wine64 wine64               test    the Windows suite runs Node's own node.exe under Wine (scripts/test-windows.sh)
 hyperfine         hyperfine               bench   whole-process timings
 /usr/bin/time     time                    bench   peak RSS
