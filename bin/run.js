@@ -22,7 +22,9 @@ const { dirname, join } = require('node:path')
  */
 function loadBundle(file, { name = file, onScript } = {}) {
   const { Script } = require('node:vm')
-  const Module = require('node:module')
+  // The CommonJS loader's own class: require('node:module') would load the public module
+  // and the ESM loader behind it (a fast command never uses them).
+  const Module = module.constructor
   let cachedData
   try {
     cachedData = readFileSync(file + '.cache')
@@ -31,9 +33,9 @@ function loadBundle(file, { name = file, onScript } = {}) {
   }
   const script = new Script(Module.wrap(readFileSync(file, 'utf8')), { filename: name, cachedData })
   onScript?.(script)
-  const module = { exports: {} }
-  script.runInThisContext().call(module.exports, module.exports, Module.createRequire(file), module, file, dirname(file))
-  return module.exports
+  const bundle = { exports: {} }
+  script.runInThisContext().call(bundle.exports, bundle.exports, Module.createRequire(file), bundle, file, dirname(file))
+  return bundle.exports
 }
 
 /** Runs the command line: the fast path when it takes the line, else oclif. */

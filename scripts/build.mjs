@@ -10,7 +10,7 @@
 // classes, so there is one list of flags.
 import { build } from 'esbuild'
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -128,8 +128,20 @@ const fastOptions = {
   sourcemap: 'linked',
   minifySyntax: true,
   minifyWhitespace: true,
-  define: { UKEY_FAST_SPECS: JSON.stringify(JSON.stringify(specs)), UKEY_WINDOW_WORKER: windowWorkerSource, 'import.meta.url': '__ukeyMetaUrl' },
+  // The batch-thread program is a file beside the bundles (window-worker-source.ts): as a string
+  // inside check-window.cjs it was a third of the bundle every single-file run read and loaded.
+  define: { UKEY_FAST_SPECS: JSON.stringify(JSON.stringify(specs)), UKEY_WINDOW_WORKER: 'undefined', UKEY_WINDOW_WORKER_FILE: '"./window-worker.cjs"', 'import.meta.url': '__ukeyMetaUrl' },
   metafile: true,
+}
+// createRequire(import.meta.url) in a fast bundle is the bundle's own require (bin/run.js
+// gives each bundle one made for its file): node:module's public module would load the
+// ESM loader behind it (~0.6 ms of each start, bench/README.md).
+const ownRequire = {
+  name: 'ukey-own-require',
+  setup(b) {
+    b.onResolve({ filter: /^node:module$/ }, () => ({ path: 'node:module', namespace: 'ukey-own-require' }))
+    b.onLoad({ filter: /.*/, namespace: 'ukey-own-require' }, () => ({ contents: 'export const createRequire = () => require', loader: 'js' }))
+  },
 }
 const lazy = new Set()
 const fast = await build({
@@ -142,8 +154,9 @@ const fast = await build({
     renew: 'src/fast/commands/renew.ts',
   },
   outdir: `${next}/fast`,
-  plugins: [lazyPackages(lazy, './lazy/')],
+  plugins: [lazyPackages(lazy, './lazy/'), ownRequire],
 })
+writeFileSync(`${next}/fast/window-worker.cjs`, windowWorker.outputFiles[0].text)
 // The lazy packages, and the packages they import() in turn.
 for (const done = new Set(); done.size < lazy.size; ) {
   const todo = [...lazy].filter((p) => !done.has(p))
@@ -152,7 +165,7 @@ for (const done = new Set(); done.size < lazy.size; ) {
     ...fastOptions,
     entryPoints: Object.fromEntries(todo.map((p) => [lazyFile(p).slice(0, -4), p])),
     outdir: `${next}/fast/lazy`,
-    plugins: [lazyPackages(lazy, './')],
+    plugins: [lazyPackages(lazy, './'), ownRequire],
   })
   Object.assign(fast.metafile.inputs, more.metafile.inputs)
 }

@@ -62,6 +62,7 @@ export const ERROR_CODES = [
   'RENEWAL_PROXY_UNREACHABLE',
   'RENEWAL_TRANSACTION_LOST',
   'RENEWAL_SERVER_UNTRUSTED',
+  'OUTPUT_UNWRITABLE',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]

@@ -34,13 +34,13 @@ export function windowOffload(settings: WindowBatchSettings, env: Readonly<Recor
   // UKEY_BATCH_THREADS still asks for them (the tests hold their output byte-identical).
   if (!settings.render && !env['UKEY_BATCH_THREADS']) return undefined
   return async () => {
-    const { windowWorkerSource } = await import('./window-worker-source.js')
-    if (!windowWorkerSource) return undefined
+    const source = (await import('./window-worker-source.js')).windowWorkerSource()
+    if (!source) return undefined
     // Only with a free core: when the cores are taken the split costs CPU and gains nothing
     // (2 cores, 100k ndjson: 1,454 vs 1,672 ms at load 2; 3,121 vs 2,539 ms at load 5,
     // bench/README.md). UKEY_BATCH_THREADS asks for them whatever the load.
     if (!env['UKEY_BATCH_THREADS'] && loadavg()[0] >= availableParallelism()) return undefined
     const threads = Math.max(1, Math.min(8, Number(env['UKEY_BATCH_THREADS']) || availableParallelism() - 1))
-    return { source: windowWorkerSource, settings, threads }
+    return { source, settings, threads }
   }
 }

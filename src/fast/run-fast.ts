@@ -4,11 +4,7 @@ import { processIo } from '../commands/io.js'
 
 /** A command without oclif: the same Io and the same failure handler as its oclif command (src/commands/base-command.ts). */
 export async function runFast(commandId: string, argv: readonly string[], body: (io: Io) => Promise<number>): Promise<void> {
-  // As @oclif/core does when it loads: a reader that closes early (`| head`) ends the output quietly.
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') return
-    throw err
-  })
+  // A reader that closes early (`| head`) and a failing device are handled where stdout is made (commands/io.ts).
   const io = processIo(argv)
   try {
     process.exitCode = await body(io)

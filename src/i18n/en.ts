@@ -79,6 +79,7 @@ const core = {
   'error.profileTooLarge': 'bank profile {file}: too large ({size} bytes; the limit is {limit}); a bank profile is a few kilobytes of JSON',
   'error.USAGE': '{detail}',
   'error.secretFlag': '{flag}: ukey never takes a PIN or password on the command line (shell history, process list); PINs come from --pin-stdin, UKEY_PIN or the masked prompt, PKCS#12 passwords from --password-stdin or UKEY_P12_PASSWORD',
+  'error.OUTPUT_UNWRITABLE': 'The output cannot be written ({detail}): is the disk full, or the file or device not writable?',
   'error.INTERNAL': 'unexpected failure: {detail}',
   'version.modules': 'PKCS#11 modules found (not loaded):',
   'version.noModules': 'No PKCS#11 module found: install the USB key\'s management tool (FAQ 2).',

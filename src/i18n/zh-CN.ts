@@ -80,6 +80,7 @@ const core: Record<Exclude<MessageKey, keyof typeof renewEn | keyof typeof diagn
   'error.profileTooLarge': '银行配置文件 {file}：文件过大（{size} 字节，上限 {limit}）；银行配置文件通常只有几千字节',
   'error.USAGE': '{detail}',
   'error.secretFlag': '{flag}：ukey 从不在命令行上接收 PIN 码或密码（会留在命令历史和进程列表中）；PIN 码请用 --pin-stdin、UKEY_PIN 或隐藏输入的提示，PKCS#12 密码请用 --password-stdin 或 UKEY_P12_PASSWORD',
+  'error.OUTPUT_UNWRITABLE': '无法写出结果（{detail}）：磁盘是否已满，或文件、设备不可写？',
   'error.INTERNAL': '意外错误：{detail}',
   'version.modules': '找到的 PKCS#11 模块（未加载）：',
   'version.noModules': '未找到 PKCS#11 模块：请安装网银盾管理工具（常见问题 2）。',

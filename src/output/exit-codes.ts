@@ -88,6 +88,7 @@ export const ERROR_EXIT: Record<ErrorCode, number> = {
   USAGE: EXIT.USAGE,
   CANCELLED: EXIT.CANCELLED,
   INTERNAL: EXIT.FAILURE,
+  OUTPUT_UNWRITABLE: EXIT.FAILURE,
 }
 
 export function exitCodeOf(error: UkeyError): number {
