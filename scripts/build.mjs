@@ -171,6 +171,11 @@ for (const done = new Set(); done.size < lazy.size; ) {
 }
 const leftImport = readdirSync(`${next}/fast`, { recursive: true }).filter((f) => f.endsWith('.cjs') && /\bimport\(/.test(readFileSync(`${next}/fast/${f}`, 'utf8')))
 if (leftImport.length) throw new Error(`dist/fast must not hold import() (the code cache drops its callback), but ${leftImport[0]} does`)
+// One non-ASCII character makes V8 hold a whole bundle's source as two-byte text (and
+// readFileSync decode it the slow way). esbuild escapes strings but not regular
+// expressions: write those with \u escapes.
+const nonAscii = readdirSync(`${next}/fast`, { recursive: true }).filter((f) => f.endsWith('.cjs') && /[^\x00-\x7f]/.test(readFileSync(`${next}/fast/${f}`, 'latin1')))
+if (nonAscii.length) throw new Error(`dist/fast must be ASCII, but ${nonAscii[0]} is not (a regular expression with a literal non-ASCII character?)`)
 const oclifInFast = Object.keys(fast.metafile.inputs).filter((p) => p.includes('node_modules/@oclif/'))
 if (oclifInFast.length) throw new Error(`dist/fast must not load @oclif/core, but bundles ${oclifInFast[0]}`)
 

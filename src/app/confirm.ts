@@ -6,8 +6,10 @@ import type { Translate } from '../i18n/index.js'
 // prompts are built on, a direct dependency for this), shows the catalogue's
 // hint and answer words, reads 是/否 as well as y/n, and asks again on anything else.
 
-const YES = /^(y|yes|是|是的|对|好)$/i
-const NO = /^(n|no|否|不|不是|不要)$/i
+// 是 是的 对 好 / 否 不 不是 不要, escaped: one non-ASCII character in a bundle makes V8 hold
+// all of its source as two-byte text (esbuild escapes strings, not regular expressions).
+const YES = /^(y|yes|\u662f|\u662f\u7684|\u5bf9|\u597d)$/i
+const NO = /^(n|no|\u5426|\u4e0d|\u4e0d\u662f|\u4e0d\u8981)$/i
 
 /** The answer a typed line means: true, false, the default for an empty line, undefined when unclear. */
 export function readAnswer(line: string, defaultAnswer: boolean): boolean | undefined {
