@@ -1,4 +1,5 @@
-import { availableParallelism, loadavg } from 'node:os'
+import { availableParallelism } from 'node:os'
+import { othersRunnable } from '../platform/cpu-load.js'
 import type { ThreadProgram } from '../hardware/soft-store/file-reader.js'
 import type { Lang } from '../i18n/index.js'
 import type { BankProfile } from '../profile/types.js'
@@ -38,8 +39,10 @@ export function windowOffload(settings: WindowBatchSettings, env: Readonly<Recor
     if (!source) return undefined
     // Only with a free core: when the cores are taken the split costs CPU and gains nothing
     // (2 cores, 100k ndjson: 1,454 vs 1,672 ms at load 2; 3,121 vs 2,539 ms at load 5,
-    // bench/README.md). UKEY_BATCH_THREADS asks for them whatever the load.
-    if (!env['UKEY_BATCH_THREADS'] && loadavg()[0] >= availableParallelism()) return undefined
+    // bench/README.md). A core is free when fewer other tasks want one than there are
+    // cores beside this thread (the reading thread, running by now, is ours: not counted).
+    // UKEY_BATCH_THREADS asks for them whatever the load.
+    if (!env['UKEY_BATCH_THREADS'] && othersRunnable(1) >= availableParallelism() - 1) return undefined
     const threads = Math.max(1, Math.min(8, Number(env['UKEY_BATCH_THREADS']) || availableParallelism() - 1))
     return { source, settings, threads }
   }
