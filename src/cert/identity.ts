@@ -30,13 +30,35 @@ export type CertKey =
 // The curve GM/T 0006 and OpenSSL's `sm2` name: SM2 keys are always on it.
 const SM2_CURVE = 'sm2p256v1'
 
-/** summary.ts names EC keys "EC P-256": split into algorithm and curve for JSON. */
+/**
+ * summary.ts names EC keys "EC P-256": split into algorithm and curve for JSON.
+ * One frozen object per kind of key (a batch has a few): output/certificate-json.ts
+ * writes each one's text once.
+ */
 export function certKey(algorithm: string, size: () => number | null): CertKey {
-  if (algorithm === 'RSA' || algorithm === 'RSA-PSS' || algorithm === 'DSA') return { algorithm, size: size() }
-  if (algorithm === 'SM2') return { algorithm, curve: SM2_CURVE }
-  if (algorithm === 'EC') return { algorithm, curve: null }
-  if (algorithm.startsWith('EC ')) return { algorithm: 'EC', curve: algorithm.slice(3) }
-  return { algorithm }
+  if (algorithm === 'RSA' || algorithm === 'RSA-PSS' || algorithm === 'DSA') {
+    const bits = size()
+    return shared(`${algorithm}/${bits}`, () => ({ algorithm, size: bits }))
+  }
+  return shared(algorithm, () => {
+    if (algorithm === 'SM2') return { algorithm, curve: SM2_CURVE }
+    if (algorithm === 'EC') return { algorithm, curve: null }
+    if (algorithm.startsWith('EC ')) return { algorithm: 'EC', curve: algorithm.slice(3) }
+    return { algorithm }
+  })
+}
+
+const KEYS_MAX = 256
+const keys = new Map<string, CertKey>()
+
+function shared(id: string, make: () => CertKey): CertKey {
+  let key = keys.get(id)
+  if (!key) {
+    // Bounded: a batch of odd keys (every DSA size, unknown OIDs) must not grow it without end.
+    if (keys.size >= KEYS_MAX) keys.clear()
+    keys.set(id, (key = Object.freeze(make())))
+  }
+  return key
 }
 
 /**

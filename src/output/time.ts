@@ -1,5 +1,7 @@
 /** Dates for people: local wall time in the chosen zone (DESIGN.md: `--tz`), ISO-like and unambiguous. */
 
+import { wallClockText } from './iso-time.js'
+
 const formatters = new Map<string, Intl.DateTimeFormat>()
 
 function formatter(timeZone: string | undefined): Intl.DateTimeFormat {
@@ -30,6 +32,28 @@ function offsetText(minutesEast: number): string {
   return `${sign}${two(Math.floor(m / 60))}:${two(m % 60)}`
 }
 
+let lastOffset = NaN
+let lastOffsetText = ''
+
+/**
+ * formatDateTime in the system zone from one getTimezoneOffset() (the offset of this
+ * instant, DST included) and integer arithmetic: each of Date's six local getters
+ * works the zone out again (adviceFor formats a date for most rows of a batch).
+ * undefined where Date's getters must decide: an offset with seconds (a zone's
+ * local mean time before 1900), a year outside 0000–9999.
+ */
+function systemZoneText(d: Date): string | undefined {
+  const offset = d.getTimezoneOffset()
+  if (!Number.isInteger(offset)) return undefined
+  const wall = wallClockText(d.getTime() - offset * 60_000)
+  if (wall === undefined) return undefined
+  if (offset !== lastOffset) {
+    lastOffsetText = offsetText(-offset)
+    lastOffset = offset
+  }
+  return wall + ' ' + lastOffsetText
+}
+
 function parts(d: Date, timeZone?: string): Record<string, string> {
   if (timeZone === undefined) {
     // The system zone through Date's own getters: no Intl set-up (~15 ms) at start-up.
@@ -50,6 +74,10 @@ function parts(d: Date, timeZone?: string): Record<string, string> {
 
 /** "2026-12-01 08:00:00 +08:00" */
 export function formatDateTime(d: Date, timeZone?: string): string {
+  if (timeZone === undefined) {
+    const fast = systemZoneText(d)
+    if (fast !== undefined) return fast
+  }
   const p = parts(d, timeZone)
   const offset = (p['timeZoneName'] ?? 'GMT').replace(/^GMT/, '') || '+00:00'
   return `${p['year']}-${p['month']}-${p['day']} ${p['hour']}:${p['minute']}:${p['second']} ${offset}`
