@@ -40,12 +40,15 @@ let lastOffsetText = ''
  * instant, DST included) and integer arithmetic: each of Date's six local getters
  * works the zone out again (adviceFor formats a date for most rows of a batch).
  * undefined where Date's getters must decide: an offset with seconds (a zone's
- * local mean time before 1900), a year outside 0000–9999.
+ * local mean time before 1900), a year outside 0000–9999, an invalid date.
  */
 function systemZoneText(d: Date): string | undefined {
   const offset = d.getTimezoneOffset()
-  if (!Number.isInteger(offset)) return undefined
-  const wall = wallClockText(d.getTime() - offset * 60_000)
+  const local = d.getTime() - offset * 60_000
+  // getTimezoneOffset() is in whole minutes, the getters use the zone's own offset:
+  // a local mean time of -4:56:02 (New York before 1883) moves the seconds too.
+  if (!Number.isInteger(offset) || d.getSeconds() !== Math.floor(local / 1000) - Math.floor(local / 60_000) * 60) return undefined
+  const wall = wallClockText(local)
   if (wall === undefined) return undefined
   if (offset !== lastOffset) {
     lastOffsetText = offsetText(-offset)
