@@ -38,28 +38,34 @@ const SM2_CURVE = 'sm2p256v1'
 export function certKey(algorithm: string, size: () => number | null): CertKey {
   if (algorithm === 'RSA' || algorithm === 'RSA-PSS' || algorithm === 'DSA') {
     const bits = size()
-    return shared(`${algorithm}/${bits}`, () => ({ algorithm, size: bits }))
+    let bySize = sizedKeys.get(algorithm)
+    if (!bySize) sizedKeys.set(algorithm, (bySize = new Map()))
+    let key = bySize.get(bits)
+    if (!key) {
+      // Bounded: a batch of every odd key size must not grow it without end.
+      if (bySize.size >= KEYS_MAX) bySize.clear()
+      bySize.set(bits, (key = Object.freeze({ algorithm, size: bits })))
+    }
+    return key
   }
-  return shared(algorithm, () => {
-    if (algorithm === 'SM2') return { algorithm, curve: SM2_CURVE }
-    if (algorithm === 'EC') return { algorithm, curve: null }
-    if (algorithm.startsWith('EC ')) return { algorithm: 'EC', curve: algorithm.slice(3) }
-    return { algorithm }
-  })
-}
-
-const KEYS_MAX = 256
-const keys = new Map<string, CertKey>()
-
-function shared(id: string, make: () => CertKey): CertKey {
-  let key = keys.get(id)
+  let key = namedKeys.get(algorithm)
   if (!key) {
-    // Bounded: a batch of odd keys (every DSA size, unknown OIDs) must not grow it without end.
-    if (keys.size >= KEYS_MAX) keys.clear()
-    keys.set(id, (key = Object.freeze(make())))
+    if (namedKeys.size >= KEYS_MAX) namedKeys.clear()
+    namedKeys.set(algorithm, (key = Object.freeze(namedKey(algorithm))))
   }
   return key
 }
+
+function namedKey(algorithm: string): CertKey {
+  if (algorithm === 'SM2') return { algorithm, curve: SM2_CURVE }
+  if (algorithm === 'EC') return { algorithm, curve: null }
+  if (algorithm.startsWith('EC ')) return { algorithm: 'EC', curve: algorithm.slice(3) }
+  return { algorithm }
+}
+
+const KEYS_MAX = 256
+const sizedKeys = new Map<string, Map<number | null, CertKey>>()
+const namedKeys = new Map<string, CertKey>()
 
 /**
  * A name the fast reader passed over but names.ts refuses (an attribute with two
