@@ -1,7 +1,7 @@
 // Date text by integer arithmetic, for the NDJSON of a 100,000-file batch (issue 16):
-// Date.prototype.toISOString costs ~0.45 µs a call on this machine and a record has
-// four; this costs ~0.1 µs. Same text as toISOString for years 0000–9999 (the only
-// years whose form is fixed-width); anything else goes back to Date itself.
+// new Date(ms).toISOString() costs 0.50 µs on this machine and a record has four; this
+// 0.11 µs (20,000 instants, best of 15). Same text as toISOString for years 0000–9999
+// (the only years whose form is fixed-width); anything else goes back to Date itself.
 
 const DAY_MS = 86_400_000
 /** 0000-01-01T00:00:00.000Z and 10000-01-01T00:00:00.000Z: outside, toISOString writes ±YYYYYY. */
