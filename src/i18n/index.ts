@@ -131,7 +131,7 @@ export function useKeyName(name: Partial<Record<Lang, string>> | undefined): voi
   keyName = name && (name['zh-CN'] || name.en) ? { ...DEFAULT_KEY_NAME, ...name } : undefined
 }
 
-/** The key name set by useKeyName (undefined: the catalogues' own), as an identity: output/advice-json.ts keeps texts made with it. */
+/** The key name set by useKeyName (undefined: the catalogues' own), as an identity: output/advice.ts keeps texts made with it. */
 export function keyNameInUse(): unknown {
   return keyName
 }
