@@ -70,10 +70,19 @@ function parts(d: Date, timeZone?: string): Record<string, string> {
       timeZoneName: 'GMT' + offsetText(-d.getTimezoneOffset()),
     }
   }
+  const f = formatter(timeZone)
+  // format() is formatToParts()'s values joined, at a third of the cost (1.4 against
+  // 4.4 µs here: the advice of every NDJSON row with --tz): read back when the text has
+  // the one shape these options give, unambiguous as every field is digits of a fixed
+  // width; anything else (a year of other than four digits, another sign) from the parts.
+  const m = EN_CA.exec(f.format(d))
+  if (m) return { year: m[1]!, month: m[2]!, day: m[3]!, hour: m[4]!, minute: m[5]!, second: m[6]!, timeZoneName: m[7]! }
   const out: Record<string, string> = {}
-  for (const p of formatter(timeZone).formatToParts(d)) out[p.type] = p.value
+  for (const p of f.formatToParts(d)) out[p.type] = p.value
   return out
 }
+
+const EN_CA = /^(\d{4})-(\d{2})-(\d{2}), (\d{2}):(\d{2}):(\d{2}) (GMT(?:[+-]\d{2}:\d{2}(?::\d{2})?)?)$/
 
 /** "2026-12-01 08:00:00 +08:00" */
 export function formatDateTime(d: Date, timeZone?: string): string {

@@ -11,7 +11,7 @@ import type { WindowRow } from '../../src/cert/window-events.js'
 import { translator, useKeyName } from '../../src/i18n/index.js'
 import { isPluralOne } from '../../src/i18n/plural.js'
 import { isoText, MAX_FOUR_DIGIT_MS, MIN_FOUR_DIGIT_MS } from '../../src/output/iso-time.js'
-import { formatDateTime } from '../../src/output/time.js'
+import { formatDate, formatDateTime } from '../../src/output/time.js'
 import { certificateJson, certificateRecord } from '../../src/output/window-records.js'
 import { DEFAULT_PROFILE } from '../../src/profile/default.js'
 
@@ -77,6 +77,32 @@ describe('formatDateTime in the system zone (one offset, then arithmetic)', () =
         const d = new Date(ms)
         expect(formatDateTime(d)).toBe(byGetters(d))
       }
+    }
+  })
+})
+
+/** formatDateTime with --tz from Intl's formatToParts (the general path). */
+function byParts(d: Date, timeZone: string): string {
+  const f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZoneName: 'longOffset' })
+  const p: Record<string, string> = {}
+  for (const x of f.formatToParts(d)) p[x.type] = x.value
+  const offset = (p['timeZoneName'] ?? 'GMT').replace(/^GMT/, '') || '+00:00'
+  return `${p['year']}-${p['month']}-${p['day']} ${p['hour']}:${p['minute']}:${p['second']} ${offset}`
+}
+
+describe('formatDateTime with --tz (format() read back, formatToParts for any other shape)', () => {
+  it.each(['America/New_York', 'Asia/Shanghai', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'UTC', 'Etc/GMT+12', 'Africa/Monrovia'])('%s: across DST changes, local mean time, years of 1–3 and 5 digits, negative years', (zone) => {
+    const instants = [
+      ...Array.from({ length: 24 * 4 * 3 }, (_, i) => Date.parse('2026-03-08T07:00:00Z') - DAY + i * 15 * 60_000 + 7_000),
+      ...Array.from({ length: 24 * 4 * 3 }, (_, i) => Date.parse('2026-10-03T15:30:00Z') - DAY + i * 15 * 60_000 + 7_000),
+      Date.UTC(1850, 5, 1, 12), Date.UTC(1971, 0, 1), Date.UTC(950, 0, 1), Date.UTC(5, 0, 1), Date.UTC(-44, 2, 15),
+      MIN_FOUR_DIGIT_MS, MAX_FOUR_DIGIT_MS - 1, MAX_FOUR_DIGIT_MS + DAY, 8.64e15, -8.64e15,
+    ]
+    for (const ms of instants) {
+      const d = new Date(ms)
+      const want = byParts(d, zone)
+      expect(formatDateTime(d, zone)).toBe(want)
+      expect(formatDate(d, zone)).toBe(want.slice(0, want.indexOf(' ')))
     }
   })
 })
