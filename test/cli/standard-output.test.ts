@@ -30,7 +30,7 @@ describe('standard output to a file', () => {
   for (const [name, args] of LINES) {
     for (const path of ['fast path', 'oclif'] as const) {
       it(`${name} (${path}): the file holds the bytes a pipe gets, with the same exit code`, async () => {
-        const env = path === 'oclif' ? { UKEY_NO_FAST_PATH: '1' } : {}
+        const env: Record<string, string> = path === 'oclif' ? { UKEY_NO_FAST_PATH: '1' } : {}
         const piped = await ukey(args, { env })
         const file = join(mkdtempSync(join(tmpdir(), 'ukey-out-')), 'out')
         const fd = openSync(file, 'w')
