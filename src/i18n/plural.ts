@@ -16,6 +16,9 @@ const OTHER = 2
 
 /** Whether `n` takes the "one" form in `lang`. */
 export function isPluralOne(lang: string, n: number): boolean {
+  // English's CLDR rule for a whole number (one: i = 1 and v = 0) is |n| = 1: no PluralRules,
+  // whose first construction loads ICU's plural data (~0.4 ms of a one-file check-window).
+  if (lang === 'en' && Number.isInteger(n)) return n === 1 || n === -1
   let r = rules.get(lang)
   if (!r) rules.set(lang, (r = { rules: new Intl.PluralRules(lang), small: new Uint8Array(SMALL) }))
   if (!(Number.isInteger(n) && n >= 0 && n < SMALL)) return r.rules.select(n) === 'one'

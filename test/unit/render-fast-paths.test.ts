@@ -111,7 +111,7 @@ describe('plural forms, cached per whole number', () => {
   it('give Intl.PluralRules\' answer for small, large, negative and fractional counts', () => {
     for (const lang of ['en', 'zh-CN', 'fr']) {
       const rules = new Intl.PluralRules(lang)
-      for (const n of [0, 1, 2, 1, 0, 21, 4095, 4096, 100_000, -1, -0, 1.5, 0.5]) expect(isPluralOne(lang, n)).toBe(rules.select(n) === 'one')
+      for (const n of [0, 1, 2, 1, 0, 21, 4095, 4096, 100_000, -1, -2, -0, 1.5, 0.5, -1.5, 1e21, Number.MAX_SAFE_INTEGER]) expect(isPluralOne(lang, n)).toBe(rules.select(n) === 'one')
     }
   })
 })
