@@ -1,5 +1,5 @@
 import { DerError } from './der.js'
-import { looksLikePem, pemBlocks } from './pem.js'
+import { BEGIN, pemBlocksFrom } from './pem.js'
 import { looksLikePkcs7, pkcs7CertificateRanges } from './pkcs7.js'
 import { looksLikePkcs12 } from './pkcs12.js'
 import { readCertSummary, type CertSummary } from './summary.js'
@@ -37,7 +37,9 @@ function fromPkcs7(der: Uint8Array): CertSummary[] {
  */
 export function decodeCertificates(buf: Buffer, source: string): Decoded | 'pkcs12' {
   if (buf.length === 0) throw new UkeyError('INPUT_EMPTY', { params: { source } })
-  if (looksLikePem(buf)) return decodePem(buf, source)
+  // Where looksLikePem looks, kept for pemBlocksFrom: one search of the file instead of two.
+  const begin = buf.indexOf(BEGIN)
+  if (begin >= 0) return decodePem(buf, begin, source)
   if (buf[0] === 0x30) {
     if (looksLikePkcs7(buf)) {
       let certificates: CertSummary[]
@@ -60,13 +62,13 @@ export function decodeCertificates(buf: Buffer, source: string): Decoded | 'pkcs
   throw new UkeyError('NOT_A_CERTIFICATE', { params: { source } })
 }
 
-function decodePem(buf: Buffer, source: string): Decoded {
+function decodePem(buf: Buffer, begin: number, source: string): Decoded {
   const certificates: CertSummary[] = []
   const problems: UkeyError[] = []
   let sawPkcs7 = false
   let blocks
   try {
-    blocks = pemBlocks(buf)
+    blocks = pemBlocksFrom(buf, begin)
   } catch (e) {
     throw derProblem(e, source)
   }
