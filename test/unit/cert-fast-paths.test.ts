@@ -282,6 +282,16 @@ describe('readCertSummary: the fields it reads without building elements', () =>
     expect((outcome(() => readCertSummary(cert(validity, EC_P256))) as { error: string }).error).toContain(error)
   })
 
+  it('a plain object, as an object literal made it: prototype, keys and their order, inspect output', async () => {
+    const { inspect } = await import('node:util')
+    const s = readCertSummary(RSA)
+    expect(Object.getPrototypeOf(s)).toBe(Object.prototype)
+    expect(Object.keys(s)).toEqual(['serial', 'subjectCN', 'issuerCN', 'notBefore', 'notAfter', 'keyAlgorithm', 'der'])
+    const literal = { serial: s.serial, subjectCN: s.subjectCN, issuerCN: s.issuerCN, notBefore: s.notBefore, notAfter: s.notAfter, keyAlgorithm: s.keyAlgorithm, der: s.der }
+    expect(s).toStrictEqual(literal)
+    expect(inspect(s)).toBe(inspect(literal))
+  })
+
   it('der: the input itself when the certificate is all of it, a view at an offset, never a copy', () => {
     const der = cert(tlv(0x30, TIME, TIME), EC_P256)
     expect(readCertSummary(der).der).toEqual(der)
