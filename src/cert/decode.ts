@@ -77,8 +77,8 @@ function decodePem(buf: Buffer, begin: number, source: string): Decoded {
   } catch (e) {
     throw derProblem(e, source)
   }
-  // One certificate block, nearly every file of a batch: the loop's answer without its growing
-  // arrays (a push reserves 17 slots, garbage for every file; ~0.1 µs, bench/batch/per-cert.ts).
+  // One certificate block, nearly every file of a batch: the loop's answer without its
+  // growing arrays (a first push reserves 17 slots: garbage for every file, issue 16).
   const only = blocks.length === 1 ? blocks[0]! : undefined
   if (only && CERT_LABELS.has(only.label)) {
     try {
