@@ -1,4 +1,4 @@
-import { markAsUntransferable } from 'node:worker_threads'
+import { createRequire } from 'node:module'
 import { DerError } from './der.js'
 
 /** One PEM block (RFC 7468): its label and decoded bytes. */
@@ -120,12 +120,18 @@ function remember(label: string): void {
 // 'base64') reserves 4 octets per character, so the pool was replaced every ~19 certificates
 // and each new pool cost ~3.5 µs (createUnsafeBuffer: ~0.2 µs per certificate, bench/batch/per-cert.ts).
 // Like the pool's, a slab is kept alive by any block still held, and cannot be transferred.
+// The first blocks still go to the pool: marking a slab untransferable loads worker_threads
+// (~2 ms), which a command reading one file should not pay (issue 16: start-up).
 const SLAB_BYTES = 64 * 1024
-let slab = newSlab()
+const POOLED_BLOCKS = 16
+let pooled = 0
+let slab: Buffer = Buffer.alloc(0)
 let slabUsed = 0
+let markAsUntransferable: ((o: object) => void) | undefined
 
 function newSlab(): Buffer {
   const b = Buffer.allocUnsafeSlow(SLAB_BYTES)
+  markAsUntransferable ??= (createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads')).markAsUntransferable
   markAsUntransferable(b.buffer)
   return b
 }
@@ -134,8 +140,11 @@ function newSlab(): Buffer {
 function base64Octets(text: string): Buffer {
   // Node's decoder writes at most 3 octets per 4 characters of any kind.
   const most = (text.length * 3) >>> 2
-  if (most > SLAB_BYTES / 8) return Buffer.from(text, 'base64')
-  if (most > SLAB_BYTES - slabUsed) {
+  if (pooled < POOLED_BLOCKS || most > SLAB_BYTES / 8) {
+    pooled++
+    return Buffer.from(text, 'base64')
+  }
+  if (most > slab.length - slabUsed) {
     slab = newSlab()
     slabUsed = 0
   }
