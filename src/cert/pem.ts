@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module'
 import { DerError } from './der.js'
 
 /** One PEM block (RFC 7468): its label and decoded bytes. */
@@ -131,7 +130,8 @@ let markAsUntransferable: ((o: object) => void) | undefined
 
 function newSlab(): Buffer {
   const b = Buffer.allocUnsafeSlow(SLAB_BYTES)
-  markAsUntransferable ??= (createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads')).markAsUntransferable
+  // process.getBuiltinModule, as lazy-crypto.ts: no import.meta.url in the bundled thread program.
+  markAsUntransferable ??= process.getBuiltinModule('node:worker_threads').markAsUntransferable
   markAsUntransferable(b.buffer)
   return b
 }
