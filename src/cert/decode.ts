@@ -1,5 +1,5 @@
 import { DerError } from './der.js'
-import { looksLikePem, pemBlocks } from './pem.js'
+import { findBegin, pemBlocksFrom, type PemBlock } from './pem.js'
 import { looksLikePkcs7, pkcs7CertificateRanges } from './pkcs7.js'
 import { looksLikePkcs12 } from './pkcs12.js'
 import { readCertSummary, type CertSummary } from './summary.js'
@@ -37,7 +37,9 @@ function fromPkcs7(der: Uint8Array): CertSummary[] {
  */
 export function decodeCertificates(buf: Buffer, source: string): Decoded | 'pkcs12' {
   if (buf.length === 0) throw new UkeyError('INPUT_EMPTY', { params: { source } })
-  if (looksLikePem(buf)) return decodePem(buf, source)
+  // looksLikePem's answer, kept for pemBlocksFrom: one search of the file instead of two.
+  const begin = findBegin(buf)
+  if (begin >= 0) return decodePem(buf, begin, source)
   if (buf[0] === 0x30) {
     if (looksLikePkcs7(buf)) {
       let certificates: CertSummary[]
@@ -60,21 +62,35 @@ export function decodeCertificates(buf: Buffer, source: string): Decoded | 'pkcs
   throw new UkeyError('NOT_A_CERTIFICATE', { params: { source } })
 }
 
-function decodePem(buf: Buffer, source: string): Decoded {
+function blockCertificate(block: PemBlock): CertSummary {
+  // OpenSSL's TRUSTED CERTIFICATE appends trust settings after the certificate.
+  return readCertSummary(block.der, 0, block.der.length, block.label !== 'TRUSTED CERTIFICATE')
+}
+
+function decodePem(buf: Buffer, begin: number, source: string): Decoded {
   const certificates: CertSummary[] = []
   const problems: UkeyError[] = []
   let sawPkcs7 = false
   let blocks
   try {
-    blocks = pemBlocks(buf)
+    blocks = pemBlocksFrom(buf, begin)
   } catch (e) {
     throw derProblem(e, source)
+  }
+  // One certificate block, nearly every file of a batch: the loop's answer without its
+  // growing arrays (a first push reserves 17 slots: garbage for every file, issue 16).
+  const only = blocks.length === 1 ? blocks[0]! : undefined
+  if (only && CERT_LABELS.has(only.label)) {
+    try {
+      return { format: 'pem', certificates: [blockCertificate(only)], problems: [] }
+    } catch (e) {
+      throw derProblem(e, source)
+    }
   }
   for (const block of blocks) {
     try {
       if (CERT_LABELS.has(block.label)) {
-        // OpenSSL's TRUSTED CERTIFICATE appends trust settings after the certificate.
-        certificates.push(readCertSummary(block.der, 0, block.der.length, block.label !== 'TRUSTED CERTIFICATE'))
+        certificates.push(blockCertificate(block))
       } else if (PKCS7_LABELS.has(block.label)) {
         sawPkcs7 = true
         certificates.push(...fromPkcs7(block.der))
