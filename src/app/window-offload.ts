@@ -34,6 +34,14 @@ export function windowOffload(settings: WindowBatchSettings, env: Readonly<Recor
   // 2026-11-30 20:20–20:27: 1,183 vs 1,033 ms and 1,073 vs 937 ms with / without it.
   // UKEY_BATCH_THREADS still asks for them (the tests hold their output byte-identical).
   if (!settings.render && !env['UKEY_BATCH_THREADS']) return undefined
+  // On 2 cores the reading thread now wins for ndjson too: once decoding and rendering got
+  // ~2× cheaper (2026-11-30 21:55, quiet machine, hyperfine), a program thread's own start,
+  // warm-up and second JIT (its isolate optimises the same code again, on the same two
+  // cores) cost more than it takes off the main thread: 100,000 files 1,347 vs 1,174 ms,
+  // 20,000 files 606 vs 463 ms. With more cores the main thread is the limit of the
+  // reading thread's way (it decodes and renders every file) and threads render in
+  // parallel: they are the default from 4 cores on (not measured here: a 2-core machine).
+  if (!env['UKEY_BATCH_THREADS'] && availableParallelism() < 4) return undefined
   return async () => {
     const source = (await import('./window-worker-source.js')).windowWorkerSource()
     if (!source) return undefined
