@@ -263,7 +263,7 @@ const core = {
   'action.help': 'See `ukey help`.',
   'help.unknown': 'no command or topic "{subject}"',
   'exit.ok': 'nothing to do / success (certificates valid and not yet due)',
-  'exit.failure': 'unexpected failure (a bug: run with --debug and report it)',
+  'exit.failure': 'unexpected failure (a bug: run with --debug and report it), or the output could not be written (a full disk)',
   'exit.usage': 'usage error (unknown flag, bad --at, missing argument)',
   'exit.input': 'input error: a file unreadable or not a certificate, bad profile, USB key or management tool not found',
   'exit.renewable': 'renewal due: inside the renewal period before expiry (FAQ 4)',

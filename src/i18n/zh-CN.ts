@@ -259,7 +259,7 @@ const core: Record<Exclude<MessageKey, keyof typeof renewEn | keyof typeof diagn
   'action.help': '请查看 `ukey help`。',
   'help.unknown': '没有名为“{subject}”的命令或主题',
   'exit.ok': '无需操作／成功（证书有效且未到换证期）',
-  'exit.failure': '意外错误（程序缺陷：请加 --debug 重新运行并报告）',
+  'exit.failure': '意外错误（程序缺陷：请加 --debug 重新运行并报告），或结果无法写出（磁盘已满）',
   'exit.usage': '用法错误（未知选项、--at 有误、缺少参数）',
   'exit.input': '输入错误：文件无法读取或不是证书、银行配置有误、找不到网银盾或网银盾管理工具',
   'exit.renewable': '需要换证：证书到期前，已在换证期内（常见问题 4）',
