@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { AsnConvert, BitString } from '@peculiar/asn1-schema'
 import { SubjectPublicKeyInfo } from '@peculiar/asn1-x509'
-import { DerError, readTlv, TAG } from '../../cert/der.js'
+import { DerError, readTlv, TAG, type Tlv } from '../../cert/der.js'
 import {
   AttributeTypeAndValue,
   AttributeTypeAndValues,
@@ -305,12 +305,30 @@ const READABLE_BODIES = new Set([0, 1, 2, 3, 7, 8, 19, 21, 22, 23, 24, 25, 26])
  * outer structure is walked first with the strict DER reader, so trailing
  * bytes, indefinite lengths and bodies ukey does not speak are named plainly.
  */
+// Deeper than any CMP message (a certificate's extensions sit about 15 levels down).
+const MAX_NESTING = 64
+
+/** X.690 8.1.1 for DER: the children of a constructed element tile its contents exactly. */
+function strictlyNested(der: Buffer, el: Tlv, depth: number): void {
+  if (depth > MAX_NESTING) throw new DerError('malformed', `nested more than ${MAX_NESTING} levels`)
+  for (let p = el.start; p < el.end; ) {
+    const child = readTlv(der, p, el.end)
+    if (child.tag & 0x20) strictlyNested(der, child, depth + 1)
+    p = child.next
+  }
+}
+
 export function parsePkiMessage(input: Uint8Array): PKIMessage {
   const der = Buffer.from(input.buffer, input.byteOffset, input.byteLength)
   try {
     const top = readTlv(der, 0)
     if (top.tag !== TAG.SEQUENCE) throw new DerError('malformed', 'not a SEQUENCE')
     if (top.next !== der.length) throw new DerError('malformed', `${der.length - top.next} bytes after the message`)
+    // Every constructed element exactly filled by its children, all the way down: asn1js
+    // reads an element past its wrapper's declared end, so a damaged length (the
+    // protection's [0] saying 10 octets around a 74-octet BIT STRING) would still decode
+    // and verify — found by cmp-robustness's bit flips.
+    strictlyNested(der, top, 0)
     const parts = elements(der, top)
     const body = parts[1]
     if (!parts[0] || parts[0].tag !== TAG.SEQUENCE || !body) throw new DerError('malformed', 'header and body')
