@@ -38,7 +38,7 @@ export function windowOffload(settings: WindowBatchSettings, env: Readonly<Recor
   // ~2× cheaper (2026-11-30 21:55, quiet machine, hyperfine), a program thread's own start,
   // warm-up and second JIT (its isolate optimises the same code again, on the same two
   // cores) cost more than it takes off the main thread: 100,000 files 1,347 vs 1,174 ms,
-  // 20,000 files 606 vs 463 ms. With more cores the main thread is the limit of the
+  // 20,000 files 638 vs 461 ms. With more cores the main thread is the limit of the
   // reading thread's way (it decodes and renders every file) and threads render in
   // parallel: they are the default from 4 cores on (not measured here: a 2-core machine).
   if (!env['UKEY_BATCH_THREADS'] && availableParallelism() < 4) return undefined
