@@ -12,29 +12,40 @@ import { UkeyError } from '../errors.js'
 
 const nullDevice = process.platform === 'win32' ? undefined : '/dev/null'
 
-/** fd is a regular file or the null device (`> out.txt`, `>/dev/null`): plain synchronous writes, never a terminal. */
-export function isPlainFileOutput(fd: number): boolean {
-  try {
-    const st = fstatSync(fd)
-    if (st.isFile()) return true
-    // Windows' NUL is left to Node's stream: its stat says little.
-    if (!st.isCharacterDevice() || !nullDevice) return false
-    const dn = statSync(nullDevice)
-    return st.rdev === dn.rdev
-  } catch {
-    return false
+/**
+ * What a descriptor is, as far as writing to it goes: a regular file or the null device
+ * (`> out.txt`, `>/dev/null`: plain synchronous writes, never a terminal), another
+ * character device (perhaps a terminal), or anything else (a pipe, a socket, closed).
+ * Asked once per descriptor: the terminal facts and the output stream both need it.
+ */
+type OutputKind = 'plain' | 'device' | 'other'
+const kinds = new Map<number, OutputKind>()
+
+function outputKind(fd: number): OutputKind {
+  let kind = kinds.get(fd)
+  if (kind === undefined) {
+    kind = 'other'
+    try {
+      const st = fstatSync(fd)
+      if (st.isFile()) kind = 'plain'
+      // Windows' NUL is left to Node's stream: its stat says little.
+      else if (st.isCharacterDevice()) kind = nullDevice && st.rdev === statSync(nullDevice).rdev ? 'plain' : 'device'
+    } catch {
+      // a closed or unstatable descriptor: Node's stream decides
+    }
+    kinds.set(fd, kind)
   }
+  return kind
+}
+
+/** fd is a regular file or the null device: plain synchronous writes, never a terminal. */
+export function isPlainFileOutput(fd: number): boolean {
+  return outputKind(fd) === 'plain'
 }
 
 /** Whether fd is a terminal, without making the stream when a stat already says no (a file, a pipe, a socket, /dev/null). */
 export function isTerminal(fd: 1 | 2, stream: () => { isTTY?: boolean }): boolean {
-  try {
-    if (!fstatSync(fd).isCharacterDevice()) return false
-  } catch {
-    return false
-  }
-  if (isPlainFileOutput(fd)) return false
-  return Boolean(stream().isTTY)
+  return outputKind(fd) === 'device' && Boolean(stream().isTTY)
 }
 
 /**
