@@ -1,13 +1,8 @@
-// The bodies the lab CMP server answers with (RFC 4210 5.3): kup with a
-// certificate or a status, pollRep, pkiConf, error; and the refusal a check
+// The bodies the lab CMP server answers with (RFC 4210 5.3) besides kup and
+// pkiConf (../renewal/cmp/answer-bodies.ts): pollRep, error; and the refusal a check
 // throws, answered in the request's own kind (kup) or as an error message.
 
 import {
-  CertifiedKeyPair,
-  CertOrEncCert,
-  CertRepMessage,
-  CertResponse,
-  CertResponses,
   ErrorMsgContent,
   PKIBody,
   PKIFreeText,
@@ -16,7 +11,8 @@ import {
   type PKIFailureName,
   type PKIStatusName,
 } from '../renewal/cmp/asn1.js'
-import { buildStatusInfo, toArrayBuffer } from '../renewal/cmp/messages.js'
+import { certRepBody } from '../renewal/cmp/answer-bodies.js'
+import { buildStatusInfo } from '../renewal/cmp/messages.js'
 
 /** A body to sign and the line the server's log shows for it. */
 export interface Answer {
@@ -44,24 +40,6 @@ export function errorBody(failInfo: PKIFailureName[], text: string, status: PKIS
   return body
 }
 
-export function certRepBody(certReqId: number, status: PKIStatusName, failInfo: PKIFailureName[] = [], text?: string, certificate?: Buffer): PKIBody {
-  const r = new CertResponse()
-  r.certReqId = certReqId
-  r.status = buildStatusInfo(status, failInfo, text)
-  if (certificate) {
-    const coe = new CertOrEncCert()
-    coe.certificate = toArrayBuffer(certificate)
-    const ckp = new CertifiedKeyPair()
-    ckp.certOrEncCert = coe
-    r.certifiedKeyPair = ckp
-  }
-  const rep = new CertRepMessage()
-  rep.response = new CertResponses([r])
-  const body = new PKIBody()
-  body.kup = rep
-  return body
-}
-
 export function pollRepBody(certReqId: number, checkAfterSeconds: number, reason: string): PKIBody {
   const pr = new PollRep()
   pr.certReqId = certReqId
@@ -69,12 +47,6 @@ export function pollRepBody(certReqId: number, checkAfterSeconds: number, reason
   pr.reason = new PKIFreeText([reason])
   const body = new PKIBody()
   body.pollRep = new PollRepContent([pr])
-  return body
-}
-
-export function pkiConfBody(): PKIBody {
-  const body = new PKIBody()
-  body.pkiconf = null
   return body
 }
 

@@ -2,7 +2,9 @@ import { X509Certificate } from 'node:crypto'
 import { UkeyError } from '../../errors.js'
 import { certificateFields } from './certificate-fields.js'
 import { isCmpError, type CmpError } from './errors.js'
-import { buildCertConf, buildKeyUpdateRequest, buildPollReq, readResponse, responseOf, type CmpResponse, type StatusInfo } from './messages.js'
+import { certRepBody, pkiConfBody } from './answer-bodies.js'
+import type { PKIBody } from './asn1.js'
+import { buildCertConf, buildKeyUpdateRequest, buildPollReq, buildProtectedMessage, CERT_REQ_ID, parsePkiMessage, readResponse, responseOf, type CmpResponse, type StatusInfo } from './messages.js'
 import { verifyProtection } from './protection.js'
 import type { Signer } from './signer.js'
 import { postPkiMessage, type TransferOptions } from './transfer.js'
@@ -260,4 +262,37 @@ export async function requestKeyUpdate(o: KeyUpdateOptions): Promise<KeyUpdateRe
   const issued = await requestCertificate(o)
   await confirmCertificate(o, issued.certificate, issued.confirmation)
   return { certificate: issued.certificate, caPubs: issued.caPubs, extraCerts: issued.extraCerts }
+}
+
+/**
+ * The exchange's own code run once on throwaway inputs, while the token
+ * generates the new key (tenths of a second to minutes in which the event loop
+ * is idle): the first run of the ASN.1 encoders and parsers, the protection
+ * check and the certificate check is mostly V8 compiling them (~20 ms,
+ * bench/renew), so it is done then, off the critical path. The rehearsal builds
+ * a kur and a certConf, and the kup and pkiConf a server would answer, and
+ * reads them back. Nothing is sent, nothing is signed on the token (the
+ * signer returns filler, so no check passes), and every outcome is ignored.
+ */
+export async function rehearseExchange(o: Pick<KeyUpdateOptions, 'oldCert' | 'trusted'> & { algorithm: Signer['algorithm'] }, now: Date): Promise<void> {
+  const filler: Signer = { algorithm: o.algorithm, sign: async () => Buffer.alloc(o.algorithm === 'ECDSA-SHA256' ? 64 : 256, 1) }
+  const old = certificateFields(o.oldCert)
+  const kur = await buildKeyUpdateRequest({ oldCert: o.oldCert, signerOld: filler, signerNew: filler, newSpki: old.spki })
+  const conf = await buildCertConf({ oldCert: o.oldCert, signerOld: filler, transactionID: kur.transactionID, recipNonce: kur.senderNonce, certificate: o.oldCert })
+  const ca = o.trusted[0] ? certificateFields(o.trusted[0]).subject : old.issuer
+  const answer = (body: PKIBody): Promise<Buffer> =>
+    buildProtectedMessage({ sender: ca, recipient: old.subject, signer: filler, extraCerts: o.trusted.slice(0, 1), transactionID: kur.transactionID, senderNonce: conf.senderNonce, recipNonce: kur.senderNonce, messageTime: now }, body)
+  for (const der of [kur.der, await answer(certRepBody(CERT_REQ_ID, 'accepted', [], undefined, o.oldCert)), await answer(pkiConfBody())]) {
+    try {
+      verifyProtection(der, { trusted: o.trusted, now, expect: { transactionID: kur.transactionID, recipNonce: kur.senderNonce } })
+    } catch {
+      // The filler signature cannot verify: expected.
+    }
+    try {
+      responseOf(parsePkiMessage(der))
+    } catch {
+      // A kur is not an answer: expected.
+    }
+  }
+  checkIssued(o.oldCert, { oldCert: o.oldCert, newSpki: old.spki, trusted: o.trusted }, now)
 }

@@ -107,7 +107,9 @@ const keyGenerated: DeclaredStep<KeyUpdateState> = {
   },
   async run(s) {
     // Started, not awaited: a failure to load shows in the step that needs the client.
-    cmp().catch(() => undefined)
+    cmp()
+      .then((c) => c.rehearseExchange({ oldCert: s.old.der, trusted: s.server.trusted, algorithm: s.mechanism }, s.now()))
+      .catch(() => undefined)
     s.newSpki = (await s.session.generateKeyPair(s.newKey, newId(s), s.newKeyLabel ?? s.old.label)).spki
     return { patch: { newSpki: s.newSpki.toString('base64') } }
   },
