@@ -8,7 +8,7 @@
 #   bash bench/run.sh --rounds 5 --quick       # --quick: 1M run with 1 round, renew with 3 runs
 #
 # Options: --only PARTS, --rounds N (start-up rounds, default 20; batch rounds default 5),
-# --batch-rounds N, --renew-runs N (default 5), --quick.
+# --batch-rounds N, --renew-runs N (default 11), --quick.
 # Needs node, python3 + cryptography (python3-cryptography), GNU time, softhsm2,
 # opensc, openssl, libengine-pkcs11-openssl (the renew part installs those itself).
 # NODE_EXTRA_CA_CERTS is unset on every side (bench/README.md, shared notes stack.md).
@@ -26,7 +26,9 @@ PARTS="startup,batch,crossover,million,renew"
 ROUNDS=20
 BATCH_ROUNDS=5
 MILLION_ROUNDS=5
-RENEW_RUNS=5
+# 11: RSA key generation (a prime search) varies by a factor of several from run to run;
+# the median of 5 still moved the overall ratio by ±0.1 between two runs (bench/README, session 5).
+RENEW_RUNS=11
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) PARTS=$2; shift 2 ;;
