@@ -12,6 +12,11 @@ export interface CertSummary {
   keyAlgorithm: KeyAlgorithm
   /** The certificate's own DER bytes (a view into the input, not a copy). */
   der: Uint8Array
+  /**
+   * SHA-256 of `der` (lower-case hex) when already known: the reading thread hashes the
+   * files it decodes (file-reader.ts). Otherwise absent, and identity.ts hashes.
+   */
+  sha256?: string
 }
 
 export type KeyAlgorithm = 'RSA' | 'EC P-256' | 'EC P-384' | 'EC P-521' | 'EC' | 'SM2' | 'Ed25519' | 'Ed448' | 'DSA' | string

@@ -28,9 +28,10 @@ export interface ReadOptions {
   /**
    * The bench's and the tests' switches, read by the command from its environment
    * (UKEY_READ_THREAD=off, UKEY_BATCH_FROM): no thread at all; the batch the
-   * program's threads start at (default PROGRAM_FROM_BATCH).
+   * program's threads start at (default PROGRAM_FROM_BATCH). `wait` (tests only): never
+   * take work back from the threads, so every batch past the first ones is theirs.
    */
-  threads?: { off?: boolean; programFrom?: number }
+  threads?: { off?: boolean; programFrom?: number; wait?: boolean }
 }
 
 // Events are handed over in batches: per-event async iteration costs more than
@@ -123,7 +124,7 @@ async function* readBatches(opts: ReadOptions): AsyncGenerator<BatchItem[]> {
       let tail: Part[] = []
       let head = next.chunk
       const owner = next.reader
-      while (next.req && !next.own && owner && !owner.done(next.req)) {
+      while (next.req && !next.own && owner && !opts.threads?.wait && !owner.done(next.req)) {
         const kept = owner.takeRest(next.req)
         if (kept === 0) next.own = readHere(next.chunk, undefined)
         else if (kept < next.req.count) {
@@ -206,8 +207,11 @@ function readHere(chunk: SourceEvent[], reply: BatchReply | undefined): Part[] {
     run = undefined
     const events: CertificateEvent[] = []
     const got = reply?.kind === 'read' && regular ? reply.files[r] : undefined
+    const sha256 = got ? (reply as Extract<BatchReply, { kind: 'read' }>).sha256[r] : undefined
     if (regular) r++
-    const pending = got ? decodeSafely(got, item.source.path, events) : readOneSync(item.source, events)
+    let pending: Pending | undefined
+    if (sha256) pushThreadDecoded(got!, sha256, item.source.path, events)
+    else pending = got ? decodeSafely(got, item.source.path, events) : readOneSync(item.source, events)
     parts.push({ source: item.source, events, pending })
   }
   return parts
@@ -259,6 +263,23 @@ function decodeSafely(buf: Buffer, name: string, out: CertificateEvent[]): Pendi
     out.push({ type: 'error', source: name, error: e instanceof UkeyError ? e : derProblem(e, name) })
     return undefined
   }
+}
+
+/**
+ * A file the reading thread found to be one well-formed CERTIFICATE block and decoded
+ * (file-reader.ts): what decodeCertificates gives for it (decode.ts, one block), with
+ * the thread's digest kept for the JSON fingerprint.
+ */
+function pushThreadDecoded(der: Buffer, sha256: string, name: string, out: CertificateEvent[]): void {
+  let cert: CertSummary
+  try {
+    cert = readCertSummary(der, 0, der.length, true)
+  } catch (e) {
+    out.push({ type: 'error', source: name, error: derProblem(e, name) })
+    return
+  }
+  cert.sha256 = sha256
+  out.push({ type: 'certificate', source: name, index: 1, format: 'pem', cert })
 }
 
 // A pipe or a device (a FIFO, `<(cat a.pem)`, /dev/stdin) is read asynchronously, bounded in size and time.
