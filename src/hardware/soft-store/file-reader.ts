@@ -54,7 +54,10 @@ parentPort.on('message', ({ id, slot, paths }) => {
   if (i < 0) return
   const ends = new Int32Array(paths.length).fill(-1)
   const decoded = new Uint8Array(paths.length)
-  let out = Buffer.from(new ArrayBuffer(Math.max(64 * 1024, paths.length * 2048)))
+  // Not zero-filled (allocUnsafeSlow: its own ArrayBuffer, not the pool's, so it can be
+  // transferred): a new ArrayBuffer is zeroed, 512 KiB a batch for nothing. Sized for the
+  // common file (a decoded certificate: its digest and ~1 KB of DER), grown when needed.
+  let out = Buffer.allocUnsafeSlow(Math.max(64 * 1024, paths.length * 1536))
   let o = 0
   for (; i >= 0; i = take(id, slot, paths.length)) {
     let n = -1
@@ -65,7 +68,7 @@ parentPort.on('message', ({ id, slot, paths }) => {
     if (n < 0 || n >= SCRATCH.length) { ends[i] = -1; continue }
     // Room for the text itself: a block's digest and DER are never longer.
     if (o + n + 64 > out.length) {
-      const bigger = Buffer.from(new ArrayBuffer(Math.max(out.length * 2, o + n + 64)))
+      const bigger = Buffer.allocUnsafeSlow(Math.max(out.length * 2, o + n + 64))
       out.copy(bigger, 0, 0, o)
       out = bigger
     }

@@ -139,7 +139,7 @@ async function* readBatches(opts: ReadOptions): AsyncGenerator<BatchItem[]> {
         fill()
       }
       const reply = next.own ? undefined : await next.req!.files
-      const parts = next.own ?? [...readHere(head, reply), ...tail]
+      const parts = next.own ?? (tail.length ? [...readHere(head, reply), ...tail] : readHere(head, reply))
       yield await finish(parts, opts)
       // The consumer has written the batch out: the thread may reuse its answer's buffer.
       if (reply?.kind === 'offloaded') owner!.recycle(reply.reply)
@@ -177,14 +177,19 @@ function readHere(chunk: SourceEvent[], reply: BatchReply | undefined): Part[] {
   const done = reply?.kind === 'offloaded' ? reply.reply : undefined
   const doneText = done && new Uint8Array(done.text, 0, done.textLength)
   const doneStates = done && new Uint8Array(done.states)
+  const read = reply?.kind === 'read' ? reply : undefined
   // Where the last file done by the program ended: consecutive ones become one run.
   let textAt = 0
   let statesAt = 0
   let run: OffloadedRun | undefined
+  // The events of consecutive files that need nothing awaited, in one part: not a part
+  // and an array per file, copied again into the batch (issue 16: bookkeeping per file).
+  let events: BatchItem[] | undefined
   let r = 0
   for (const item of chunk) {
     if (!item.ok) {
-      parts.push({ events: [{ type: 'error', source: item.path, error: item.error }] })
+      events ??= openPart(parts)
+      events.push({ type: 'error', source: item.path, error: item.error })
       run = undefined
       continue
     }
@@ -198,29 +203,44 @@ function readHere(chunk: SourceEvent[], reply: BatchReply | undefined): Part[] {
         run.files++
       } else {
         run = { type: 'offloaded', files: 1, text: doneText!.subarray(textAt, textEnd), states: doneStates!.subarray(statesAt, statesEnd) }
-        parts.push({ events: [run] })
+        events ??= openPart(parts)
+        events.push(run)
       }
       textAt = textEnd
       statesAt = statesEnd
       continue
     }
     run = undefined
-    const events: CertificateEvent[] = []
-    const got = reply?.kind === 'read' && regular ? reply.files[r] : undefined
-    const sha256 = got ? (reply as Extract<BatchReply, { kind: 'read' }>).sha256[r] : undefined
+    const got = read && regular ? read.files[r] : undefined
+    const sha256 = got ? read!.sha256[r] : undefined
     if (regular) r++
-    let pending: Pending | undefined
-    if (sha256) pushThreadDecoded(got!, sha256, item.source.path, events)
-    else pending = got ? decodeSafely(got, item.source.path, events) : readOneSync(item.source, events)
-    parts.push({ source: item.source, events, pending })
+    events ??= openPart(parts)
+    if (sha256) {
+      pushThreadDecoded(got!, sha256, item.source.path, events)
+      continue
+    }
+    const pending = got ? decodeSafely(got, item.source.path, events) : readOneSync(item.source, events)
+    if (pending) {
+      // Awaited in its place (finish): what comes after it goes into a new part.
+      parts.push({ source: item.source, events: [], pending })
+      events = undefined
+    }
   }
   return parts
 }
 
+function openPart(parts: Part[]): BatchItem[] {
+  const events: BatchItem[] = []
+  parts.push({ events })
+  return events
+}
+
 async function finish(parts: Part[], opts: ReadOptions): Promise<BatchItem[]> {
+  // Nothing to await, the common batch: its one array of events as it is.
+  if (parts.length === 1 && !parts[0]!.pending) return parts[0]!.events
   const batch: BatchItem[] = []
   for (const part of parts) {
-    batch.push(...part.events)
+    for (const ev of part.events) batch.push(ev)
     if (part.pending) await readOneAsync(part.source!, part.pending, opts, batch)
   }
   return batch
@@ -256,7 +276,7 @@ function regularPaths(chunk: SourceEvent[]): string[] {
   return paths
 }
 
-function decodeSafely(buf: Buffer, name: string, out: CertificateEvent[]): Pending | undefined {
+function decodeSafely(buf: Buffer, name: string, out: BatchItem[]): Pending | undefined {
   try {
     return decodeInto(buf, name, out)
   } catch (e) {
@@ -270,7 +290,7 @@ function decodeSafely(buf: Buffer, name: string, out: CertificateEvent[]): Pendi
  * (file-reader.ts): what decodeCertificates gives for it (decode.ts, one block), with
  * the thread's digest kept for the JSON fingerprint.
  */
-function pushThreadDecoded(der: Buffer, sha256: string, name: string, out: CertificateEvent[]): void {
+function pushThreadDecoded(der: Buffer, sha256: string, name: string, out: BatchItem[]): void {
   let cert: CertSummary
   try {
     cert = readCertSummary(der, 0, der.length, true)
@@ -286,7 +306,7 @@ function pushThreadDecoded(der: Buffer, sha256: string, name: string, out: Certi
 type Pending = { kind: 'stdin' } | { kind: 'pipe'; read: Promise<Buffer> } | { kind: 'pkcs12'; buf: Buffer }
 
 /** Reads and decodes a file in place; returns what needs awaiting (stdin, a PKCS#12 password). */
-function readOneSync(source: Source, out: CertificateEvent[]): Pending | undefined {
+function readOneSync(source: Source, out: BatchItem[]): Pending | undefined {
   if (source.kind === 'stdin') return { kind: 'stdin' }
   try {
     const read = readSource(source.path, source.regular)
