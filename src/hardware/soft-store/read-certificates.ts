@@ -38,8 +38,16 @@ export interface ReadOptions {
 // decoding a certificate (bench/check-window). A batch is a few hundred files,
 // so memory stays bounded and a spinner still turns between batches.
 const BATCH_FILES = 256
-// Batches handed to the threads ahead of the one being decoded, per thread.
+// Batches handed to the threads ahead of the one being decoded, per program thread.
 const READ_AHEAD = 3
+// The same for the reading thread. It is faster per file than this thread (it reads and
+// decodes, this one also renders), but a pause (the thread preempted, its start) lets this
+// thread catch up and take files back, at this thread's cost: each one is read, decoded
+// and hashed here. Six batches ahead instead of three took back about half as many files
+// at 100,000 (2.8–4.6k against 5.4–6.9k, of which ~2k while the thread starts, either way)
+// and cost the main thread 20–45 ms less CPU (medians of 8–10 interleaved runs, 2 cores,
+// load 1.5–2, issue 16); peak RSS at 1,000,000 files 117 → 119 MB.
+const READ_AHEAD_READER = 6
 // Batches read here before the thread starts: its start (~30 ms) is repaid only from
 // about 2,500 files (bench/run.sh crossover, 2026-11-30: 300 files 135 vs 104 ms,
 // 1,200 228 vs 216, 2,500 298 vs 300, 5,000 391 vs 390 ms with / without it).
@@ -64,7 +72,7 @@ const PROGRAM_FROM_BATCH = 40
  * ndjson and --quiet), threads running that program do whole files instead (read,
  * decode, classify, render) and this thread walks, hands out and writes. When the
  * threads are behind, this thread takes the newest batch they have not started
- * instead of waiting (work stealing); memory stays READ_AHEAD batches per thread.
+ * instead of waiting (work stealing); memory stays a few batches per thread (READ_AHEAD).
  * Anything a thread cannot handle plainly (an error, a large or special file, a
  * bad or PKCS#12 file) is read and decoded here as before, so its outcome and
  * message are the same.
@@ -94,7 +102,7 @@ async function* readBatches(opts: ReadOptions): AsyncGenerator<BatchItem[]> {
   const wantProgram = threaded && opts.offload !== undefined
   let asked = false
   const fill = (): void => {
-    while (ahead.length < (made < THREAD_FROM_BATCH ? 1 : READ_AHEAD * (programReader ? program!.threads : 1))) {
+    while (ahead.length < (made < THREAD_FROM_BATCH ? 1 : programReader ? READ_AHEAD * program!.threads : READ_AHEAD_READER)) {
       // The program's threads start with the program: it is loaded (awaited) first.
       if (made === programFrom && wantProgram && !asked) break
       const chunk = nextChunk(items)
