@@ -40,6 +40,8 @@ const VARIANTS: Array<[name: string, bytes: string | Buffer, decoded: boolean]> 
   ['chain.pem', readFileSync(join(FIXTURES, 'chain.pem')), false],
   ['key-and-cert.pem', readFileSync(join(FIXTURES, 'key-and-cert.pem')), false],
   ['two-blocks.pem', RSA_PEM + RSA_PEM, false],
+  ['key-first.pem', `-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n${RSA_PEM}`, false],
+  ['mention-first.pem', `# -----BEGIN CERTIFICATEs follow\n${RSA_PEM}`, false],
   ['trusted.pem', readFileSync(join(FIXTURES, 'trusted.pem')), false],
   ['x509-label.pem', block(lines(64, '\n'), '\n', 'X509 CERTIFICATE'), false],
   ['bang.pem', damaged('!'), false],
@@ -144,8 +146,9 @@ describe('a tree read with the thread decoding gives the events of each file rea
       writeFileSync(path, typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes)
       return path
     })
-    // 2,600 files: the first 2,048 are read on the main thread, the rest by the thread.
-    for (let i = 0; i < 2600; i++) {
+    // 2,048 + 23 × the variants: the first 2,048 are read on the main thread, the rest by the thread.
+    const total = 2048 + 23 * VARIANTS.length
+    for (let i = 0; i < total; i++) {
       const sub = join(dir, String(Math.floor(i / 500)))
       mkdirSync(sub, { recursive: true })
       const [name] = VARIANTS[i % VARIANTS.length]!
@@ -153,8 +156,11 @@ describe('a tree read with the thread decoding gives the events of each file rea
       copyFileSync(variantFiles[i % VARIANTS.length]!, path)
       files.push(path)
     }
-    // Unreadable, in the thread's part (meaningful when not run as root: root reads it, alike on both paths).
-    chmodSync(files[2400]!, 0o000)
+    // Unreadable, a plain block in the thread's part (meaningful when not run as root: root
+    // reads it, alike on both paths).
+    const unreadableAt = VARIANTS.length * 90
+    expect(VARIANTS[0]![0]).toBe('plain.pem')
+    chmodSync(files[unreadableAt]!, 0o000)
     const { lines: whole, byThread } = await all([dir], true)
     const alone: string[] = []
     for (const f of files) {
@@ -162,10 +168,10 @@ describe('a tree read with the thread decoding gives the events of each file rea
       expect(one.byThread).toBe(0)
       alone.push(...one.lines)
     }
-    chmodSync(files[2400]!, 0o600)
+    chmodSync(files[unreadableAt]!, 0o600)
     expect(whole.length).toBe(alone.length)
     expect(whole).toEqual(alone)
-    // 552 files past the first 2,048, one in three a plain block the thread decodes.
+    // Past the first 2,048 files (the thread's part), 23 of each variant.
     // The unreadable one (a plain block) is the main thread's when it cannot be opened.
     const unreadable = process.getuid?.() === 0 ? 0 : 1
     expect(byThread).toBe(VARIANTS.filter(([name, , decoded]) => decoded && name !== 'not-a-cert-der.pem').length * 23 - unreadable)

@@ -35,18 +35,29 @@ function take(id, slot, n) {
     if (Atomics.compareExchange(claims, 2 * slot, v, v + 1) === v) return v & 1023
   }
 }
-// The text of the one CERTIFICATE block of SCRATCH[0, n), or undefined; as pemBlocksFrom
-// (pem.ts) finds it: the first BEGIN line, its END line, and no BEGIN line after that.
+function startsWith(file, at, octets) {
+  if (at + octets.length > file.length) return false
+  for (let k = 0; k < octets.length; k++) if (file[at + k] !== octets[k]) return false
+  return true
+}
+// Where the base64 of the one CERTIFICATE block of SCRATCH[0, n) starts (it ends at
+// bodyEnd), or -1; as pemBlocksFrom (pem.ts) finds it: the first BEGIN line, its END line,
+// and no BEGIN line after that. Most files start with the BEGIN line: compared octet by
+// octet, not searched for (two native calls a file).
+let bodyEnd = 0
 function onlyCertificateBody(n) {
   const file = SCRATCH.subarray(0, n)
-  const begin = file.indexOf(BEGIN)
-  if (begin < 0 || begin + BEGIN_CERT.length > n || file.compare(BEGIN_CERT, 0, BEGIN_CERT.length, begin, begin + BEGIN_CERT.length) !== 0) return undefined
+  let begin = 0
+  if (!startsWith(file, 0, BEGIN_CERT)) {
+    begin = file.indexOf(BEGIN)
+    if (begin <= 0 || !startsWith(file, begin, BEGIN_CERT)) return -1
+  }
   const bodyStart = begin + BEGIN_CERT.length
-  const bodyEnd = file.indexOf(END_CERT, bodyStart)
-  if (bodyEnd < 0) return undefined
+  bodyEnd = file.indexOf(END_CERT, bodyStart)
+  if (bodyEnd < 0) return -1
   const rest = bodyEnd + END_CERT.length
-  if (rest + BEGIN.length <= n && file.indexOf(BEGIN, rest) >= 0) return undefined
-  return { bodyStart, bodyEnd }
+  if (rest + BEGIN.length <= n && file.indexOf(BEGIN, rest) >= 0) return -1
+  return bodyStart
 }
 parentPort.on('message', ({ id, slot, paths }) => {
   // Files are taken one at a time: the caller may take the rest.
@@ -72,11 +83,11 @@ parentPort.on('message', ({ id, slot, paths }) => {
       out.copy(bigger, 0, 0, o)
       out = bigger
     }
-    const body = n > 0 ? onlyCertificateBody(n) : undefined
-    if (body) {
-      const text = SCRATCH.toString('latin1', body.bodyStart, body.bodyEnd)
+    const bodyStart = n > 0 ? onlyCertificateBody(n) : -1
+    if (bodyStart >= 0) {
+      const text = SCRATCH.toString('latin1', bodyStart, bodyEnd)
       const len = out.write(text, o + 64, (text.length * 3) >>> 2, 'base64')
-      if (wellFormedBase64(SCRATCH, body.bodyStart, body.bodyEnd, text, len)) {
+      if (wellFormedBase64(SCRATCH, bodyStart, bodyEnd, text, len)) {
         // Hex, written as text: a digest as a Buffer is a new ArrayBuffer each time (slower).
         out.write(hash('sha256', out.subarray(o + 64, o + 64 + len), 'hex'), o, 64, 'latin1')
         o += 64 + len
