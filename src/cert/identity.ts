@@ -100,7 +100,7 @@ export function certIdentity(summary: CertSummary): CertIdentity {
     notBefore: summary.notBefore,
     notAfter: summary.notAfter,
     // One-shot hash: half the cost of a Hash object, on every certificate of a batch.
-    sha256: nodeCrypto().hash('sha256', der, 'hex'),
+    sha256: summary.sha256 ?? nodeCrypto().hash('sha256', der, 'hex'),
     key: certKey(summary.keyAlgorithm, () => keySize(der, subject.next, spki, summary.keyAlgorithm)),
   }
 }

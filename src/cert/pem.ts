@@ -1,4 +1,5 @@
 import { DerError } from './der.js'
+import { wellFormedBase64 } from './pem-layout.js'
 
 /** One PEM block (RFC 7468): its label and decoded bytes. */
 export interface PemBlock {
@@ -33,38 +34,6 @@ function checkBase64(buf: Buffer, start: number, end: number): number | 'invalid
     } else if (k !== 2) return /^\s*[A-Za-z-]+:/.test(buf.toString('latin1', start, Math.min(end, start + 64))) ? 'headers' : 'invalid'
   }
   return count
-}
-
-/** A newline (LF, or CRLF when `nl` is 2) at `p`. */
-const isNewline = (buf: Buffer, p: number, nl: number): boolean => (nl === 1 ? buf[p] === 0x0a : buf[p] === 0x0d && buf[p + 1] === 0x0a)
-
-/**
- * True when the body is laid out as PEM writers lay it out (RFC 7468: lines of 64,
- * or MIME's 76, characters, LF or CRLF, padding at the end of the last line) and
- * `decodedLength`, what Node's decoder made of `text`, proves every other character is
- * in the alphabet: Node's decoder skips a character outside it (space, '!', 'é') and
- * stops at '=', so one such character anywhere leaves fewer octets than the layout
- * promises; '-' and '_' (base64url, which Node also decodes) are looked for. Then
- * checkBase64 would count exactly these characters with no error, so it need not run.
- * checkBase64 costs ~0.9 µs per certificate, this ~0.05 µs (bench/batch/per-cert.ts, issue 16).
- */
-function wellFormed(buf: Buffer, start: number, end: number, text: string, decodedLength: number): boolean {
-  const nl = buf[start] === 0x0a ? 1 : buf[start] === 0x0d && buf[start + 1] === 0x0a ? 2 : 0
-  if (nl === 0) return false
-  let i = start + nl
-  const width = end - i > 64 + nl && !isNewline(buf, i + 64, nl) ? 76 : 64
-  let chars = 0
-  while (end - i > width + nl) {
-    if (!isNewline(buf, i + width, nl)) return false
-    chars += width
-    i += width + nl
-  }
-  const last = end - nl - i
-  if (last < 1 || !isNewline(buf, end - nl, nl)) return false
-  chars += last
-  let pad = 0
-  if (buf[end - nl - 1] === 0x3d) pad = last >= 2 && buf[end - nl - 2] === 0x3d ? 2 : 1
-  return chars % 4 === 0 && decodedLength === ((chars - pad) * 3) >>> 2 && text.indexOf('-') < 0 && text.indexOf('_') < 0
 }
 
 /**
@@ -183,7 +152,7 @@ export function pemBlocksFrom(buf: Buffer, pos: number): PemBlock[] {
     const text = buf.toString('latin1', bodyStart, bodyEnd)
     // Node's decoder skips the line breaks the check allows.
     const der = base64Octets(text)
-    if (wellFormed(buf, bodyStart, bodyEnd, text, der.length)) out.push({ label, der })
+    if (wellFormedBase64(buf, bodyStart, bodyEnd, text, der.length)) out.push({ label, der })
     else {
       const checked = checkBase64(buf, bodyStart, bodyEnd)
       if (checked === 'headers') out.push({ label, der: Buffer.alloc(0) })

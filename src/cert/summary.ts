@@ -12,6 +12,11 @@ export interface CertSummary {
   keyAlgorithm: KeyAlgorithm
   /** The certificate's own DER bytes (a view into the input, not a copy). */
   der: Uint8Array
+  /**
+   * SHA-256 of `der` (lower-case hex) when already known: the reading thread hashes the
+   * files it decodes (file-reader.ts). Otherwise undefined, and identity.ts hashes.
+   */
+  sha256: string | undefined
 }
 
 export type KeyAlgorithm = 'RSA' | 'EC P-256' | 'EC P-384' | 'EC P-521' | 'EC' | 'SM2' | 'Ed25519' | 'Ed448' | 'DSA' | string
@@ -125,6 +130,11 @@ function Summary(this: CertSummary, serial: string, subjectCN: string | null, is
   this.notAfter = notAfter
   this.keyAlgorithm = keyAlgorithm
   this.der = der
+  // Always present, so that every summary has one shape: one that gains it later (the
+  // reading thread's digest, read-certificates.ts) would be a second hidden class, and the
+  // optimised code of everything that reads summaries would be thrown away and compiled
+  // again mid-batch (20,000 files: 45 more optimisations, +25–35 ms, issue 16).
+  this.sha256 = undefined
 }
 Summary.prototype = Object.prototype
 const NewSummary = Summary as unknown as new (...fields: Parameters<typeof Summary>) => CertSummary

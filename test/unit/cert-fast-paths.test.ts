@@ -286,8 +286,9 @@ describe('readCertSummary: the fields it reads without building elements', () =>
     const { inspect } = await import('node:util')
     const s = readCertSummary(RSA)
     expect(Object.getPrototypeOf(s)).toBe(Object.prototype)
-    expect(Object.keys(s)).toEqual(['serial', 'subjectCN', 'issuerCN', 'notBefore', 'notAfter', 'keyAlgorithm', 'der'])
-    const literal = { serial: s.serial, subjectCN: s.subjectCN, issuerCN: s.issuerCN, notBefore: s.notBefore, notAfter: s.notAfter, keyAlgorithm: s.keyAlgorithm, der: s.der }
+    expect(Object.keys(s)).toEqual(['serial', 'subjectCN', 'issuerCN', 'notBefore', 'notAfter', 'keyAlgorithm', 'der', 'sha256'])
+    expect(s.sha256).toBeUndefined()
+    const literal = { serial: s.serial, subjectCN: s.subjectCN, issuerCN: s.issuerCN, notBefore: s.notBefore, notAfter: s.notAfter, keyAlgorithm: s.keyAlgorithm, der: s.der, sha256: undefined }
     expect(s).toStrictEqual(literal)
     expect(inspect(s)).toBe(inspect(literal))
   })

@@ -1,19 +1,32 @@
 import { createRequire } from 'node:module'
 import type { Worker } from 'node:worker_threads'
+import { wellFormedBase64 } from '../../cert/pem-layout.js'
 
-// The reader thread: plain open / read / close of regular files, the bytes
-// packed into one transferred buffer per request. No decoding and no objects
-// cross threads: the earlier attempt that decoded in workers doubled the peak
-// RSS with the structured clones (bench/README.md). A file it cannot read in one
-// read (an error, 256 KiB or more) comes back as -1: the caller reads it itself.
+// The reader thread: plain open / read / close of regular files, the bytes packed
+// into one transferred buffer per request. No objects cross threads: the earlier
+// attempt that decoded in workers doubled the peak RSS with the structured clones
+// (bench/README.md). A file it cannot read in one read (an error, 256 KiB or more)
+// comes back as -1: the caller reads it itself.
+// The common file of a batch, one well-formed CERTIFICATE block (RFC 7468), comes
+// back decoded: its SHA-256 (64 hex digits) and its DER, in place of its text. Base64
+// and the digest were ~1.5 µs a file on the main thread, the limit of a batch on two
+// cores (issue 16). The test is pem.ts's own (wellFormedBase64, run here from its
+// source text) and the block must be the file's only one, so the main thread reads
+// that DER exactly as it would have decoded it; anything else (another label, two
+// blocks, odd line widths, damaged base64, DER) comes back as text.
 // CommonJS source, evaluated: no file to resolve next to the bundle or in tests.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
 const claims = workerData.claims
 const { openSync, readSync, closeSync, constants } = require('node:fs')
+const { hash } = require('node:crypto')
 // Non-blocking open: a name swapped for a FIFO since the directory listing must not stall the thread.
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK || 0)
 const SCRATCH = Buffer.allocUnsafe(256 * 1024)
+const BEGIN = Buffer.from('-----BEGIN ')
+const BEGIN_CERT = Buffer.from('-----BEGIN CERTIFICATE-----')
+const END_CERT = Buffer.from('-----END CERTIFICATE-----')
+const wellFormedBase64 = ${wellFormedBase64.toString()}
 // The next file of batch \`id\` for this thread, or -1 (SLOTS in file-reader.ts).
 function take(id, slot, n) {
   for (;;) {
@@ -22,12 +35,40 @@ function take(id, slot, n) {
     if (Atomics.compareExchange(claims, 2 * slot, v, v + 1) === v) return v & 1023
   }
 }
+function startsWith(file, at, octets) {
+  if (at + octets.length > file.length) return false
+  for (let k = 0; k < octets.length; k++) if (file[at + k] !== octets[k]) return false
+  return true
+}
+// Where the base64 of the one CERTIFICATE block of SCRATCH[0, n) starts (it ends at
+// bodyEnd), or -1; as pemBlocksFrom (pem.ts) finds it: the first BEGIN line, its END line,
+// and no BEGIN line after that. Most files start with the BEGIN line: compared octet by
+// octet, not searched for (two native calls a file).
+let bodyEnd = 0
+function onlyCertificateBody(n) {
+  const file = SCRATCH.subarray(0, n)
+  let begin = 0
+  if (!startsWith(file, 0, BEGIN_CERT)) {
+    begin = file.indexOf(BEGIN)
+    if (begin <= 0 || !startsWith(file, begin, BEGIN_CERT)) return -1
+  }
+  const bodyStart = begin + BEGIN_CERT.length
+  bodyEnd = file.indexOf(END_CERT, bodyStart)
+  if (bodyEnd < 0) return -1
+  const rest = bodyEnd + END_CERT.length
+  if (rest + BEGIN.length <= n && file.indexOf(BEGIN, rest) >= 0) return -1
+  return bodyStart
+}
 parentPort.on('message', ({ id, slot, paths }) => {
   // Files are taken one at a time: the caller may take the rest.
   let i = take(id, slot, paths.length)
   if (i < 0) return
   const ends = new Int32Array(paths.length).fill(-1)
-  let out = new Uint8Array(Math.max(64 * 1024, paths.length * 2048))
+  const decoded = new Uint8Array(paths.length)
+  // Not zero-filled (allocUnsafeSlow: its own ArrayBuffer, not the pool's, so it can be
+  // transferred): a new ArrayBuffer is zeroed, 512 KiB a batch for nothing. Sized for the
+  // common file (a decoded certificate: its digest and ~1 KB of DER), grown when needed.
+  let out = Buffer.allocUnsafeSlow(Math.max(64 * 1024, paths.length * 1536))
   let o = 0
   for (; i >= 0; i = take(id, slot, paths.length)) {
     let n = -1
@@ -36,17 +77,31 @@ parentPort.on('message', ({ id, slot, paths }) => {
       try { n = readSync(fd, SCRATCH, 0, SCRATCH.length, 0) } finally { closeSync(fd) }
     } catch { n = -1 }
     if (n < 0 || n >= SCRATCH.length) { ends[i] = -1; continue }
-    if (o + n > out.length) {
-      const bigger = new Uint8Array(Math.max(out.length * 2, o + n))
-      bigger.set(out.subarray(0, o))
+    // Room for the text itself: a block's digest and DER are never longer.
+    if (o + n + 64 > out.length) {
+      const bigger = Buffer.allocUnsafeSlow(Math.max(out.length * 2, o + n + 64))
+      out.copy(bigger, 0, 0, o)
       out = bigger
     }
-    out.set(SCRATCH.subarray(0, n), o)
+    const bodyStart = n > 0 ? onlyCertificateBody(n) : -1
+    if (bodyStart >= 0) {
+      const text = SCRATCH.toString('latin1', bodyStart, bodyEnd)
+      const len = out.write(text, o + 64, (text.length * 3) >>> 2, 'base64')
+      if (wellFormedBase64(SCRATCH, bodyStart, bodyEnd, text, len)) {
+        // Hex, written as text: a digest as a Buffer is a new ArrayBuffer each time (slower).
+        out.write(hash('sha256', out.subarray(o + 64, o + 64 + len), 'hex'), o, 64, 'latin1')
+        o += 64 + len
+        ends[i] = o
+        decoded[i] = 1
+        continue
+      }
+    }
+    SCRATCH.copy(out, o, 0, n)
     o += n
     ends[i] = o
   }
   Atomics.store(claims, 2 * slot + 1, id + 1)
-  parentPort.postMessage({ id, buf: out.buffer, ends }, [out.buffer, ends.buffer])
+  parentPort.postMessage({ id, buf: out.buffer, ends, decoded }, [out.buffer, ends.buffer, decoded.buffer])
 })
 `
 
@@ -65,10 +120,16 @@ interface Reply extends Partial<Offloaded> {
   id: number
   /** The plain reader: the files' bytes, and where each one ends (-1: not read). */
   buf?: ArrayBuffer
+  /** The plain reader: 1 for a file sent as its SHA-256 (hex) and the DER of its one certificate block. */
+  decoded?: Uint8Array
 }
 
-/** What the thread did with a batch: each file's bytes (undefined: read it yourself), or a program's answer. */
-export type BatchReply = { kind: 'read'; files: Array<Buffer | undefined> } | { kind: 'offloaded'; reply: Offloaded }
+/**
+ * What the thread did with a batch: each file's bytes (undefined: read it yourself) or,
+ * where `sha256` has an entry, the DER of the file's one CERTIFICATE block and its
+ * SHA-256 (lower-case hex); or a program's answer.
+ */
+export type BatchReply = { kind: 'read'; files: Array<Buffer | undefined>; sha256: Array<string | undefined> } | { kind: 'offloaded'; reply: Offloaded }
 
 /** A program to run on the threads instead of the plain reader: it does whole files (read, decode, classify, render). */
 export interface ThreadProgram {
@@ -224,7 +285,7 @@ export class FileReader {
     this.workers[reply.id % this.workers.length]!.postMessage({ recycle: reply.text }, [reply.text])
   }
 
-  private settle({ id, buf, ends, text, textLength, states }: Reply): void {
+  private settle({ id, buf, ends, text, textLength, states, decoded }: Reply): void {
     const w = this.waiting.get(id)
     if (!w || !ends) return
     this.waiting.delete(id)
@@ -233,17 +294,22 @@ export class FileReader {
       w.resolve({ kind: 'offloaded', reply: { id, text, textLength: textLength ?? 0, states, ends } })
       return
     }
+    const all = Buffer.from(buf!)
     const files: Array<Buffer | undefined> = new Array(ends.length)
+    const sha256: Array<string | undefined> = new Array(ends.length)
     let start = 0
     for (let i = 0; i < ends.length; i++) {
       const end = ends[i]!
       if (end < 0) files[i] = undefined
       else {
-        files[i] = Buffer.from(buf!, start, end - start)
+        if (decoded?.[i] === 1) {
+          sha256[i] = all.toString('latin1', start, start + 64)
+          files[i] = all.subarray(start + 64, end)
+        } else files[i] = all.subarray(start, end)
         start = end
       }
     }
-    w.resolve({ kind: 'read', files })
+    w.resolve({ kind: 'read', files, sha256 })
   }
 
   private fail(e: unknown): void {
@@ -256,5 +322,5 @@ export class FileReader {
 }
 
 function notRead(n: number): BatchReply {
-  return { kind: 'read', files: new Array<Buffer | undefined>(n).fill(undefined) }
+  return { kind: 'read', files: new Array<Buffer | undefined>(n).fill(undefined), sha256: [] }
 }

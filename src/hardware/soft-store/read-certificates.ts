@@ -28,17 +28,26 @@ export interface ReadOptions {
   /**
    * The bench's and the tests' switches, read by the command from its environment
    * (UKEY_READ_THREAD=off, UKEY_BATCH_FROM): no thread at all; the batch the
-   * program's threads start at (default PROGRAM_FROM_BATCH).
+   * program's threads start at (default PROGRAM_FROM_BATCH). `wait` (tests only): never
+   * take work back from the threads, so every batch past the first ones is theirs.
    */
-  threads?: { off?: boolean; programFrom?: number }
+  threads?: { off?: boolean; programFrom?: number; wait?: boolean }
 }
 
 // Events are handed over in batches: per-event async iteration costs more than
 // decoding a certificate (bench/check-window). A batch is a few hundred files,
 // so memory stays bounded and a spinner still turns between batches.
 const BATCH_FILES = 256
-// Batches handed to the threads ahead of the one being decoded, per thread.
+// Batches handed to the threads ahead of the one being decoded, per program thread.
 const READ_AHEAD = 3
+// The same for the reading thread. It is faster per file than this thread (it reads and
+// decodes, this one also renders), but a pause (the thread preempted, its start) lets this
+// thread catch up and take files back, at this thread's cost: each one is read, decoded
+// and hashed here. Six batches ahead instead of three took back about half as many files
+// at 100,000 (2.8–4.6k against 5.4–6.9k, of which ~2k while the thread starts, either way)
+// and cost the main thread 20–45 ms less CPU (medians of 8–10 interleaved runs, 2 cores,
+// load 1.5–2, issue 16); peak RSS at 1,000,000 files 117 → 119 MB.
+const READ_AHEAD_READER = 6
 // Batches read here before the thread starts: its start (~30 ms) is repaid only from
 // about 2,500 files (bench/run.sh crossover, 2026-11-30: 300 files 135 vs 104 ms,
 // 1,200 228 vs 216, 2,500 298 vs 300, 5,000 391 vs 390 ms with / without it).
@@ -63,7 +72,7 @@ const PROGRAM_FROM_BATCH = 40
  * ndjson and --quiet), threads running that program do whole files instead (read,
  * decode, classify, render) and this thread walks, hands out and writes. When the
  * threads are behind, this thread takes the newest batch they have not started
- * instead of waiting (work stealing); memory stays READ_AHEAD batches per thread.
+ * instead of waiting (work stealing); memory stays a few batches per thread (READ_AHEAD).
  * Anything a thread cannot handle plainly (an error, a large or special file, a
  * bad or PKCS#12 file) is read and decoded here as before, so its outcome and
  * message are the same.
@@ -93,7 +102,7 @@ async function* readBatches(opts: ReadOptions): AsyncGenerator<BatchItem[]> {
   const wantProgram = threaded && opts.offload !== undefined
   let asked = false
   const fill = (): void => {
-    while (ahead.length < (made < THREAD_FROM_BATCH ? 1 : READ_AHEAD * (programReader ? program!.threads : 1))) {
+    while (ahead.length < (made < THREAD_FROM_BATCH ? 1 : programReader ? READ_AHEAD * program!.threads : READ_AHEAD_READER)) {
       // The program's threads start with the program: it is loaded (awaited) first.
       if (made === programFrom && wantProgram && !asked) break
       const chunk = nextChunk(items)
@@ -123,7 +132,7 @@ async function* readBatches(opts: ReadOptions): AsyncGenerator<BatchItem[]> {
       let tail: Part[] = []
       let head = next.chunk
       const owner = next.reader
-      while (next.req && !next.own && owner && !owner.done(next.req)) {
+      while (next.req && !next.own && owner && !opts.threads?.wait && !owner.done(next.req)) {
         const kept = owner.takeRest(next.req)
         if (kept === 0) next.own = readHere(next.chunk, undefined)
         else if (kept < next.req.count) {
@@ -138,7 +147,7 @@ async function* readBatches(opts: ReadOptions): AsyncGenerator<BatchItem[]> {
         fill()
       }
       const reply = next.own ? undefined : await next.req!.files
-      const parts = next.own ?? [...readHere(head, reply), ...tail]
+      const parts = next.own ?? (tail.length ? [...readHere(head, reply), ...tail] : readHere(head, reply))
       yield await finish(parts, opts)
       // The consumer has written the batch out: the thread may reuse its answer's buffer.
       if (reply?.kind === 'offloaded') owner!.recycle(reply.reply)
@@ -176,14 +185,19 @@ function readHere(chunk: SourceEvent[], reply: BatchReply | undefined): Part[] {
   const done = reply?.kind === 'offloaded' ? reply.reply : undefined
   const doneText = done && new Uint8Array(done.text, 0, done.textLength)
   const doneStates = done && new Uint8Array(done.states)
+  const read = reply?.kind === 'read' ? reply : undefined
   // Where the last file done by the program ended: consecutive ones become one run.
   let textAt = 0
   let statesAt = 0
   let run: OffloadedRun | undefined
+  // The events of consecutive files that need nothing awaited, in one part: not a part
+  // and an array per file, copied again into the batch (issue 16: bookkeeping per file).
+  let events: BatchItem[] | undefined
   let r = 0
   for (const item of chunk) {
     if (!item.ok) {
-      parts.push({ events: [{ type: 'error', source: item.path, error: item.error }] })
+      events ??= openPart(parts)
+      events.push({ type: 'error', source: item.path, error: item.error })
       run = undefined
       continue
     }
@@ -197,26 +211,44 @@ function readHere(chunk: SourceEvent[], reply: BatchReply | undefined): Part[] {
         run.files++
       } else {
         run = { type: 'offloaded', files: 1, text: doneText!.subarray(textAt, textEnd), states: doneStates!.subarray(statesAt, statesEnd) }
-        parts.push({ events: [run] })
+        events ??= openPart(parts)
+        events.push(run)
       }
       textAt = textEnd
       statesAt = statesEnd
       continue
     }
     run = undefined
-    const events: CertificateEvent[] = []
-    const got = reply?.kind === 'read' && regular ? reply.files[r] : undefined
+    const got = read && regular ? read.files[r] : undefined
+    const sha256 = got ? read!.sha256[r] : undefined
     if (regular) r++
+    events ??= openPart(parts)
+    if (sha256) {
+      pushThreadDecoded(got!, sha256, item.source.path, events)
+      continue
+    }
     const pending = got ? decodeSafely(got, item.source.path, events) : readOneSync(item.source, events)
-    parts.push({ source: item.source, events, pending })
+    if (pending) {
+      // Awaited in its place (finish): what comes after it goes into a new part.
+      parts.push({ source: item.source, events: [], pending })
+      events = undefined
+    }
   }
   return parts
 }
 
+function openPart(parts: Part[]): BatchItem[] {
+  const events: BatchItem[] = []
+  parts.push({ events })
+  return events
+}
+
 async function finish(parts: Part[], opts: ReadOptions): Promise<BatchItem[]> {
+  // Nothing to await, the common batch: its one array of events as it is.
+  if (parts.length === 1 && !parts[0]!.pending) return parts[0]!.events
   const batch: BatchItem[] = []
   for (const part of parts) {
-    batch.push(...part.events)
+    for (const ev of part.events) batch.push(ev)
     if (part.pending) await readOneAsync(part.source!, part.pending, opts, batch)
   }
   return batch
@@ -252,7 +284,7 @@ function regularPaths(chunk: SourceEvent[]): string[] {
   return paths
 }
 
-function decodeSafely(buf: Buffer, name: string, out: CertificateEvent[]): Pending | undefined {
+function decodeSafely(buf: Buffer, name: string, out: BatchItem[]): Pending | undefined {
   try {
     return decodeInto(buf, name, out)
   } catch (e) {
@@ -261,11 +293,28 @@ function decodeSafely(buf: Buffer, name: string, out: CertificateEvent[]): Pendi
   }
 }
 
+/**
+ * A file the reading thread found to be one well-formed CERTIFICATE block and decoded
+ * (file-reader.ts): what decodeCertificates gives for it (decode.ts, one block), with
+ * the thread's digest kept for the JSON fingerprint.
+ */
+function pushThreadDecoded(der: Buffer, sha256: string, name: string, out: BatchItem[]): void {
+  let cert: CertSummary
+  try {
+    cert = readCertSummary(der, 0, der.length, true)
+  } catch (e) {
+    out.push({ type: 'error', source: name, error: derProblem(e, name) })
+    return
+  }
+  cert.sha256 = sha256
+  out.push({ type: 'certificate', source: name, index: 1, format: 'pem', cert })
+}
+
 // A pipe or a device (a FIFO, `<(cat a.pem)`, /dev/stdin) is read asynchronously, bounded in size and time.
 type Pending = { kind: 'stdin' } | { kind: 'pipe'; read: Promise<Buffer> } | { kind: 'pkcs12'; buf: Buffer }
 
 /** Reads and decodes a file in place; returns what needs awaiting (stdin, a PKCS#12 password). */
-function readOneSync(source: Source, out: CertificateEvent[]): Pending | undefined {
+function readOneSync(source: Source, out: BatchItem[]): Pending | undefined {
   if (source.kind === 'stdin') return { kind: 'stdin' }
   try {
     const read = readSource(source.path, source.regular)

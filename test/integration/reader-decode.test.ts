@@ -1,0 +1,184 @@
+// The reading thread decodes the common file itself (file-reader.ts): one well-formed
+// CERTIFICATE block comes back as its DER and SHA-256 instead of its text. That is a
+// fast path, so it is held to the general code it stands in for: pemBlocks for the
+// DER, node:crypto for the digest, and, at the level of events, the same file read
+// alone (a single file never starts a thread). Anything else must come back as the
+// file's own bytes, so the main thread's general path sees exactly what it saw before.
+import { createHash } from 'node:crypto'
+import { execFileSync } from 'node:child_process'
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { CertificateEvent } from '../../src/cert/events.js'
+import { certIdentity } from '../../src/cert/identity.js'
+import { pemBlocks } from '../../src/cert/pem.js'
+import { FileReader } from '../../src/hardware/soft-store/file-reader.js'
+import { readCertificates } from '../../src/hardware/soft-store/read-certificates.js'
+import { FIXTURES } from '../helpers/cli.js'
+
+const RSA_PEM = readFileSync(join(FIXTURES, 'rsa.pem'), 'latin1')
+const RSA_DER = readFileSync(join(FIXTURES, 'rsa.der'))
+const b64 = RSA_DER.toString('base64')
+const lines = (width: number, eol: string): string => (b64.match(new RegExp(`.{1,${width}}`, 'g')) ?? []).join(eol)
+const block = (body: string, eol = '\n', label = 'CERTIFICATE'): string => `-----BEGIN ${label}-----${eol}${body}${eol}-----END ${label}-----${eol}`
+// One character of the first base64 line changed in place (the layout stays).
+const damaged = (c: string): string => block(lines(64, '\n').replace(/^(.{40})./, `$1${c}`))
+// A valid block whose DER is not a certificate: the thread decodes it, the main thread reports it.
+const NOT_A_CERT_DER = block(Buffer.concat([Buffer.from([0x30, 0x82, 0x01, 0x00]), Buffer.alloc(0x100, 7)]).toString('base64').match(/.{1,64}/g)!.join('\n'))
+
+/** Each variant: its bytes, and whether the thread decodes it (the plain case) or sends its text. */
+const VARIANTS: Array<[name: string, bytes: string | Buffer, decoded: boolean]> = [
+  ['plain.pem', RSA_PEM, true],
+  ['crlf.pem', block(lines(64, '\r\n'), '\r\n'), true],
+  ['mime.pem', block(lines(76, '\n')), true],
+  ['subject-line.pem', `subject=CN = 张三\nissuer=CN = CA\n${RSA_PEM}`, true],
+  ['text-after.pem', `${RSA_PEM}# exported by hand\n`, true],
+  ['not-a-cert-der.pem', NOT_A_CERT_DER, true],
+  ['ec.pem', readFileSync(join(FIXTURES, 'ec.pem')), true],
+  ['sm2.pem', readFileSync(join(FIXTURES, 'sm2.pem')), true],
+  ['chain.pem', readFileSync(join(FIXTURES, 'chain.pem')), false],
+  ['key-and-cert.pem', readFileSync(join(FIXTURES, 'key-and-cert.pem')), false],
+  ['two-blocks.pem', RSA_PEM + RSA_PEM, false],
+  ['key-first.pem', `-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n${RSA_PEM}`, false],
+  ['mention-first.pem', `# -----BEGIN CERTIFICATEs follow\n${RSA_PEM}`, false],
+  ['trusted.pem', readFileSync(join(FIXTURES, 'trusted.pem')), false],
+  ['x509-label.pem', block(lines(64, '\n'), '\n', 'X509 CERTIFICATE'), false],
+  ['bang.pem', damaged('!'), false],
+  ['space.pem', damaged(' '), false],
+  ['base64url.pem', damaged('_'), false],
+  ['one-lost.pem', block(lines(64, '\n').replace(/^(.{40})./, '$1')), false],
+  ['odd-width.pem', block(lines(60, '\n')), false],
+  ['no-end.pem', `-----BEGIN CERTIFICATE-----\n${lines(64, '\n')}\n`, false],
+  ['broken-base64.pem', readFileSync(join(FIXTURES, 'bad/broken-base64.pem')), false],
+  ['truncated.pem', readFileSync(join(FIXTURES, 'bad/truncated.pem')), false],
+  ['rsa.der', RSA_DER, false],
+  ['bundle.p7b', readFileSync(join(FIXTURES, 'bundle.p7b')), false],
+  ['empty.pem', '', false],
+]
+
+const dirs: string[] = []
+function scratch(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ukey-reader-decode-'))
+  dirs.push(dir)
+  return dir
+}
+afterAll(() => {
+  for (const dir of dirs) execFileSync('rm', ['-rf', dir])
+})
+
+describe('the reading thread decodes one plain CERTIFICATE block, and only that', () => {
+  it('decoded: the DER pemBlocks gives and its SHA-256; anything else: the file’s own bytes', async () => {
+    const dir = scratch()
+    const paths = VARIANTS.map(([name, bytes]) => {
+      const path = join(dir, name)
+      writeFileSync(path, typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes)
+      return path
+    })
+    const reader = FileReader.start()
+    try {
+      const reply = await reader.read(paths).files
+      if (reply.kind !== 'read') throw new Error('the plain reader answers with files')
+      VARIANTS.forEach(([name, , decoded], i) => {
+        const original = readFileSync(paths[i]!)
+        expect({ name, decoded: reply.sha256[i] !== undefined }).toEqual({ name, decoded })
+        if (!decoded) {
+          expect(Buffer.compare(reply.files[i]!, original), name).toBe(0)
+          return
+        }
+        const blocks = pemBlocks(original)
+        expect(blocks.map((b) => b.label), name).toEqual(['CERTIFICATE'])
+        expect(Buffer.compare(reply.files[i]!, blocks[0]!.der), name).toBe(0)
+        expect(reply.sha256[i], name).toBe(createHash('sha256').update(blocks[0]!.der).digest('hex'))
+      })
+    } finally {
+      reader.stop()
+    }
+  })
+
+  it('a file too large for one read, a missing file and a FIFO nobody writes to: left to the main thread, no hang', async () => {
+    const dir = scratch()
+    const huge = join(dir, 'huge.pem')
+    writeFileSync(huge, 'x'.repeat(300 * 1024) + '\n' + RSA_PEM)
+    const fifo = join(dir, 'fifo.pem')
+    execFileSync('mkfifo', [fifo])
+    const plain = join(dir, 'plain.pem')
+    writeFileSync(plain, RSA_PEM)
+    const reader = FileReader.start()
+    try {
+      const reply = await reader.read([huge, join(dir, 'missing.pem'), fifo, plain]).files
+      if (reply.kind !== 'read') throw new Error('the plain reader answers with files')
+      expect(reply.files.slice(0, 3)).toEqual([undefined, undefined, undefined])
+      expect(reply.sha256.slice(0, 3)).toEqual([undefined, undefined, undefined])
+      expect(reply.sha256[3]).toBe(createHash('sha256').update(RSA_DER).digest('hex'))
+    } finally {
+      reader.stop()
+    }
+  })
+})
+
+/** Everything an event says, the certificate's JSON identity (names, fingerprint, key) included. */
+function view(events: CertificateEvent[]): string[] {
+  return events.map((e) => (e.type === 'certificate'
+    ? `cert ${e.source} #${e.index} ${e.format} ${e.cert.serial} ${e.cert.notBefore.toISOString()} ${e.cert.notAfter.toISOString()} ${e.cert.keyAlgorithm} ${JSON.stringify(certIdentity(e.cert))}`
+    : `error ${e.source} ${e.error.code} ${e.error.key} ${JSON.stringify(e.error.params)}`))
+}
+
+/** The events as text, and how many certificates came decoded by the thread (their digest already made). */
+async function all(inputs: string[], recursive: boolean): Promise<{ lines: string[]; byThread: number }> {
+  const lines: string[] = []
+  let byThread = 0
+  // wait: no batch taken back from the thread, so the files past the first batches are all its own.
+  for await (const batch of readCertificates({ inputs, recursive, stdin: process.stdin, threads: { wait: true } })) {
+    lines.push(...view(batch))
+    for (const e of batch) if (e.type === 'certificate' && e.cert.sha256 !== undefined) byThread++
+  }
+  return { lines, byThread }
+}
+
+describe('a tree read with the thread decoding gives the events of each file read alone', () => {
+  it('every variant past the first batches (thread) and in them (main thread): the same events, in order', async () => {
+    const dir = scratch()
+    const originals = scratch()
+    const files: string[] = []
+    const variantFiles = VARIANTS.map(([name, bytes]) => {
+      const path = join(originals, name)
+      writeFileSync(path, typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes)
+      return path
+    })
+    // 2,048 + 23 × the variants: the first 2,048 are read on the main thread, the rest by the thread.
+    const total = 2048 + 23 * VARIANTS.length
+    for (let i = 0; i < total; i++) {
+      const sub = join(dir, String(Math.floor(i / 500)))
+      mkdirSync(sub, { recursive: true })
+      const [name] = VARIANTS[i % VARIANTS.length]!
+      const path = join(sub, `f${String(i).padStart(4, '0')}-${name}`)
+      copyFileSync(variantFiles[i % VARIANTS.length]!, path)
+      files.push(path)
+    }
+    // Unreadable, a plain block in the thread's part (meaningful when not run as root: root
+    // reads it, alike on both paths).
+    const unreadableAt = VARIANTS.length * 90
+    expect(VARIANTS[0]![0]).toBe('plain.pem')
+    chmodSync(files[unreadableAt]!, 0o000)
+    const { lines: whole, byThread } = await all([dir], true)
+    const alone: string[] = []
+    for (const f of files) {
+      const one = await all([f], false)
+      expect(one.byThread).toBe(0)
+      alone.push(...one.lines)
+    }
+    chmodSync(files[unreadableAt]!, 0o600)
+    expect(whole.length).toBe(alone.length)
+    expect(whole).toEqual(alone)
+    // Past the first 2,048 files (the thread's part), 23 of each variant.
+    // The unreadable one (a plain block) is the main thread's when it cannot be opened.
+    const unreadable = process.getuid?.() === 0 ? 0 : 1
+    expect(byThread).toBe(VARIANTS.filter(([name, , decoded]) => decoded && name !== 'not-a-cert-der.pem').length * 23 - unreadable)
+    // Both kinds of outcome came through the thread's part of the tree.
+    const late = whole.filter((l) => /f2[3-5]\d\d-/.test(l))
+    expect(late.some((l) => l.startsWith('cert') && l.includes('-plain.pem'))).toBe(true)
+    expect(late.some((l) => l.startsWith('error') && l.includes('-not-a-cert-der.pem'))).toBe(true)
+    expect(late.some((l) => l.startsWith('error') && l.includes('-bang.pem'))).toBe(true)
+  }, 180_000)
+})
