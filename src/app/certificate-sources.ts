@@ -21,6 +21,8 @@ export interface SourceOptions extends TokenOptions {
   login: boolean
   /** --store: a system certificate store (Windows). */
   store?: string
+  /** Not a flag: false when nothing shows the certificates' SHA-256 (check-window --quiet and its table; ReadOptions.fingerprints). */
+  fingerprints?: boolean
 }
 
 /** What check-window and show-cert share: the inputs, the instant and time zone, JSON or not. */
@@ -63,6 +65,7 @@ export async function* certificateSources(inputs: string[], flags: SourceOptions
       offload,
       // The bench's and the tests' thread switches (bench/run.sh's crossover part).
       threads: { off: io.env['UKEY_READ_THREAD'] === 'off', programFrom: Number(io.env['UKEY_BATCH_FROM']) || undefined },
+      fingerprints: flags.fingerprints !== false,
     })
   if (flags.store) yield* readStoreCertificates(flags.store as WindowsStoreName)
   if (wantTokens) {

@@ -36,7 +36,9 @@ export async function run(options: CheckWindowOptions, io: Io): Promise<number> 
     ? windowOffload({ lang: ui.lang, verbose: ui.verbose, profile, at: at.getTime(), tz, render: !options.quiet }, io.env)
     : undefined
   try {
-    for await (const batch of checkWindow(certificateSources(options.inputs, options, profile, io, offload), { at, profile })) {
+    // Only JSON and NDJSON show a fingerprint: for the rest the reading thread need not hash.
+    const sources = { ...options, fingerprints: !options.quiet && (format === 'json' || format === 'ndjson') }
+    for await (const batch of checkWindow(certificateSources(options.inputs, sources, profile, io, offload), { at, profile })) {
       for (const ev of batch) {
         if (ev.type === 'offloaded') {
           tally.addStates(ev.states)

@@ -96,6 +96,27 @@ describe('the reading thread decodes one plain CERTIFICATE block, and only that'
     }
   })
 
+  it('without fingerprints (check-window --quiet, its table): the same files decoded, the same DER, no digest made', async () => {
+    const dir = scratch()
+    const paths = VARIANTS.map(([name, bytes]) => {
+      const path = join(dir, name)
+      writeFileSync(path, typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes)
+      return path
+    })
+    const reader = FileReader.start(undefined, { fingerprints: false })
+    try {
+      const reply = await reader.read(paths).files
+      if (reply.kind !== 'read') throw new Error('the plain reader answers with files')
+      VARIANTS.forEach(([name, , decoded], i) => {
+        expect({ name, sha256: reply.sha256[i] }).toEqual({ name, sha256: decoded ? '' : undefined })
+        const original = readFileSync(paths[i]!)
+        expect(Buffer.compare(reply.files[i]!, decoded ? pemBlocks(original)[0]!.der : original), name).toBe(0)
+      })
+    } finally {
+      reader.stop()
+    }
+  })
+
   it('a file too large for one read, a missing file and a FIFO nobody writes to: left to the main thread, no hang', async () => {
     const dir = scratch()
     const huge = join(dir, 'huge.pem')
@@ -125,11 +146,11 @@ function view(events: CertificateEvent[]): string[] {
 }
 
 /** The events as text, and how many certificates came decoded by the thread (their digest already made). */
-async function all(inputs: string[], recursive: boolean): Promise<{ lines: string[]; byThread: number }> {
+async function all(inputs: string[], recursive: boolean, fingerprints = true): Promise<{ lines: string[]; byThread: number }> {
   const lines: string[] = []
   let byThread = 0
   // wait: no batch taken back from the thread, so the files past the first batches are all its own.
-  for await (const batch of readCertificates({ inputs, recursive, stdin: process.stdin, threads: { wait: true } })) {
+  for await (const batch of readCertificates({ inputs, recursive, stdin: process.stdin, threads: { wait: true }, fingerprints })) {
     lines.push(...view(batch))
     for (const e of batch) if (e.type === 'certificate' && e.cert.sha256 !== undefined) byThread++
   }
@@ -162,6 +183,9 @@ describe('a tree read with the thread decoding gives the events of each file rea
     expect(VARIANTS[0]![0]).toBe('plain.pem')
     chmodSync(files[unreadableAt]!, 0o000)
     const { lines: whole, byThread } = await all([dir], true)
+    // Without the thread's digests (--quiet, the table): the same events, the fingerprint computed when asked for.
+    const unhashed = await all([dir], true, false)
+    expect(unhashed.byThread).toBe(0)
     const alone: string[] = []
     for (const f of files) {
       const one = await all([f], false)
@@ -171,6 +195,7 @@ describe('a tree read with the thread decoding gives the events of each file rea
     chmodSync(files[unreadableAt]!, 0o600)
     expect(whole.length).toBe(alone.length)
     expect(whole).toEqual(alone)
+    expect(unhashed.lines).toEqual(alone)
     // Past the first 2,048 files (the thread's part), 23 of each variant.
     // The unreadable one (a plain block) is the main thread's when it cannot be opened.
     const unreadable = process.getuid?.() === 0 ? 0 : 1

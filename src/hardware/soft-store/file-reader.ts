@@ -18,6 +18,8 @@ import { wellFormedBase64 } from '../../cert/pem-layout.js'
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
 const claims = workerData.claims
+// Nobody reads the digests (check-window --quiet, its table): the DER alone, its digest's place left blank.
+const FINGERPRINTS = workerData.fingerprints !== false
 const { openSync, readSync, closeSync, constants } = require('node:fs')
 const { hash } = require('node:crypto')
 // Non-blocking open: a name swapped for a FIFO since the directory listing must not stall the thread.
@@ -89,7 +91,7 @@ parentPort.on('message', ({ id, slot, paths }) => {
       const len = out.write(text, o + 64, (text.length * 3) >>> 2, 'base64')
       if (wellFormedBase64(SCRATCH, bodyStart, bodyEnd, text, len)) {
         // Hex, written as text: a digest as a Buffer is a new ArrayBuffer each time (slower).
-        out.write(hash('sha256', out.subarray(o + 64, o + 64 + len), 'hex'), o, 64, 'latin1')
+        if (FINGERPRINTS) out.write(hash('sha256', out.subarray(o + 64, o + 64 + len), 'hex'), o, 64, 'latin1')
         o += 64 + len
         ends[i] = o
         decoded[i] = 1
@@ -127,7 +129,7 @@ interface Reply extends Partial<Offloaded> {
 /**
  * What the thread did with a batch: each file's bytes (undefined: read it yourself) or,
  * where `sha256` has an entry, the DER of the file's one CERTIFICATE block and its
- * SHA-256 (lower-case hex); or a program's answer.
+ * SHA-256 (lower-case hex; '' when not asked for); or a program's answer.
  */
 export type BatchReply = { kind: 'read'; files: Array<Buffer | undefined>; sha256: Array<string | undefined> } | { kind: 'offloaded'; reply: Offloaded }
 
@@ -179,7 +181,10 @@ export class FileReader {
   private failed: unknown
   private readonly claims = new Int32Array(new SharedArrayBuffer(4 * 2 * SLOTS))
 
-  private constructor(program: ThreadProgram | undefined) {
+  private readonly fingerprints: boolean
+
+  private constructor(program: ThreadProgram | undefined, { fingerprints = true }: { fingerprints?: boolean } = {}) {
+    this.fingerprints = fingerprints
     // Loaded here, not at start-up: a single file never starts a thread.
     const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads')
     for (let i = 0; i < (program?.threads ?? 1); i++) {
@@ -187,7 +192,7 @@ export class FileReader {
       try {
         worker = new Worker(program?.source ?? WORKER_SOURCE, {
           eval: true,
-          workerData: { claims: this.claims, settings: program?.settings },
+          workerData: { claims: this.claims, settings: program?.settings, fingerprints },
           stdout: false,
           stderr: false,
           resourceLimits: { maxYoungGenerationSizeMb: program ? 8 : 2, maxOldGenerationSizeMb: program ? 48 : 16 },
@@ -206,9 +211,9 @@ export class FileReader {
     }
   }
 
-  /** The plain reader (one thread), or `program` on its threads. */
-  static start(program?: ThreadProgram): FileReader {
-    return new FileReader(program)
+  /** The plain reader (one thread), or `program` on its threads. `fingerprints: false`: the plain reader hashes nothing (ReadOptions.fingerprints). */
+  static start(program?: ThreadProgram, options?: { fingerprints?: boolean }): FileReader {
+    return new FileReader(program, options)
   }
 
   /** The files' contents or certificates; undefined for every file if the thread is gone (the caller then reads them all). */
@@ -303,7 +308,7 @@ export class FileReader {
       if (end < 0) files[i] = undefined
       else {
         if (decoded?.[i] === 1) {
-          sha256[i] = all.toString('latin1', start, start + 64)
+          sha256[i] = this.fingerprints ? all.toString('latin1', start, start + 64) : ''
           files[i] = all.subarray(start + 64, end)
         } else files[i] = all.subarray(start, end)
         start = end

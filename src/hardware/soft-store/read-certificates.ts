@@ -32,6 +32,13 @@ export interface ReadOptions {
    * take work back from the threads, so every batch past the first ones is theirs.
    */
   threads?: { off?: boolean; programFrom?: number; wait?: boolean }
+  /**
+   * Whether anyone will read the certificates' SHA-256 (JSON, NDJSON, show-cert).
+   * False (check-window's --quiet and table): the reading thread does not hash what
+   * it decodes, ~1.5 µs a file on the thread that is the limit of a --quiet run.
+   * A summary without its digest computes it when asked (cert/identity.ts).
+   */
+  fingerprints?: boolean
 }
 
 // Events are handed over in batches: per-event async iteration costs more than
@@ -112,7 +119,7 @@ async function* readBatches(opts: ReadOptions): AsyncGenerator<BatchItem[]> {
         programReader ??= FileReader.start(program)
         ahead.push({ chunk, reader: programReader, req: programReader.read(regularPaths(chunk)) })
       } else {
-        reader ??= FileReader.start()
+        reader ??= FileReader.start(undefined, { fingerprints: opts.fingerprints !== false })
         ahead.push({ chunk, reader, req: reader.read(regularPaths(chunk)) })
       }
       made++
@@ -223,7 +230,7 @@ function readHere(chunk: SourceEvent[], reply: BatchReply | undefined): Part[] {
     const sha256 = got ? read!.sha256[r] : undefined
     if (regular) r++
     events ??= openPart(parts)
-    if (sha256) {
+    if (sha256 !== undefined) {
       pushThreadDecoded(got!, sha256, item.source.path, events)
       continue
     }
@@ -296,7 +303,7 @@ function decodeSafely(buf: Buffer, name: string, out: BatchItem[]): Pending | un
 /**
  * A file the reading thread found to be one well-formed CERTIFICATE block and decoded
  * (file-reader.ts): what decodeCertificates gives for it (decode.ts, one block), with
- * the thread's digest kept for the JSON fingerprint.
+ * the thread's digest (when it made one) kept for the JSON fingerprint.
  */
 function pushThreadDecoded(der: Buffer, sha256: string, name: string, out: BatchItem[]): void {
   let cert: CertSummary
@@ -306,7 +313,8 @@ function pushThreadDecoded(der: Buffer, sha256: string, name: string, out: Batch
     out.push({ type: 'error', source: name, error: derProblem(e, name) })
     return
   }
-  cert.sha256 = sha256
+  // '' : decoded without its digest (ReadOptions.fingerprints false), computed if ever asked for.
+  if (sha256) cert.sha256 = sha256
   out.push({ type: 'certificate', source: name, index: 1, format: 'pem', cert })
 }
 
