@@ -39,6 +39,17 @@ function byName(a: Dirent, b: Dirent): number {
 }
 
 /**
+ * The entries in name order. libuv's scandir hands them over sorted already (strcmp, the
+ * same order for ASCII names), so one pass that finds them in order replaces the sort:
+ * ~17 ms of 100,000 names (issue 16). Anything out of order (other platforms, names
+ * whose UTF-8 and UTF-16 orders differ) is sorted as before.
+ */
+function sortedByName(entries: Dirent[]): Dirent[] {
+  for (let i = 1; i < entries.length; i++) if (entries[i - 1]!.name >= entries[i]!.name) return entries.sort(byName)
+  return entries
+}
+
+/**
  * Expands the command line's inputs into files, lazily and in a stable order
  * (names sorted per directory), so 100,000 files are never held at once.
  * A named directory contributes its certificate files; subdirectories only
@@ -65,7 +76,7 @@ export function* expandInputs(inputs: string[], recursive: boolean): Generator<S
 function* walk(dir: string, recursive: boolean): Generator<SourceEvent> {
   let entries: Dirent[]
   try {
-    entries = readdirSync(dir, { withFileTypes: true }).sort(byName)
+    entries = sortedByName(readdirSync(dir, { withFileTypes: true }))
   } catch (e) {
     yield { ok: false, path: dir, error: fsError(dir, e) }
     return
