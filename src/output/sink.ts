@@ -11,12 +11,17 @@ export class TextSink {
   private buf: Buffer
   private used = 0
   private blocked = false
+  // A stream that has written a chunk when write() returns (platform/std-output.ts,
+  // a file or /dev/null) gets the same buffer again: at 100,000 NDJSON rows that is
+  // ~1,100 fewer 64 KiB allocations for the garbage collector (issue 16).
+  private readonly reuse: boolean
 
   constructor(
     private readonly stream: Writable,
     private readonly size = 64 * 1024,
   ) {
     this.buf = Buffer.allocUnsafe(size)
+    this.reuse = (stream as { writesSynchronously?: boolean }).writesSynchronously === true
   }
 
   write(text: string): void {
@@ -49,8 +54,8 @@ export class TextSink {
   private push(): void {
     if (this.used === 0) return
     const chunk = this.buf.subarray(0, this.used)
-    // The stream may hold the chunk until it drains: the next rows go to a fresh buffer.
-    this.buf = Buffer.allocUnsafe(this.size)
+    // Any other stream may hold the chunk until it drains: the next rows go to a fresh buffer.
+    if (!this.reuse) this.buf = Buffer.allocUnsafe(this.size)
     this.used = 0
     if (!this.stream.write(chunk)) this.blocked = true
   }

@@ -57,6 +57,8 @@ export function isTerminal(fd: 1 | 2, stream: () => { isTTY?: boolean }): boolea
 export class FileOutput extends EventEmitter {
   readonly isTTY = false
   readonly writable = true
+  /** Every write is done when write() returns: the caller may reuse its buffer (output/sink.ts). */
+  readonly writesSynchronously = true
 
   constructor(readonly fd: number) {
     super()

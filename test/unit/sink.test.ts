@@ -24,6 +24,30 @@ describe('TextSink', () => {
     expect(Buffer.concat(out.chunks).toString('utf8')).toBe(parts.join('').repeat(50))
   })
 
+  it('a stream that keeps the chunks it is given (a pipe waiting to drain) gets a fresh buffer each time; one that writes at once gets the same one', async () => {
+    // Each part fits the buffer (a longer one goes to the stream as text, unbuffered).
+    const parts = ['abc', '张三李四', 'x'.repeat(20), '王五 (lab)\n', 'é€😀']
+    const kept: Uint8Array[] = []
+    const keeping = { write: (c: Uint8Array): boolean => (kept.push(c), true) } as unknown as Writable
+    const copied: Buffer[] = []
+    // Where a chunk's memory is: small buffers share Node's pool, so the buffer and the offset in it.
+    const ids = new Map<ArrayBufferLike, number>()
+    const place = (c: Uint8Array): string => `${ids.get(c.buffer) ?? (ids.set(c.buffer, ids.size), ids.size - 1)}:${c.byteOffset}`
+    const seen = new Set<string>()
+    const synchronous = { writesSynchronously: true, write: (c: Uint8Array): boolean => (copied.push(Buffer.from(c)), seen.add(place(c)), true) } as unknown as Writable
+    for (const [stream, sink] of [[keeping, new TextSink(keeping, 64)], [synchronous, new TextSink(synchronous, 64)]] as const) {
+      for (let i = 0; i < 20; i++) for (const p of parts) sink.write(p)
+      await sink.flush()
+      void stream
+    }
+    const expected = parts.join('').repeat(20)
+    expect(Buffer.concat(kept).toString('utf8')).toBe(expected)
+    expect(new Set(kept.map(place)).size).toBe(kept.length)
+    expect(Buffer.concat(copied).toString('utf8')).toBe(expected)
+    expect(copied.length).toBeGreaterThan(10)
+    expect(seen.size).toBe(1)
+  })
+
   it('a slow reader makes drain() wait instead of buffering without bound', async () => {
     const out = new Collect(true)
     const sink = new TextSink(out, 256)
