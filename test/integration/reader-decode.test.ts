@@ -67,14 +67,18 @@ afterAll(() => {
   for (const dir of dirs) execFileSync('rm', ['-rf', dir])
 })
 
+/** Every variant as a file in `dir`, in VARIANTS' order. */
+function writeVariants(dir: string): string[] {
+  return VARIANTS.map(([name, bytes]) => {
+    const path = join(dir, name)
+    writeFileSync(path, typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes)
+    return path
+  })
+}
+
 describe('the reading thread decodes one plain CERTIFICATE block, and only that', () => {
   it('decoded: the DER pemBlocks gives and its SHA-256; anything else: the file’s own bytes', async () => {
-    const dir = scratch()
-    const paths = VARIANTS.map(([name, bytes]) => {
-      const path = join(dir, name)
-      writeFileSync(path, typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes)
-      return path
-    })
+    const paths = writeVariants(scratch())
     const reader = FileReader.start()
     try {
       const reply = await reader.read(paths).files
@@ -97,12 +101,7 @@ describe('the reading thread decodes one plain CERTIFICATE block, and only that'
   })
 
   it('without fingerprints (check-window --quiet, its table): the same files decoded, the same DER, no digest made', async () => {
-    const dir = scratch()
-    const paths = VARIANTS.map(([name, bytes]) => {
-      const path = join(dir, name)
-      writeFileSync(path, typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes)
-      return path
-    })
+    const paths = writeVariants(scratch())
     const reader = FileReader.start(undefined, { fingerprints: false })
     try {
       const reply = await reader.read(paths).files
@@ -162,11 +161,7 @@ describe('a tree read with the thread decoding gives the events of each file rea
     const dir = scratch()
     const originals = scratch()
     const files: string[] = []
-    const variantFiles = VARIANTS.map(([name, bytes]) => {
-      const path = join(originals, name)
-      writeFileSync(path, typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes)
-      return path
-    })
+    const variantFiles = writeVariants(originals)
     // 2,048 + 23 × the variants: the first 2,048 are read on the main thread, the rest by the thread.
     const total = 2048 + 23 * VARIANTS.length
     for (let i = 0; i < total; i++) {
