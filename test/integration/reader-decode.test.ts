@@ -6,9 +6,9 @@
 // file's own bytes, so the main thread's general path sees exactly what it saw before.
 import { createHash } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { CertificateEvent } from '../../src/cert/events.js'
 import { certIdentity } from '../../src/cert/identity.js'
@@ -76,13 +76,19 @@ function writeVariants(dir: string): string[] {
   })
 }
 
-describe('the reading thread decodes one plain CERTIFICATE block, and only that', () => {
+// Both ways of reading (native-files.ts): libc's openat through koffi where the OS has it
+// (the default), node:fs everywhere; `way` shows which one answered, so neither case is vacuous.
+describe.each([
+  { native: true, way: process.platform === 'win32' ? 'node:fs' : 'libc' },
+  { native: false, way: 'node:fs' },
+])('the reading thread ($way) decodes one plain CERTIFICATE block, and only that', ({ native, way }) => {
   it('decoded: the DER pemBlocks gives and its SHA-256; anything else: the file’s own bytes', async () => {
     const paths = writeVariants(scratch())
-    const reader = FileReader.start()
+    const reader = FileReader.start(undefined, { native })
     try {
       const reply = await reader.read(paths).files
       if (reply.kind !== 'read') throw new Error('the plain reader answers with files')
+      expect(reader.way).toBe(way)
       VARIANTS.forEach(([name, , decoded], i) => {
         const original = readFileSync(paths[i]!)
         expect({ name, decoded: reply.sha256[i] !== undefined }).toEqual({ name, decoded })
@@ -102,7 +108,7 @@ describe('the reading thread decodes one plain CERTIFICATE block, and only that'
 
   it('without fingerprints (check-window --quiet, its table): the same files decoded, the same DER, no digest made', async () => {
     const paths = writeVariants(scratch())
-    const reader = FileReader.start(undefined, { fingerprints: false })
+    const reader = FileReader.start(undefined, { fingerprints: false, native })
     try {
       const reply = await reader.read(paths).files
       if (reply.kind !== 'read') throw new Error('the plain reader answers with files')
@@ -124,13 +130,69 @@ describe('the reading thread decodes one plain CERTIFICATE block, and only that'
     execFileSync('mkfifo', [fifo])
     const plain = join(dir, 'plain.pem')
     writeFileSync(plain, RSA_PEM)
-    const reader = FileReader.start()
+    const reader = FileReader.start(undefined, { native })
     try {
       const reply = await reader.read([huge, join(dir, 'missing.pem'), fifo, plain]).files
       if (reply.kind !== 'read') throw new Error('the plain reader answers with files')
+      expect(reader.way).toBe(way)
       expect(reply.files.slice(0, 3)).toEqual([undefined, undefined, undefined])
       expect(reply.sha256.slice(0, 3)).toEqual([undefined, undefined, undefined])
       expect(reply.sha256[3]).toBe(createHash('sha256').update(RSA_DER).digest('hex'))
+    } finally {
+      reader.stop()
+    }
+  })
+
+  it('paths of every shape: folders left and come back to, relative, through links, odd names; no descriptor left open', async () => {
+    const dir = scratch()
+    for (const sub of ['a', 'b', '证书 目录', 'real']) mkdirSync(join(dir, sub))
+    const der = join(dir, 'a', 'rsa.der')
+    writeFileSync(der, RSA_DER)
+    writeFileSync(join(dir, 'a', 'one.pem'), RSA_PEM)
+    writeFileSync(join(dir, 'b', 'two.pem'), damaged('!'))
+    writeFileSync(join(dir, '证书 目录', '张三 (1).pem'), RSA_PEM)
+    writeFileSync(join(dir, 'real', 'linked.pem'), RSA_PEM)
+    mkdirSync(join(dir, 'b', 'folder.pem'))
+    symlinkSync(join(dir, 'a', 'one.pem'), join(dir, 'b', 'link.pem'))
+    symlinkSync(join(dir, 'nowhere.pem'), join(dir, 'b', 'dangling.pem'))
+    symlinkSync(join(dir, 'real'), join(dir, 'via'))
+    const paths = [
+      join(dir, 'a', 'one.pem'),
+      join(dir, 'b', 'two.pem'),
+      join(dir, 'a', 'rsa.der'),
+      join(dir, 'b', 'link.pem'),
+      relative(process.cwd(), join(dir, 'a', 'one.pem')),
+      join(dir, '证书 目录', '张三 (1).pem'),
+      join(dir, 'via', 'linked.pem'),
+      join(dir, 'b', 'folder.pem'),
+      join(dir, 'b', 'dangling.pem'),
+      join(dir, 'no-such-folder', 'x.pem'),
+      join(dir, 'a', 'one.pem', 'x.pem'),
+      join(dir, 'b', 'two.pem'),
+    ]
+    const unreadable = new Set([7, 8, 9, 10])
+    const fds = (): number => (process.platform === 'linux' ? readdirSync('/proc/self/fd').length : 0)
+    const reader = FileReader.start(undefined, { native })
+    try {
+      // Counted once the thread is up (its own event loop's descriptors) and after more rounds.
+      let before = 0
+      for (let round = 0; round < 4; round++) {
+        if (round === 1) before = fds()
+        const reply = await reader.read(paths).files
+        if (reply.kind !== 'read') throw new Error('the plain reader answers with files')
+        expect(reader.way).toBe(way)
+        paths.forEach((path, i) => {
+          if (unreadable.has(i)) {
+            expect({ path, file: reply.files[i] }).toEqual({ path, file: undefined })
+            return
+          }
+          const original = readFileSync(path)
+          const blocks = reply.sha256[i] === undefined ? undefined : pemBlocks(original)
+          expect(Buffer.compare(reply.files[i]!, blocks ? blocks[0]!.der : original), path).toBe(0)
+        })
+        expect(paths.map((_, i) => reply.sha256[i] !== undefined)).toEqual([true, false, false, true, true, true, true, false, false, false, false, false])
+      }
+      expect(fds()).toBe(before)
     } finally {
       reader.stop()
     }

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module'
 import type { Worker } from 'node:worker_threads'
 import { wellFormedBase64 } from '../../cert/pem-layout.js'
+import { nativeFiles } from '../../platform/native-files.js'
 
 // The reader thread: plain open / read / close of regular files, the bytes packed
 // into one transferred buffer per request. No objects cross threads: the earlier
@@ -29,6 +30,53 @@ const BEGIN = Buffer.from('-----BEGIN ')
 const BEGIN_CERT = Buffer.from('-----BEGIN CERTIFICATE-----')
 const END_CERT = Buffer.from('-----END CERTIFICATE-----')
 const wellFormedBase64 = ${wellFormedBase64.toString()}
+// libc's openat / read / close through koffi where the platform has them (native-files.ts):
+// the file opened by its name in its folder. Anything that fails here goes back to the
+// caller as not read (-1), which reads it itself and reports it as it would any file.
+let native
+if (workerData.native) {
+  try {
+    const libc = require(workerData.native.koffi).load(null)
+    native = {
+      // Declared without open's optional mode: never given O_CREAT, the mode is never read.
+      openat: libc.func('int openat(int, const char *, int)'),
+      // pread at 0, as node:fs reads: a FIFO fails (ESPIPE) instead of reading as an empty file.
+      pread: libc.func('intptr_t pread(int, void *, size_t, int64_t)'),
+      close: libc.func('int close(int)'),
+      flags: OPEN_FLAGS | workerData.native.cloexec,
+    }
+  } catch { native = undefined }
+}
+// The folder of the files being read, open (native): consecutive files share it.
+let folder = ''
+let folderFd = -1
+function closeFolder() {
+  if (folderFd >= 0) try { closeSync(folderFd) } catch {}
+  folder = ''
+  folderFd = -1
+}
+// The file's bytes into SCRATCH: how many, or -1.
+function readFile(path) {
+  const slash = native ? path.lastIndexOf('/') : -1
+  if (slash <= 0) {
+    try {
+      const fd = openSync(path, OPEN_FLAGS)
+      try { return readSync(fd, SCRATCH, 0, SCRATCH.length, 0) } finally { closeSync(fd) }
+    } catch { return -1 }
+  }
+  const dir = path.slice(0, slash)
+  if (dir !== folder) {
+    closeFolder()
+    folder = dir
+    try { folderFd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY) } catch { folderFd = -1 }
+  }
+  if (folderFd < 0) return -1
+  const fd = native.openat(folderFd, path.slice(slash + 1), native.flags)
+  if (fd < 0) return -1
+  const n = native.pread(fd, SCRATCH, SCRATCH.length, 0)
+  native.close(fd)
+  return n < 0 ? -1 : n
+}
 // The next file of batch \`id\` for this thread, or -1 (SLOTS in file-reader.ts).
 function take(id, slot, n) {
   for (;;) {
@@ -73,11 +121,7 @@ parentPort.on('message', ({ id, slot, paths }) => {
   let out = Buffer.allocUnsafeSlow(Math.max(64 * 1024, paths.length * 1536))
   let o = 0
   for (; i >= 0; i = take(id, slot, paths.length)) {
-    let n = -1
-    try {
-      const fd = openSync(paths[i], OPEN_FLAGS)
-      try { n = readSync(fd, SCRATCH, 0, SCRATCH.length, 0) } finally { closeSync(fd) }
-    } catch { n = -1 }
+    const n = readFile(paths[i])
     if (n < 0 || n >= SCRATCH.length) { ends[i] = -1; continue }
     // Room for the text itself: a block's digest and DER are never longer.
     if (o + n + 64 > out.length) {
@@ -102,8 +146,9 @@ parentPort.on('message', ({ id, slot, paths }) => {
     o += n
     ends[i] = o
   }
+  closeFolder()
   Atomics.store(claims, 2 * slot + 1, id + 1)
-  parentPort.postMessage({ id, buf: out.buffer, ends, decoded }, [out.buffer, ends.buffer, decoded.buffer])
+  parentPort.postMessage({ id, buf: out.buffer, ends, decoded, libc: native !== undefined }, [out.buffer, ends.buffer, decoded.buffer])
 })
 `
 
@@ -124,6 +169,8 @@ interface Reply extends Partial<Offloaded> {
   buf?: ArrayBuffer
   /** The plain reader: 1 for a file sent as its SHA-256 (hex) and the DER of its one certificate block. */
   decoded?: Uint8Array
+  /** The plain reader: it read through libc (native-files.ts), not node:fs. */
+  libc?: boolean
 }
 
 /**
@@ -161,6 +208,14 @@ function claimTag(id: number): number {
   return (id & 0x1fffff) << 10
 }
 
+/** How the plain reader works. */
+export interface ReaderOptions {
+  /** false: it hashes nothing (ReadOptions.fingerprints). */
+  fingerprints?: boolean
+  /** false: node:fs only, never libc through koffi (native-files.ts), to compare the two. */
+  native?: boolean
+}
+
 /** One batch handed to the threads. */
 export interface ReadRequest {
   readonly id: number
@@ -182,9 +237,12 @@ export class FileReader {
   private readonly claims = new Int32Array(new SharedArrayBuffer(4 * 2 * SLOTS))
 
   private readonly fingerprints: boolean
+  /** How the plain reader read its last batch: through libc's openat (native-files.ts) or node:fs; undefined before its first answer. */
+  way: 'libc' | 'node:fs' | undefined
 
-  private constructor(program: ThreadProgram | undefined, { fingerprints = true }: { fingerprints?: boolean } = {}) {
+  private constructor(program: ThreadProgram | undefined, { fingerprints = true, native = true }: ReaderOptions = {}) {
     this.fingerprints = fingerprints
+    const nativeWay = !program && native ? nativeFiles() : undefined
     // Loaded here, not at start-up: a single file never starts a thread.
     const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads')
     for (let i = 0; i < (program?.threads ?? 1); i++) {
@@ -192,7 +250,7 @@ export class FileReader {
       try {
         worker = new Worker(program?.source ?? WORKER_SOURCE, {
           eval: true,
-          workerData: { claims: this.claims, settings: program?.settings, fingerprints },
+          workerData: { claims: this.claims, settings: program?.settings, fingerprints, native: nativeWay },
           stdout: false,
           stderr: false,
           resourceLimits: { maxYoungGenerationSizeMb: program ? 8 : 2, maxOldGenerationSizeMb: program ? 48 : 16 },
@@ -211,8 +269,8 @@ export class FileReader {
     }
   }
 
-  /** The plain reader (one thread), or `program` on its threads. `fingerprints: false`: the plain reader hashes nothing (ReadOptions.fingerprints). */
-  static start(program?: ThreadProgram, options?: { fingerprints?: boolean }): FileReader {
+  /** The plain reader (one thread), or `program` on its threads. */
+  static start(program?: ThreadProgram, options?: ReaderOptions): FileReader {
     return new FileReader(program, options)
   }
 
@@ -290,9 +348,10 @@ export class FileReader {
     this.workers[reply.id % this.workers.length]!.postMessage({ recycle: reply.text }, [reply.text])
   }
 
-  private settle({ id, buf, ends, text, textLength, states, decoded }: Reply): void {
+  private settle({ id, buf, ends, text, textLength, states, decoded, libc }: Reply): void {
     const w = this.waiting.get(id)
     if (!w || !ends) return
+    if (buf) this.way = libc ? 'libc' : 'node:fs'
     this.waiting.delete(id)
     if (this.waiting.size === 0) this.ref(false)
     if (text && states) {
