@@ -8,6 +8,7 @@ import { buildCertConf, buildKeyUpdateRequest, buildPollReq, buildProtectedMessa
 import { verifyProtection } from './protection.js'
 import type { Signer } from './signer.js'
 import { postPkiMessage, type TransferOptions } from './transfer.js'
+import { answeringStream } from './answering-stream.js'
 
 export interface KeyUpdateOptions {
   /** The bank's CMP endpoint (RFC 6712 HTTP transfer). */
@@ -264,15 +265,20 @@ export async function requestKeyUpdate(o: KeyUpdateOptions): Promise<KeyUpdateRe
   return { certificate: issued.certificate, caPubs: issued.caPubs, extraCerts: issued.extraCerts }
 }
 
+// Only a name for the request line: the rehearsal's connection is a stream (answering-stream.ts).
+// An address, not a host name, so that not even a name lookup could leave the machine.
+const REHEARSAL_URL = 'http://127.0.0.1:9/'
+
 /**
  * The exchange's own code run once on throwaway inputs, while the token
  * generates the new key (tenths of a second to minutes in which the event loop
  * is idle): the first run of the ASN.1 encoders and parsers, the protection
  * check and the certificate check is mostly V8 compiling them (~20 ms,
  * bench/renew), so it is done then, off the critical path. The rehearsal builds
- * a kur and a certConf, and the kup and pkiConf a server would answer, and
- * reads them back. Nothing is sent, nothing is signed on the token (the
- * signer returns filler, so no check passes), and every outcome is ignored.
+ * a kur and a certConf, and the kup and pkiConf a server would answer, posts
+ * the kur through the HTTP client to a stream that answers the kup, and reads
+ * them back. Nothing is sent, nothing is signed on the token (the signer
+ * returns filler, so no check passes), and every outcome is ignored.
  */
 export async function rehearseExchange(o: Pick<KeyUpdateOptions, 'oldCert' | 'trusted'> & { algorithm: Signer['algorithm'] }, now: Date): Promise<void> {
   const filler: Signer = { algorithm: o.algorithm, sign: async () => Buffer.alloc(o.algorithm === 'ECDSA-SHA256' ? 64 : 256, 1) }
@@ -282,7 +288,11 @@ export async function rehearseExchange(o: Pick<KeyUpdateOptions, 'oldCert' | 'tr
   const ca = o.trusted[0] ? certificateFields(o.trusted[0]).subject : old.issuer
   const answer = (body: PKIBody): Promise<Buffer> =>
     buildProtectedMessage({ sender: ca, recipient: old.subject, signer: filler, extraCerts: o.trusted.slice(0, 1), transactionID: kur.transactionID, senderNonce: conf.senderNonce, recipNonce: kur.senderNonce, messageTime: now }, body)
-  for (const der of [kur.der, await answer(certRepBody(CERT_REQ_ID, 'accepted', [], undefined, o.oldCert)), await answer(pkiConfBody())]) {
+  const kup = await answer(certRepBody(CERT_REQ_ID, 'accepted', [], undefined, o.oldCert))
+  // The HTTP client too, over a stream that answers the kup above: nothing is sent.
+  const body = await postPkiMessage(REHEARSAL_URL, kur.der, { connection: () => answeringStream(kup) })
+  if (!body.equals(kup)) throw new Error('rehearsal: the answer came back altered')
+  for (const der of [kur.der, kup, await answer(pkiConfBody())]) {
     try {
       verifyProtection(der, { trusted: o.trusted, now, expect: { transactionID: kur.transactionID, recipNonce: kur.senderNonce } })
     } catch {

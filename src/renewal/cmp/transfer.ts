@@ -8,6 +8,7 @@
 
 import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http'
 import { request as httpsRequest } from 'node:https'
+import type { Duplex } from 'node:stream'
 import { checkServerIdentity, type PeerCertificate } from 'node:tls'
 import { UkeyError } from '../../errors.js'
 import { proxyAnswered, proxyFor, type ProxyChoice, type ProxyEnv } from '../proxy.js'
@@ -29,6 +30,11 @@ export interface TransferOptions {
   proxy?: string
   /** Where HTTPS_PROXY, HTTP_PROXY and NO_PROXY are read; default: the process environment. */
   env?: ProxyEnv
+  /**
+   * The connection, in place of the network and of any proxy: the rehearsal's answering
+   * stream (answering-stream.ts). Never set for an exchange with a server.
+   */
+  connection?: () => Duplex
 }
 
 const DEFAULTS = { connectTimeoutMs: 10_000, timeoutMs: 30_000, maxResponseBytes: 256 * 1024 }
@@ -54,7 +60,7 @@ export async function postPkiMessage(url: string | URL, message: Buffer, options
   const maxBytes = options.maxResponseBytes ?? DEFAULTS.maxResponseBytes
   const secure = target.protocol === 'https:'
   if (!secure && target.protocol !== 'http:') throw new CmpError('transport', `unsupported URL scheme ${target.protocol}`)
-  const proxy = proxyFor(target, { configured: options.proxy, ...(options.env ? { env: options.env } : {}) })
+  const proxy = options.connection ? undefined : proxyFor(target, { configured: options.proxy, ...(options.env ? { env: options.env } : {}) })
 
   const reqOptions: RequestOptions & { ca?: string[]; checkServerIdentity?: (host: string, cert: PeerCertificate) => Error | undefined } = {
     method: 'POST',
@@ -69,6 +75,11 @@ export async function postPkiMessage(url: string | URL, message: Buffer, options
     },
   }
   if (secure && options.ca) reqOptions.ca = options.ca.map(toPem)
+  if (options.connection) {
+    // Node takes createConnection only without an agent (`agent: false` makes one).
+    delete reqOptions.agent
+    reqOptions.createConnection = options.connection
+  }
   if (proxy) {
     const { proxyAgent } = await import('../proxy-agent.js')
     reqOptions.agent = await proxyAgent(proxy, secure)
