@@ -41,12 +41,12 @@ const certs: CertSummary[] = inputs.map(([p, b]) => {
 })
 const ders = inputs.map(([, b]) => pemBlocks(b)[0]!.der)
 const windows = certs.map((c) => assessWindow(c, at, profile.window))
-const ids = certs.map((c) => certIdentity(c))
 const sink = Buffer.allocUnsafe(1 << 22)
 let used = 0
+// certificateJson's lines are UTF-8 octets (src/output/octets.ts): copied as they are, as TextSink.writeOctets does.
 const write = (s: string): void => {
-  if (used + s.length * 3 > sink.length) used = 0
-  used += sink.write(s, used)
+  if (used + s.length > sink.length) used = 0
+  used += sink.write(s, used, 'latin1')
 }
 const row = (i: number) => ({ type: 'certificate' as const, source: inputs[i]![0], index: 1, format: 'pem' as const, cert: certs[i]!, window: windows[i]! })
 
@@ -56,7 +56,7 @@ const stages: Array<[string, () => void]> = [
   ['decodeCertificates', () => { for (const [p, b] of inputs) decodeCertificates(b, p) }],
   ['assessWindow', () => { for (const c of certs) assessWindow(c, at, profile.window) }],
   ['certIdentity', () => { for (const c of certs) certIdentity(c) }],
-  ['certificateText', () => { for (let i = 0; i < n; i++) certificateText(ids[i]!, windows[i]!) }],
+  ['certificateText', () => { for (let i = 0; i < n; i++) certificateText(certs[i]!, windows[i]!) }],
   ['adviceFor', () => { for (let i = 0; i < n; i++) adviceFor(windows[i]!, certs[i]!.notBefore, t, profile) }],
   ['certificateJson', () => { for (let i = 0; i < n; i++) certificateJson(row(i), t, profile) }],
   ['certificateJson + write', () => { for (let i = 0; i < n; i++) write(certificateJson(row(i), t, profile) + '\n') }],

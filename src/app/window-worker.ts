@@ -60,14 +60,14 @@ function readWhole(path: string): Buffer | undefined {
   return n > 0 && n < SCRATCH.length ? SCRATCH.subarray(0, n) : undefined
 }
 
-function write(out: Out, line: string): void {
-  // A UTF-16 code unit takes at most 3 bytes in UTF-8.
-  if (out.used + line.length * 3 > out.text.length) {
-    const bigger = Buffer.allocUnsafe(Math.max(out.text.length * 2, out.used + line.length * 3))
+/** A line given as its UTF-8 octets (output/octets.ts: certificateJson's form). */
+function write(out: Out, octets: string): void {
+  if (out.used + octets.length > out.text.length) {
+    const bigger = Buffer.allocUnsafe(Math.max(out.text.length * 2, out.used + octets.length))
     out.text.copy(bigger, 0, 0, out.used)
     out.text = bigger
   }
-  out.used += out.text.write(line, out.used, 'utf8')
+  out.used += out.text.write(octets, out.used, 'latin1')
 }
 
 /** One file: true when done here (its lines and states added), false when the main thread must do it. */

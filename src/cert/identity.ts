@@ -80,10 +80,17 @@ function dn(der: Uint8Array, at: number, name: Tlv, format: (der: Uint8Array, na
   }
 }
 
-/** Never throws for a summary readCertSummary returned: it walks the headers that reader already checked. */
-export function certIdentity(summary: CertSummary): CertIdentity {
-  const der = summary.der
-  // RFC 5280 4.1: the walk to issuer, subject and subjectPublicKeyInfo (headers only).
+/** Where a certificate's names and key are: the elements and where each one's encoding starts. */
+export interface NamesAndKey {
+  issuerAt: number
+  issuer: Tlv
+  subjectAt: number
+  subject: Tlv
+  spki: Tlv
+}
+
+/** RFC 5280 4.1: the walk to issuer, subject and subjectPublicKeyInfo (headers only), in a DER readCertSummary accepted. */
+export function namesAndKey(der: Uint8Array): NamesAndKey {
   const cert = expect(der, 0, der.length, TAG.SEQUENCE, 'Certificate')
   const tbs = expect(der, cert.start, cert.end, TAG.SEQUENCE, 'TBSCertificate')
   let el = readTlv(der, tbs.start, tbs.end)
@@ -93,14 +100,30 @@ export function certIdentity(summary: CertSummary): CertIdentity {
   const validity = expect(der, issuer.next, tbs.end, TAG.SEQUENCE, 'validity')
   const subject = expect(der, validity.next, tbs.end, TAG.SEQUENCE, 'subject')
   const spki = expect(der, subject.next, tbs.end, TAG.SEQUENCE, 'subjectPublicKeyInfo')
+  return { issuerAt: signature.next, issuer, subjectAt: validity.next, subject, spki }
+}
+
+/** The certificate's key, as certIdentity gives it. */
+export function identityKey(summary: CertSummary, at: NamesAndKey): CertKey {
+  return certKey(summary.keyAlgorithm, () => keySize(summary.der, at.subject.next, at.spki, summary.keyAlgorithm))
+}
+
+/** SHA-256 of the DER, as certIdentity gives it: the reading thread's when it made one. One-shot hash: half the cost of a Hash object, on every certificate of a batch. */
+export function identitySha256(summary: CertSummary): string {
+  return summary.sha256 ?? nodeCrypto().hash('sha256', summary.der, 'hex')
+}
+
+/** Never throws for a summary readCertSummary returned: it walks the headers that reader already checked. */
+export function certIdentity(summary: CertSummary): CertIdentity {
+  const der = summary.der
+  const at = namesAndKey(der)
   return {
-    subject: { dn: dn(der, validity.next, subject, distinguishedName), cn: summary.subjectCN },
-    issuer: { dn: dn(der, signature.next, issuer, sharedDistinguishedName), cn: summary.issuerCN },
+    subject: { dn: dn(der, at.subjectAt, at.subject, distinguishedName), cn: summary.subjectCN },
+    issuer: { dn: dn(der, at.issuerAt, at.issuer, sharedDistinguishedName), cn: summary.issuerCN },
     serial: summary.serial,
     notBefore: summary.notBefore,
     notAfter: summary.notAfter,
-    // One-shot hash: half the cost of a Hash object, on every certificate of a batch.
-    sha256: summary.sha256 ?? nodeCrypto().hash('sha256', der, 'hex'),
-    key: certKey(summary.keyAlgorithm, () => keySize(der, subject.next, spki, summary.keyAlgorithm)),
+    sha256: identitySha256(summary),
+    key: identityKey(summary, at),
   }
 }

@@ -99,9 +99,9 @@ const recent: Array<{ bytes: Buffer; text: string }> = []
 let next = 0
 
 // The attribute types of nearly every name are 2.5.4.x (X.520): three content octets 55 04 x.
-const X520 = new Map<number, string>(Object.entries(ATTRIBUTE_NAMES).filter(([oid]) => /^2\.5\.4\.\d+$/.test(oid) && Number(oid.slice(6)) < 128).map(([oid, n]) => [Number(oid.slice(6)), n]))
+export const X520 = new Map<number, string>(Object.entries(ATTRIBUTE_NAMES).filter(([oid]) => /^2\.5\.4\.\d+$/.test(oid) && Number(oid.slice(6)) < 128).map(([oid, n]) => [Number(oid.slice(6)), n]))
 
-function attributeName(buf: Uint8Array, type: Tlv): string {
+export function attributeName(buf: Uint8Array, type: Tlv): string {
   if (type.end - type.start === 3 && buf[type.start] === 0x55 && buf[type.start + 1] === 0x04) {
     const known = X520.get(buf[type.start + 2]!)
     if (known) return known

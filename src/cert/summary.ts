@@ -79,7 +79,7 @@ const dotted = (buf: Uint8Array, start: number, end: number): string => oidText(
 // until the next read, so each keeps what it needs in locals straight away.
 
 /** Last commonName in a Name: the most specific one, as openssl and browsers show it. */
-function commonName(buf: Uint8Array, start: number, end: number): string | null {
+export function commonName(buf: Uint8Array, start: number, end: number): string | null {
   let cn: string | null = null
   let p = start
   while (p < end) {

@@ -4,6 +4,7 @@ import type { WindowAssessment } from '../cert/window.js'
 import { keyNameInUse, type MessageKey, type Translate } from '../i18n/index.js'
 import type { BankProfile } from '../profile/types.js'
 import { formatDateTime } from './time.js'
+import { utf8Octets } from './octets.js'
 
 /** FAQ 4–6 advice for a certificate's window state, with its dates and day counts. */
 export function adviceFor(w: WindowAssessment, notBefore: Date, t: Translate, profile: BankProfile, tz?: string): string {
@@ -44,7 +45,7 @@ interface Memo {
 const memos = new WeakMap<Translate, Memo>()
 const DAY_COUNTS_MAX = 4096
 
-/** JSON.stringify(adviceFor(w, notBefore, t, profile, tz)), without making most of it again for each row. */
+/** JSON.stringify(adviceFor(w, notBefore, t, profile, tz)) as UTF-8 octets (octets.ts), without making most of it again for each row. */
 export function adviceJson(w: WindowAssessment, notBefore: Date, t: Translate, profile: BankProfile, tz?: string): string {
   // The key, count and date adviceFor gives each state.
   let key: MessageKey = 'advice.lapsed'
@@ -67,10 +68,11 @@ export function adviceJson(w: WindowAssessment, notBefore: Date, t: Translate, p
     date = notBefore
   }
   const parts = partsOf(t, key, n, date !== undefined)
-  if (parts === null) return J(adviceFor(w, notBefore, t, profile, tz))
+  if (parts === null) return utf8Octets(J(adviceFor(w, notBefore, t, profile, tz)))
   if (date === undefined) return parts[0]
   const when = formatDateTime(date, tz)
-  return NEEDS_ESCAPE.test(when) ? J(adviceFor(w, notBefore, t, profile, tz)) : parts[0] + when + parts[1]
+  // The date is plain ASCII (its own octets) unless it needs escaping.
+  return NEEDS_ESCAPE.test(when) ? utf8Octets(J(adviceFor(w, notBefore, t, profile, tz))) : parts[0] + when + parts[1]
 }
 
 function partsOf(t: Translate, key: MessageKey, n: number, dated: boolean): Parts | null {
@@ -85,7 +87,7 @@ function partsOf(t: Translate, key: MessageKey, n: number, dated: boolean): Part
     const text = J(t(key, { notBefore: MARK, opens: MARK, closes: MARK, days: n, grace: n }))
     const cut = dated ? text.split(MARK_JSON) : [text, '']
     // null: the mark is not there exactly once (a key name holding it): stringify each row.
-    parts = cut.length === 2 ? [cut[0]!, cut[1]!] : null
+    parts = cut.length === 2 ? [utf8Octets(cut[0]!), utf8Octets(cut[1]!)] : null
     if (byCount.size >= DAY_COUNTS_MAX) byCount.clear()
     byCount.set(n, parts)
   }

@@ -1,8 +1,11 @@
-import { certIdentity, type CertIdentity, type CertKey } from '../cert/identity.js'
+import { certIdentity, identityKey, identitySha256, namesAndKey, type CertIdentity, type CertKey } from '../cert/identity.js'
+import { cnJson, nameJsonOctets } from '../cert/name-octets.js'
+import type { Tlv } from '../cert/der.js'
 import type { CertSummary } from '../cert/summary.js'
 import type { WindowAssessment, WindowState } from '../cert/window.js'
 import type { KeyAlgorithmSpec } from '../hardware/pkcs11/types.js'
 import { isoText } from './iso-time.js'
+import { utf8Octets } from './octets.js'
 
 /**
  * The one certificate object of ukey's JSON (docs/json.md, common.schema.json
@@ -58,32 +61,56 @@ export function tokenCertificateObject(id: string, summary: CertSummary, window:
 const J = JSON.stringify
 
 /**
- * JSON.stringify(certificateObject(c, w)) without building it: the same fields in
- * the same order (test/unit/window-json.test.ts holds them equal), for NDJSON
- * over 100,000 rows, where the intermediate objects cost more than the text.
- * The object form above stays on Date's own toISOString: the tests' reference.
+ * JSON.stringify(certificateObject(certIdentity(summary), w)) without building either,
+ * as UTF-8 octets (octets.ts): the same fields in the same order
+ * (test/unit/window-json.test.ts and render-fast-paths.test.ts hold them equal), for
+ * NDJSON over 100,000 rows, where the intermediate objects cost more than the text.
+ * The names come off the DER as octets (cert/name-octets.ts); a name that reader
+ * leaves goes the general way (certIdentity) and is converted. The object form above
+ * stays on Date's own toISOString: the tests' reference.
  */
-export function certificateText(c: CertIdentity, w: WindowAssessment): string {
+export function certificateText(summary: CertSummary, w: WindowAssessment): string {
+  const der = summary.der
+  const at = namesAndKey(der)
+  const dn = nameJsonOctets(der, at.subject.start, at.subject.end)
+  // summary.subjectCN is commonName of this same DER (readCertSummary), so its text is
+  // cnJson; whether there is one follows the summary.
+  const cn = summary.subjectCN === null ? 'null' : cnJson
+  const subject = dn !== undefined && (summary.subjectCN === null || cn !== 'null') ? `{"dn":${dn},"cn":${cn}}` : generalNames(summary).subject
   return (
-    `{"subject":{"dn":${J(c.subject.dn)},"cn":${J(c.subject.cn)}},${issuerText(c.issuer)}` +
-    `,"serial":"${c.serial}","notBefore":"${isoText(c.notBefore.getTime())}","notAfter":"${isoText(c.notAfter.getTime())}"` +
-    `,"fingerprints":{"sha256":"${c.sha256}"},"key":${keyText(c.key)}` +
+    `{"subject":${subject},${issuerText(summary, at.issuer)}` +
+    `,"serial":"${summary.serial}","notBefore":"${isoText(summary.notBefore.getTime())}","notAfter":"${isoText(summary.notAfter.getTime())}"` +
+    `,"fingerprints":{"sha256":"${identitySha256(summary)}"},"key":${keyText(identityKey(summary, at))}` +
     `,"window":{"state":"${w.state}","opens":"${isoText(w.opens.getTime())}","closes":"${isoText(w.closes.getTime())}","daysLeft":${w.daysLeft},"daysSinceExpiry":${w.daysSinceExpiry}}}`
   )
 }
 
-// A batch has a handful of issuers (sharedDistinguishedName hands back the same dn
-// string for each) and of key kinds (certIdentity shares its key objects): their
-// text is made once, not stringified again on every row.
-const issuerTexts: Array<{ dn: string; cn: string | null; text: string }> = []
+/** Subject and issuer the general way (names.ts, as certIdentity writes them), as JSON octets. */
+function generalNames(summary: CertSummary): { subject: string; issuer: string } {
+  const c = certIdentity(summary)
+  return {
+    subject: utf8Octets(`{"dn":${J(c.subject.dn)},"cn":${J(c.subject.cn)}}`),
+    issuer: utf8Octets(`{"dn":${J(c.issuer.dn)},"cn":${J(c.issuer.cn)}}`),
+  }
+}
+
+// A batch has a handful of issuers: their text is made once and found again by their
+// bytes (a length check and a memcmp), not read off the DER on every row.
+const issuerTexts: Array<{ bytes: Buffer; text: string }> = []
 let nextIssuer = 0
 const RECENT_ISSUERS = 8
+const ISSUER_MEMO_MAX_BYTES = 1024
 
-function issuerText(issuer: CertIdentity['issuer']): string {
-  for (const r of issuerTexts) if (r.dn === issuer.dn && r.cn === issuer.cn) return r.text
-  const text = `"issuer":{"dn":${J(issuer.dn)},"cn":${J(issuer.cn)}}`
-  issuerTexts[nextIssuer] = { dn: issuer.dn, cn: issuer.cn, text }
-  nextIssuer = (nextIssuer + 1) % RECENT_ISSUERS
+function issuerText(summary: CertSummary, issuer: Tlv): string {
+  const der = summary.der
+  const len = issuer.end - issuer.start
+  for (const r of issuerTexts) if (r.bytes.length === len && r.bytes.compare(der, issuer.start, issuer.end) === 0) return r.text
+  const dn = nameJsonOctets(der, issuer.start, issuer.end)
+  const text = '"issuer":' + (dn === undefined ? generalNames(summary).issuer : `{"dn":${dn},"cn":${cnJson}}`)
+  if (len <= ISSUER_MEMO_MAX_BYTES) {
+    issuerTexts[nextIssuer] = { bytes: Buffer.from(der.subarray(issuer.start, issuer.end)), text }
+    nextIssuer = (nextIssuer + 1) % RECENT_ISSUERS
+  }
   return text
 }
 

@@ -36,6 +36,18 @@ export class TextSink {
     this.used += this.buf.write(text, this.used, 'utf8')
   }
 
+  /** Text given as its UTF-8 octets (output/octets.ts): copied as it is, no encoding. */
+  writeOctets(octets: string): void {
+    if (this.used + octets.length > this.size) {
+      this.push()
+      if (octets.length > this.size) {
+        if (!this.stream.write(Buffer.from(octets, 'latin1'))) this.blocked = true
+        return
+      }
+    }
+    this.used += this.buf.write(octets, this.used, 'latin1')
+  }
+
   /**
    * Bytes already UTF-8 (lines a batch thread rendered), always copied: the caller
    * hands their buffer back to the thread once written (src/app/window-worker.ts).

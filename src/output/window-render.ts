@@ -59,7 +59,7 @@ function jsonRenderer(ctx: RenderContext): WindowRenderer {
       start()
       if (ev.type === 'error') errors.push(errorRecord(ev, ctx.t))
       else {
-        ctx.out.write((first ? '\n' : ',\n') + certificateJson(ev, ctx.t, ctx.profile, ctx.tz))
+        ctx.out.writeOctets((first ? '\n' : ',\n') + certificateJson(ev, ctx.t, ctx.profile, ctx.tz))
         first = false
       }
     },
@@ -74,7 +74,8 @@ function jsonRenderer(ctx: RenderContext): WindowRenderer {
 function ndjsonRenderer(ctx: RenderContext): WindowRenderer {
   return {
     event(ev) {
-      ctx.out.write((ev.type === 'error' ? JSON.stringify(errorRecord(ev, ctx.t)) : certificateJson(ev, ctx.t, ctx.profile, ctx.tz)) + '\n')
+      if (ev.type === 'error') ctx.out.write(JSON.stringify(errorRecord(ev, ctx.t)) + '\n')
+      else ctx.out.writeOctets(certificateJson(ev, ctx.t, ctx.profile, ctx.tz) + '\n')
     },
     end(tally) {
       ctx.out.write(JSON.stringify(summaryRecord(tally, ctx.at, ctx.profile)) + '\n')

@@ -5,12 +5,15 @@ import { readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { decodeCertificates } from '../../src/cert/decode.js'
 import { readTlv } from '../../src/cert/der.js'
+import { cnJson, nameJsonOctets } from '../../src/cert/name-octets.js'
 import { distinguishedName, formatAnyName, sharedDistinguishedName } from '../../src/cert/names.js'
+import { commonName } from '../../src/cert/summary.js'
 import { assessWindow } from '../../src/cert/window.js'
 import type { WindowRow } from '../../src/cert/window-events.js'
 import { translator, useKeyName } from '../../src/i18n/index.js'
 import { isPluralOne } from '../../src/i18n/plural.js'
 import { isoText, MAX_FOUR_DIGIT_MS, MIN_FOUR_DIGIT_MS } from '../../src/output/iso-time.js'
+import { fromOctets } from '../../src/output/octets.js'
 import { formatDate, formatDateTime } from '../../src/output/time.js'
 import { certificateJson, certificateRecord } from '../../src/output/window-records.js'
 import { DEFAULT_PROFILE } from '../../src/profile/default.js'
@@ -129,36 +132,44 @@ const name = (...rdns: Buffer[]): Buffer => tlv(0x30, Buffer.concat(rdns))
 const utf8 = (s: string | number[]): Buffer => tlv(0x0c, typeof s === 'string' ? Buffer.from(s) : s)
 const printable = (s: string): Buffer => tlv(0x13, Buffer.from(s, 'latin1'))
 
+/** Names of every kind the readers meet (helpers below build their DER). */
+const names: Array<[string, Buffer]> = [
+  ['plain', name(rdn(atv(X520(6), printable('CN'))), rdn(atv(X520(10), utf8('Bank of Example'))), rdn(atv(X520(3), utf8('user-1'))))],
+  ['Chinese values', name(rdn(atv(X520(10), utf8('中国工商银行'))), rdn(atv(X520(3), utf8('张三'))))],
+  ['two-byte UTF-8', name(rdn(atv(X520(3), utf8('José Müller'))))],
+  ['four-byte UTF-8', name(rdn(atv(X520(3), utf8('a😀b'))))],
+  ['byte order mark', name(rdn(atv(X520(3), utf8([0xef, 0xbb, 0xbf, 0x41]))))],
+  ['overlong UTF-8', name(rdn(atv(X520(3), utf8([0xe0, 0x80, 0x80]))))],
+  ['UTF-16 surrogate in UTF-8', name(rdn(atv(X520(3), utf8([0xed, 0xa0, 0x80]))))],
+  ['truncated UTF-8', name(rdn(atv(X520(3), utf8([0x41, 0xe4, 0xb8]))))],
+  ['RFC 4514 escapes', name(rdn(atv(X520(10), utf8('Bank, Ltd "x"'))), rdn(atv(X520(11), utf8('a+b;c<d>\\e'))), rdn(atv(X520(3), utf8('#lead trail '))))],
+  ['escapes beside Chinese', name(rdn(atv(X520(3), utf8(' 张,三 '))))],
+  ['a NUL', name(rdn(atv(X520(3), printable('a\0b'))))],
+  ['a lone space and an empty value', name(rdn(atv(X520(3), utf8(' '))), rdn(atv(X520(11), utf8(''))))],
+  ['multi-valued RDN', name(rdn(atv(X520(11), utf8('m1')), atv(X520(7), utf8('m2'))), rdn(atv(X520(3), utf8('x'))))],
+  ['two CNs (the last one is the CN)', name(rdn(atv(X520(3), utf8('first'))), rdn(atv(X520(10), utf8('o'))), rdn(atv(X520(3), utf8('最后'))))],
+  ...[',', '+', ';', '<', '>', '\\', '"', '\u0001', '\t'].map((c): [string, Buffer] => [`only ${JSON.stringify(c)} to escape`, name(rdn(atv(X520(3), utf8(`张${c}三`))))]),
+  ['only a leading "#"', name(rdn(atv(X520(3), printable('#1'))))],
+  ['only a leading space', name(rdn(atv(X520(3), utf8(' 张三'))))],
+  ['only a trailing space', name(rdn(atv(X520(3), utf8('张三 '))))],
+  ['DEL and C1 controls (no escape in either form)', name(rdn(atv(X520(3), utf8('a\u007fb\u0085c'))))],
+  ['an empty RDN', name(rdn(), rdn(atv(X520(3), utf8('x'))))],
+  ['the empty name', name()],
+  ['e-mail and an unknown OID', name(rdn(atv(tlv(0x06, [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01]), tlv(0x16, Buffer.from('a@b.c')))), rdn(atv(tlv(0x06, [0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37]), utf8('v'))))],
+  ['2.5.4.x unnamed', name(rdn(atv(X520(65), utf8('pseudonym'))))],
+  ['T61String with high bytes', name(rdn(atv(X520(3), tlv(0x14, [0x41, 0xe9, 0x42]))))],
+  ['BMPString', name(rdn(atv(X520(3), tlv(0x1e, Buffer.from('张三', 'utf16le').swap16()))))],
+  ['not a string (INTEGER)', name(rdn(atv(X520(5), tlv(0x02, [0x01, 0x00]))))],
+  ['a value of 200 bytes (long form)', name(rdn(atv(X520(3), utf8('v'.repeat(200)))), rdn(atv(X520(6), printable('CN'))))],
+  ['two values in one attribute', name(rdn(tlv(0x30, Buffer.concat([X520(3), utf8('a'), utf8('b')]))))],
+  ['an empty OID', name(rdn(atv(tlv(0x06, []), utf8('a'))))],
+  ['an OID ending mid-arc', name(rdn(atv(tlv(0x06, [0x55, 0x84]), utf8('a'))))],
+  ['an RDN running past the name', Buffer.concat([Buffer.from([0x30, 0x05, 0x31, 0x09]), Buffer.from([0x30, 0x03, 0x06, 0x01, 0x55])])],
+  ['a multi-byte tag', name(rdn(atv(X520(3), Buffer.from([0x1f, 0x81, 0x01, 0x00]))))],
+  ['not a SET', name(tlv(0x30, atv(X520(3), utf8('a'))))],
+]
+
 describe('distinguished names: the short-form reader writes what the element reader writes', () => {
-  const names: Array<[string, Buffer]> = [
-    ['plain', name(rdn(atv(X520(6), printable('CN'))), rdn(atv(X520(10), utf8('Bank of Example'))), rdn(atv(X520(3), utf8('user-1'))))],
-    ['Chinese values', name(rdn(atv(X520(10), utf8('中国工商银行'))), rdn(atv(X520(3), utf8('张三'))))],
-    ['two-byte UTF-8', name(rdn(atv(X520(3), utf8('José Müller'))))],
-    ['four-byte UTF-8', name(rdn(atv(X520(3), utf8('a😀b'))))],
-    ['byte order mark', name(rdn(atv(X520(3), utf8([0xef, 0xbb, 0xbf, 0x41]))))],
-    ['overlong UTF-8', name(rdn(atv(X520(3), utf8([0xe0, 0x80, 0x80]))))],
-    ['UTF-16 surrogate in UTF-8', name(rdn(atv(X520(3), utf8([0xed, 0xa0, 0x80]))))],
-    ['truncated UTF-8', name(rdn(atv(X520(3), utf8([0x41, 0xe4, 0xb8]))))],
-    ['RFC 4514 escapes', name(rdn(atv(X520(10), utf8('Bank, Ltd "x"'))), rdn(atv(X520(11), utf8('a+b;c<d>\\e'))), rdn(atv(X520(3), utf8('#lead trail '))))],
-    ['escapes beside Chinese', name(rdn(atv(X520(3), utf8(' 张,三 '))))],
-    ['a NUL', name(rdn(atv(X520(3), printable('a\0b'))))],
-    ['a lone space and an empty value', name(rdn(atv(X520(3), utf8(' '))), rdn(atv(X520(11), utf8(''))))],
-    ['multi-valued RDN', name(rdn(atv(X520(11), utf8('m1')), atv(X520(7), utf8('m2'))), rdn(atv(X520(3), utf8('x'))))],
-    ['an empty RDN', name(rdn(), rdn(atv(X520(3), utf8('x'))))],
-    ['the empty name', name()],
-    ['e-mail and an unknown OID', name(rdn(atv(tlv(0x06, [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01]), tlv(0x16, Buffer.from('a@b.c')))), rdn(atv(tlv(0x06, [0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37]), utf8('v'))))],
-    ['2.5.4.x unnamed', name(rdn(atv(X520(65), utf8('pseudonym'))))],
-    ['T61String with high bytes', name(rdn(atv(X520(3), tlv(0x14, [0x41, 0xe9, 0x42]))))],
-    ['BMPString', name(rdn(atv(X520(3), tlv(0x1e, Buffer.from('张三', 'utf16le').swap16()))))],
-    ['not a string (INTEGER)', name(rdn(atv(X520(5), tlv(0x02, [0x01, 0x00]))))],
-    ['a value of 200 bytes (long form)', name(rdn(atv(X520(3), utf8('v'.repeat(200)))), rdn(atv(X520(6), printable('CN'))))],
-    ['two values in one attribute', name(rdn(tlv(0x30, Buffer.concat([X520(3), utf8('a'), utf8('b')]))))],
-    ['an empty OID', name(rdn(atv(tlv(0x06, []), utf8('a'))))],
-    ['an OID ending mid-arc', name(rdn(atv(tlv(0x06, [0x55, 0x84]), utf8('a'))))],
-    ['an RDN running past the name', Buffer.concat([Buffer.from([0x30, 0x05, 0x31, 0x09]), Buffer.from([0x30, 0x03, 0x06, 0x01, 0x55])])],
-    ['a multi-byte tag', name(rdn(atv(X520(3), Buffer.from([0x1f, 0x81, 0x01, 0x00]))))],
-    ['not a SET', name(tlv(0x30, atv(X520(3), utf8('a'))))],
-  ]
 
   it.each(names)('%s', (_, der) => {
     const outer = readTlv(der, 0, der.length)
@@ -178,6 +189,25 @@ describe('distinguished names: the short-form reader writes what the element rea
   })
 })
 
+// The names NDJSON takes straight off the DER as octets (cert/name-octets.ts): the plain
+// ones, and none other, which must read exactly as the general names and CN read.
+const PLAIN_NAMES = new Set(['plain', 'Chinese values', 'two-byte UTF-8', 'multi-valued RDN', 'two CNs (the last one is the CN)', 'DEL and C1 controls (no escape in either form)', 'an empty RDN', 'the empty name', 'e-mail and an unknown OID', '2.5.4.x unnamed'])
+
+describe('names as JSON octets: JSON.stringify of the DN and of its last CN, for the plain names only', () => {
+  it.each(names)('%s', (label, der) => {
+    const outer = readTlv(der, 0, der.length)
+    const got = nameJsonOctets(der, outer.start, outer.end)
+    expect({ label, plain: got !== undefined }).toEqual({ label, plain: PLAIN_NAMES.has(label) })
+    if (got === undefined) return
+    expect(fromOctets(got)).toBe(JSON.stringify(distinguishedName(der, outer)))
+    expect(fromOctets(cnJson)).toBe(JSON.stringify(commonName(der, outer.start, outer.end)))
+    // A view into a larger buffer (a batch's reply), and a plain Uint8Array.
+    const elsewhere = Buffer.concat([Buffer.from([9, 9, 9]), der])
+    expect(nameJsonOctets(elsewhere, outer.start + 3, outer.end + 3)).toBe(got)
+    expect(nameJsonOctets(new Uint8Array(der), outer.start, outer.end)).toBe(got)
+  })
+})
+
 describe('the NDJSON record (certificateJson) equals JSON.stringify of the record object', () => {
   const certs = ['rsa.pem', 'ec.pem', 'sm2.pem', 'bmp.pem'].flatMap((f) => {
     const d = decodeCertificates(readFileSync(new URL(`../fixtures/certs/${f}`, import.meta.url)), f)
@@ -191,7 +221,7 @@ describe('the NDJSON record (certificateJson) equals JSON.stringify of the recor
         for (const at of instants(notAfter.getTime())) {
           const c = { ...cert, notBefore, notAfter }
           const row: WindowRow = { type: 'certificate', source: 'a.pem', index: 1, format: 'pem', cert: c, window: assessWindow(c, new Date(at), DEFAULT_PROFILE.window) }
-          expect(certificateJson(row, t, DEFAULT_PROFILE, tz)).toBe(JSON.stringify(certificateRecord(row, t, DEFAULT_PROFILE, tz)))
+          expect(fromOctets(certificateJson(row, t, DEFAULT_PROFILE, tz))).toBe(JSON.stringify(certificateRecord(row, t, DEFAULT_PROFILE, tz)))
           checked++
         }
       }
@@ -221,9 +251,9 @@ describe('the NDJSON record (certificateJson) equals JSON.stringify of the recor
     const [notBefore, notAfter] = validity[0]!
     const row = (at: number): WindowRow => ({ type: 'certificate', source: 'a.pem', index: 1, format: 'pem', cert: { ...certs[0]!, notBefore, notAfter }, window: assessWindow({ notBefore, notAfter }, new Date(at), DEFAULT_PROFILE.window) })
     const na = notAfter.getTime()
-    expect(JSON.parse(certificateJson(row(na - DAY - 1000), t, DEFAULT_PROFILE)).advice).toMatch(/: 1 day left/)
-    expect(JSON.parse(certificateJson(row(na - 2 * DAY - 1000), t, DEFAULT_PROFILE)).advice).toMatch(/: 2 days left/)
-    expect(JSON.parse(certificateJson(row(na - 1000), t, DEFAULT_PROFILE)).advice).toMatch(/: 0 days left/)
+    expect(JSON.parse(fromOctets(certificateJson(row(na - DAY - 1000), t, DEFAULT_PROFILE))).advice).toMatch(/: 1 day left/)
+    expect(JSON.parse(fromOctets(certificateJson(row(na - 2 * DAY - 1000), t, DEFAULT_PROFILE))).advice).toMatch(/: 2 days left/)
+    expect(JSON.parse(fromOctets(certificateJson(row(na - 1000), t, DEFAULT_PROFILE))).advice).toMatch(/: 0 days left/)
   })
 
   it('follows the profile\'s key name, set between two rows (also one holding the date mark and quotes)', () => {

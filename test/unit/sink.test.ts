@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
+import { fromOctets, utf8Octets } from '../../src/output/octets.js'
 import { TextSink } from '../../src/output/sink.js'
 
 class Collect extends Writable {
@@ -22,6 +23,20 @@ describe('TextSink', () => {
     for (let i = 0; i < 50; i++) for (const p of parts) sink.write(p)
     await sink.flush()
     expect(Buffer.concat(out.chunks).toString('utf8')).toBe(parts.join('').repeat(50))
+  })
+
+  it('octets (output/octets.ts) mixed with text: the same bytes, across boundaries, and one longer than the buffer', async () => {
+    const out = new Collect()
+    const sink = new TextSink(out, 64)
+    const parts = ['abc', '张三李四', 'x'.repeat(100), '王五 (lab)\n', '', 'é€😀', '中'.repeat(30)]
+    for (let i = 0; i < 30; i++) {
+      parts.forEach((p, k) => ((i + k) % 2 === 0 ? sink.write(p) : sink.writeOctets(utf8Octets(p))))
+    }
+    await sink.flush()
+    expect(Buffer.concat(out.chunks).toString('utf8')).toBe(parts.join('').repeat(30))
+    expect(fromOctets(utf8Octets('张三 a'))).toBe('张三 a')
+    expect(utf8Octets('plain ascii')).toBe('plain ascii')
+    expect(utf8Octets('证'.repeat(2000))).toBe(Buffer.from('证'.repeat(2000)).toString('latin1'))
   })
 
   it('a stream that keeps the chunks it is given (a pipe waiting to drain) gets a fresh buffer each time; one that writes at once gets the same one', async () => {
