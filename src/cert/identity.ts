@@ -1,4 +1,4 @@
-import { TAG, expect, hex, readTlv, type Tlv } from './der.js'
+import { TAG, expectAt, header, hex, readAt, type Tlv } from './der.js'
 import { distinguishedName, sharedDistinguishedName } from './names.js'
 import { nodeCrypto } from './lazy-crypto.js'
 import { keySize } from './public-key.js'
@@ -80,32 +80,44 @@ function dn(der: Uint8Array, at: number, name: Tlv, format: (der: Uint8Array, na
   }
 }
 
-/** Where a certificate's names and key are: the elements and where each one's encoding starts. */
+/** Where a certificate's names and key are: each element's start (its header) and its content's start and end. */
 export interface NamesAndKey {
   issuerAt: number
-  issuer: Tlv
+  issuerStart: number
+  issuerEnd: number
   subjectAt: number
-  subject: Tlv
-  spki: Tlv
+  subjectStart: number
+  subjectEnd: number
+  spkiAt: number
+  spkiStart: number
+  spkiEnd: number
 }
 
-/** RFC 5280 4.1: the walk to issuer, subject and subjectPublicKeyInfo (headers only), in a DER readCertSummary accepted. */
+/**
+ * RFC 5280 4.1: the walk to issuer, subject and subjectPublicKeyInfo (headers only), in
+ * a DER readCertSummary accepted. Positions only (der.ts readAt): no element objects,
+ * on every certificate of a batch.
+ */
 export function namesAndKey(der: Uint8Array): NamesAndKey {
-  const cert = expect(der, 0, der.length, TAG.SEQUENCE, 'Certificate')
-  const tbs = expect(der, cert.start, cert.end, TAG.SEQUENCE, 'TBSCertificate')
-  let el = readTlv(der, tbs.start, tbs.end)
-  if (el.tag === TAG.CONTEXT_0) el = readTlv(der, el.next, tbs.end)
-  const signature = expect(der, el.next, tbs.end, TAG.SEQUENCE, 'signature')
-  const issuer = expect(der, signature.next, tbs.end, TAG.SEQUENCE, 'issuer')
-  const validity = expect(der, issuer.next, tbs.end, TAG.SEQUENCE, 'validity')
-  const subject = expect(der, validity.next, tbs.end, TAG.SEQUENCE, 'subject')
-  const spki = expect(der, subject.next, tbs.end, TAG.SEQUENCE, 'subjectPublicKeyInfo')
-  return { issuerAt: signature.next, issuer, subjectAt: validity.next, subject, spki }
+  const certEnd = expectAt(der, 0, der.length, TAG.SEQUENCE, 'Certificate')
+  const tbsEnd = expectAt(der, header.start, certEnd, TAG.SEQUENCE, 'TBSCertificate')
+  let p = readAt(der, header.start, tbsEnd)
+  if (header.tag === TAG.CONTEXT_0) p = readAt(der, p, tbsEnd)
+  const issuerAt = expectAt(der, p, tbsEnd, TAG.SEQUENCE, 'signature')
+  const issuerEnd = expectAt(der, issuerAt, tbsEnd, TAG.SEQUENCE, 'issuer')
+  const issuerStart = header.start
+  const subjectAt = expectAt(der, issuerEnd, tbsEnd, TAG.SEQUENCE, 'validity')
+  const subjectEnd = expectAt(der, subjectAt, tbsEnd, TAG.SEQUENCE, 'subject')
+  const subjectStart = header.start
+  const spkiEnd = expectAt(der, subjectEnd, tbsEnd, TAG.SEQUENCE, 'subjectPublicKeyInfo')
+  return { issuerAt, issuerStart, issuerEnd, subjectAt, subjectStart, subjectEnd, spkiAt: subjectEnd, spkiStart: header.start, spkiEnd }
 }
+
+const element = (tag: number, start: number, end: number): Tlv => ({ tag, start, end, next: end })
 
 /** The certificate's key, as certIdentity gives it. */
 export function identityKey(summary: CertSummary, at: NamesAndKey): CertKey {
-  return certKey(summary.keyAlgorithm, () => keySize(summary.der, at.subject.next, at.spki, summary.keyAlgorithm))
+  return certKey(summary.keyAlgorithm, () => keySize(summary.der, at.spkiAt, element(TAG.SEQUENCE, at.spkiStart, at.spkiEnd), summary.keyAlgorithm))
 }
 
 /** SHA-256 of the DER, as certIdentity gives it: the reading thread's when it made one. One-shot hash: half the cost of a Hash object, on every certificate of a batch. */
@@ -118,8 +130,8 @@ export function certIdentity(summary: CertSummary): CertIdentity {
   const der = summary.der
   const at = namesAndKey(der)
   return {
-    subject: { dn: dn(der, at.subjectAt, at.subject, distinguishedName), cn: summary.subjectCN },
-    issuer: { dn: dn(der, at.issuerAt, at.issuer, sharedDistinguishedName), cn: summary.issuerCN },
+    subject: { dn: dn(der, at.subjectAt, element(TAG.SEQUENCE, at.subjectStart, at.subjectEnd), distinguishedName), cn: summary.subjectCN },
+    issuer: { dn: dn(der, at.issuerAt, element(TAG.SEQUENCE, at.issuerStart, at.issuerEnd), sharedDistinguishedName), cn: summary.issuerCN },
     serial: summary.serial,
     notBefore: summary.notBefore,
     notAfter: summary.notAfter,

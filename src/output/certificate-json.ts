@@ -1,6 +1,5 @@
 import { certIdentity, identityKey, identitySha256, namesAndKey, type CertIdentity, type CertKey } from '../cert/identity.js'
 import { cnJson, nameJsonOctets } from '../cert/name-octets.js'
-import type { Tlv } from '../cert/der.js'
 import type { CertSummary } from '../cert/summary.js'
 import type { WindowAssessment, WindowState } from '../cert/window.js'
 import type { KeyAlgorithmSpec } from '../hardware/pkcs11/types.js'
@@ -72,13 +71,13 @@ const J = JSON.stringify
 export function certificateText(summary: CertSummary, w: WindowAssessment): string {
   const der = summary.der
   const at = namesAndKey(der)
-  const dn = nameJsonOctets(der, at.subject.start, at.subject.end)
+  const dn = nameJsonOctets(der, at.subjectStart, at.subjectEnd)
   // summary.subjectCN is commonName of this same DER (readCertSummary), so its text is
   // cnJson; whether there is one follows the summary.
   const cn = summary.subjectCN === null ? 'null' : cnJson
   const subject = dn !== undefined && (summary.subjectCN === null || cn !== 'null') ? `{"dn":${dn},"cn":${cn}}` : generalNames(summary).subject
   return (
-    `{"subject":${subject},${issuerText(summary, at.issuer)}` +
+    `{"subject":${subject},${issuerText(summary, at.issuerStart, at.issuerEnd)}` +
     `,"serial":"${summary.serial}","notBefore":"${isoText(summary.notBefore.getTime())}","notAfter":"${isoText(summary.notAfter.getTime())}"` +
     `,"fingerprints":{"sha256":"${identitySha256(summary)}"},"key":${keyText(identityKey(summary, at))}` +
     `,"window":{"state":"${w.state}","opens":"${isoText(w.opens.getTime())}","closes":"${isoText(w.closes.getTime())}","daysLeft":${w.daysLeft},"daysSinceExpiry":${w.daysSinceExpiry}}}`
@@ -101,14 +100,14 @@ let nextIssuer = 0
 const RECENT_ISSUERS = 8
 const ISSUER_MEMO_MAX_BYTES = 1024
 
-function issuerText(summary: CertSummary, issuer: Tlv): string {
+function issuerText(summary: CertSummary, start: number, end: number): string {
   const der = summary.der
-  const len = issuer.end - issuer.start
-  for (const r of issuerTexts) if (r.bytes.length === len && r.bytes.compare(der, issuer.start, issuer.end) === 0) return r.text
-  const dn = nameJsonOctets(der, issuer.start, issuer.end)
+  const len = end - start
+  for (const r of issuerTexts) if (r.bytes.length === len && r.bytes.compare(der, start, end) === 0) return r.text
+  const dn = nameJsonOctets(der, start, end)
   const text = '"issuer":' + (dn === undefined ? generalNames(summary).issuer : `{"dn":${dn},"cn":${cnJson}}`)
   if (len <= ISSUER_MEMO_MAX_BYTES) {
-    issuerTexts[nextIssuer] = { bytes: Buffer.from(der.subarray(issuer.start, issuer.end)), text }
+    issuerTexts[nextIssuer] = { bytes: Buffer.from(der.subarray(start, end)), text }
     nextIssuer = (nextIssuer + 1) % RECENT_ISSUERS
   }
   return text
