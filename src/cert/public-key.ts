@@ -1,4 +1,4 @@
-import { TAG, expect, type Tlv } from './der.js'
+import { TAG, expectAt, header, type Tlv } from './der.js'
 import { nodeCrypto } from './lazy-crypto.js'
 import type { KeyAlgorithm } from './summary.js'
 
@@ -14,15 +14,16 @@ export function keySize(der: Uint8Array, at: number, spki: Tlv, algorithm: KeyAl
   const curve = CURVE_BITS[algorithm]
   if (curve) return curve
   if (algorithm === 'RSA' || algorithm === 'RSA-PSS') {
+    // By position (der.ts readAt): no element objects, on every RSA certificate of a batch.
     try {
-      const alg = expect(der, spki.start, spki.end, TAG.SEQUENCE, 'algorithm')
-      const bits = expect(der, alg.next, spki.end, TAG.BIT_STRING, 'subjectPublicKey')
-      const rsa = expect(der, bits.start + 1, bits.end, TAG.SEQUENCE, 'RSAPublicKey')
-      const n = expect(der, rsa.start, rsa.end, TAG.INTEGER, 'modulus')
-      let p = n.start
-      while (p < n.end && der[p] === 0) p++
-      if (p === n.end) return null
-      return (n.end - p) * 8 - Math.clz32(der[p]!) + 24
+      const algEnd = expectAt(der, spki.start, spki.end, TAG.SEQUENCE, 'algorithm')
+      const bitsEnd = expectAt(der, algEnd, spki.end, TAG.BIT_STRING, 'subjectPublicKey')
+      const rsaEnd = expectAt(der, header.start + 1, bitsEnd, TAG.SEQUENCE, 'RSAPublicKey')
+      const nEnd = expectAt(der, header.start, rsaEnd, TAG.INTEGER, 'modulus')
+      let p = header.start
+      while (p < nEnd && der[p] === 0) p++
+      if (p === nEnd) return null
+      return (nEnd - p) * 8 - Math.clz32(der[p]!) + 24
     } catch {
       return null
     }
