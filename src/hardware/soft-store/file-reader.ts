@@ -30,7 +30,7 @@ const BEGIN = Buffer.from('-----BEGIN ')
 const BEGIN_CERT = Buffer.from('-----BEGIN CERTIFICATE-----')
 const END_CERT = Buffer.from('-----END CERTIFICATE-----')
 const wellFormedBase64 = ${wellFormedBase64.toString()}
-// libc's openat / read / close through koffi where the platform has them (native-files.ts):
+// libc's openat / pread / close through koffi where the platform has them (native-files.ts):
 // the file opened by its name in its folder. Anything that fails here goes back to the
 // caller as not read (-1), which reads it itself and reports it as it would any file.
 let native
