@@ -99,9 +99,9 @@ const recent: Array<{ bytes: Buffer; text: string }> = []
 let next = 0
 
 // The attribute types of nearly every name are 2.5.4.x (X.520): three content octets 55 04 x.
-export const X520 = new Map<number, string>(Object.entries(ATTRIBUTE_NAMES).filter(([oid]) => /^2\.5\.4\.\d+$/.test(oid) && Number(oid.slice(6)) < 128).map(([oid, n]) => [Number(oid.slice(6)), n]))
+const X520 = new Map<number, string>(Object.entries(ATTRIBUTE_NAMES).filter(([oid]) => /^2\.5\.4\.\d+$/.test(oid) && Number(oid.slice(6)) < 128).map(([oid, n]) => [Number(oid.slice(6)), n]))
 
-export function attributeName(buf: Uint8Array, type: Tlv): string {
+function attributeName(buf: Uint8Array, type: Tlv): string {
   if (type.end - type.start === 3 && buf[type.start] === 0x55 && buf[type.start + 1] === 0x04) {
     const known = X520.get(buf[type.start + 2]!)
     if (known) return known
@@ -146,6 +146,38 @@ export function formatAnyName(buf: Uint8Array, name: Tlv): string {
  * writes it or throws as it always did. A non-ASCII value goes through attributeValue.
  */
 function formatShortName(buf: Uint8Array, start: number, end: number): string | undefined {
+  return shortName(buf, start, end, false)
+}
+
+/**
+ * A Name as NDJSON writes it, read straight off the DER: JSON.stringify of
+ * distinguishedName and of the Name's last commonName (summary.ts's commonName,
+ * `cnJson`), both as UTF-8 octets (output/octets.ts). A UTF8String's bytes are
+ * already the octets of its text: they are checked (as shortUtf8Value checks them) and
+ * copied, not decoded into UTF-16 and encoded back (issue 16: a Chinese name made every
+ * record of a batch a two-byte string). Only for names formatShortName reads whose
+ * every value is plain (plainOctets); undefined for anything else: the caller then
+ * makes the text the general way and converts it. test/unit/render-fast-paths.test.ts
+ * holds the two equal.
+ */
+export function nameJsonOctets(buf: Uint8Array, start: number, end: number): string | undefined {
+  lastCn = 'null'
+  const dn = shortName(buf, start, end, true)
+  if (dn === undefined) return undefined
+  cnJson = lastCn === 'null' ? 'null' : '"' + lastCn + '"'
+  return '"' + dn + '"'
+}
+
+/** The last nameJsonOctets' commonName as JSON octets ("null" without one): read it right after the call. */
+export let cnJson = 'null'
+let lastCn = 'null'
+
+/**
+ * The walk of formatShortName and nameJsonOctets: every element in DER's short form,
+ * read off the bytes. `octets`: each value as plainOctets gives it (and the last CN kept
+ * in lastCn), undefined at the first one that is not plain; otherwise as text.
+ */
+function shortName(buf: Uint8Array, start: number, end: number, octets: boolean): string | undefined {
   let out = ''
   let p = start
   while (p < end) {
@@ -163,14 +195,32 @@ function formatShortName(buf: Uint8Array, start: number, end: number): string | 
       if (atvEnd > rdnEnd || at + 2 > atvEnd) return undefined
       const tag = buf[at]!
       if ((tag & 0x1f) === 0x1f || buf[at + 1]! >= 0x80 || at + 2 + buf[at + 1]! !== atvEnd) return undefined
-      const type = typeStart + 3 === at && buf[typeStart] === 0x55 && buf[typeStart + 1] === 0x04 ? X520.get(buf[typeStart + 2]!) : undefined
-      const attr = type ?? attributeName(buf, { tag: TAG.OID, start: typeStart, end: at, next: at })
-      let value: string | undefined
-      if (tag === TAG.PRINTABLE_STRING || tag === TAG.UTF8_STRING || tag === TAG.IA5_STRING || tag === TAG.T61_STRING) {
-        value = asciiValue(buf, at + 2, atvEnd)
-        if (value === undefined && tag === TAG.UTF8_STRING) value = shortUtf8Value(buf, at + 2, atvEnd)
+      const x520 = typeStart + 3 === at && buf[typeStart] === 0x55 && buf[typeStart + 1] === 0x04 ? buf[typeStart + 2]! : -1
+      let attr = x520 >= 0 ? X520.get(x520) : undefined
+      if (attr === undefined) {
+        if (!octets) attr = attributeName(buf, { tag: TAG.OID, start: typeStart, end: at, next: at })
+        else {
+          try {
+            attr = attributeName(buf, { tag: TAG.OID, start: typeStart, end: at, next: at })
+          } catch {
+            // A malformed OID: the general way writes the name as it decides.
+            return undefined
+          }
+        }
       }
-      value ??= attributeValue(buf, at, { tag, start: at + 2, end: atvEnd, next: atvEnd })
+      const oneByte = tag === TAG.PRINTABLE_STRING || tag === TAG.UTF8_STRING || tag === TAG.IA5_STRING || tag === TAG.T61_STRING
+      let value: string | undefined
+      if (octets) {
+        value = oneByte ? plainOctets(buf, at + 2, atvEnd, tag === TAG.UTF8_STRING) : undefined
+        if (value === undefined) return undefined
+        if (x520 === 3) lastCn = value
+      } else {
+        if (oneByte) {
+          value = asciiValue(buf, at + 2, atvEnd)
+          if (value === undefined && tag === TAG.UTF8_STRING) value = shortUtf8Value(buf, at + 2, atvEnd)
+        }
+        value ??= attributeValue(buf, at, { tag, start: at + 2, end: atvEnd, next: atvEnd })
+      }
       rdn = q === p + 2 ? attr + '=' + value : rdn + '+' + attr + '=' + value
       q = atvEnd
     }
@@ -180,6 +230,44 @@ function formatShortName(buf: Uint8Array, start: number, end: number): string | 
   }
   return out
 }
+
+/**
+ * A value's UTF-8 octets (one char a byte) when it is plain: PrintableString, IA5String,
+ * T61String or UTF8String, ASCII (or, in a UTF8String, well-formed UTF-8 of up to three
+ * bytes a character, as shortUtf8Value takes it), with no character RFC 4514 escapes
+ * (\ " , + ; < > NUL, a leading "#" or space, a trailing space) and none JSON escapes
+ * (controls below U+0020): such a value is its own text in the DN, in the CN and in
+ * JSON. Else undefined. Checked byte by byte, then taken in one piece.
+ */
+function plainOctets(buf: Uint8Array, from: number, to: number, utf8: boolean): string | undefined {
+  if (from < to && (buf[from] === 0x23 || buf[from] === 0x20 || buf[to - 1] === 0x20)) return undefined
+  // A byte order mark: TextDecoder drops it, so the text is not the bytes.
+  if (utf8 && buf[from] === 0xef && buf[from + 1] === 0xbb && buf[from + 2] === 0xbf) return undefined
+  let i = from
+  while (i < to) {
+    const b = buf[i]!
+    if (b < 0x80) {
+      // Controls (JSON escapes them) and RFC 4514's specials: \ " , + ; < >
+      if (b < 0x20 || b === 0x5c || b === 0x22 || b === 0x2c || b === 0x2b || b === 0x3b || b === 0x3c || b === 0x3e) return undefined
+      i++
+    } else if (!utf8) return undefined
+    else if (b >= 0xc2 && b <= 0xdf) {
+      if (i + 2 > to || (buf[i + 1]! & 0xc0) !== 0x80) return undefined
+      i += 2
+    } else if (b >= 0xe0 && b <= 0xef) {
+      const b1 = buf[i + 1]!
+      if (i + 3 > to || (b1 & 0xc0) !== 0x80 || (buf[i + 2]! & 0xc0) !== 0x80) return undefined
+      // E0 80–9F would be overlong; ED A0–BF a UTF-16 surrogate.
+      if ((b === 0xe0 && b1 < 0xa0) || (b === 0xed && b1 >= 0xa0)) return undefined
+      i += 3
+    } else return undefined
+  }
+  // One string for the value (a character at a time made one string per character).
+  return latin1Slice.call(buf, from, to)
+}
+
+// Buffer's own, for the DER view whatever its class (a Buffer from the reading thread, a Uint8Array from elsewhere).
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, start: number, end: number): string }).latin1Slice
 
 /** The value's text when all its bytes are ASCII (the same in every one-byte string type), escaped as RFC 4514 2.4 says. */
 function asciiValue(buf: Uint8Array, from: number, to: number): string | undefined {

@@ -1,5 +1,5 @@
 import { certIdentity, identityKey, identitySha256, namesAndKey, type CertIdentity, type CertKey } from '../cert/identity.js'
-import { cnJson, nameJsonOctets } from '../cert/name-octets.js'
+import { cnJson, nameJsonOctets } from '../cert/names.js'
 import type { CertSummary } from '../cert/summary.js'
 import type { WindowAssessment, WindowState } from '../cert/window.js'
 import type { KeyAlgorithmSpec } from '../hardware/pkcs11/types.js'
@@ -64,7 +64,7 @@ const J = JSON.stringify
  * as UTF-8 octets (octets.ts): the same fields in the same order
  * (test/unit/window-json.test.ts and render-fast-paths.test.ts hold them equal), for
  * NDJSON over 100,000 rows, where the intermediate objects cost more than the text.
- * The names come off the DER as octets (cert/name-octets.ts); a name that reader
+ * The names come off the DER as octets (cert/names.ts nameJsonOctets); a name that reader
  * leaves goes the general way (certIdentity) and is converted. The object form above
  * stays on Date's own toISOString: the tests' reference.
  */

@@ -5,8 +5,7 @@ import { readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { decodeCertificates } from '../../src/cert/decode.js'
 import { readTlv } from '../../src/cert/der.js'
-import { cnJson, nameJsonOctets } from '../../src/cert/name-octets.js'
-import { distinguishedName, formatAnyName, sharedDistinguishedName } from '../../src/cert/names.js'
+import { cnJson, distinguishedName, formatAnyName, nameJsonOctets, sharedDistinguishedName } from '../../src/cert/names.js'
 import { commonName } from '../../src/cert/summary.js'
 import { assessWindow } from '../../src/cert/window.js'
 import type { WindowRow } from '../../src/cert/window-events.js'
@@ -189,7 +188,7 @@ describe('distinguished names: the short-form reader writes what the element rea
   })
 })
 
-// The names NDJSON takes straight off the DER as octets (cert/name-octets.ts): the plain
+// The names NDJSON takes straight off the DER as octets (names.ts nameJsonOctets): the plain
 // ones, and none other, which must read exactly as the general names and CN read.
 const PLAIN_NAMES = new Set(['plain', 'Chinese values', 'two-byte UTF-8', 'multi-valued RDN', 'two CNs (the last one is the CN)', 'DEL and C1 controls (no escape in either form)', 'an empty RDN', 'the empty name', 'e-mail and an unknown OID', '2.5.4.x unnamed'])
 
