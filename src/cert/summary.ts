@@ -122,7 +122,17 @@ function keyAlgorithm(buf: Uint8Array, start: number, end: number): KeyAlgorithm
  * Its prototype is Object.prototype, so the object is the plain one a literal made
  * (same keys in the same order, same inspect and JSON output).
  */
-function Summary(this: CertSummary, serial: string, subjectCN: string | null, issuerCN: string | null, notBefore: Date, notAfter: Date, keyAlgorithm: KeyAlgorithm, der: Uint8Array): void {
+function Summary(
+  this: CertSummary,
+  serial: string,
+  subjectCN: string | null,
+  issuerCN: string | null,
+  notBefore: Date,
+  notAfter: Date,
+  keyAlgorithm: KeyAlgorithm,
+  der: Uint8Array,
+  sha256: string | undefined,
+): void {
   this.serial = serial
   this.subjectCN = subjectCN
   this.issuerCN = issuerCN
@@ -133,8 +143,11 @@ function Summary(this: CertSummary, serial: string, subjectCN: string | null, is
   // Always present, so that every summary has one shape: one that gains it later (the
   // reading thread's digest, read-certificates.ts) would be a second hidden class, and the
   // optimised code of everything that reads summaries would be thrown away and compiled
-  // again mid-batch (20,000 files: 45 more optimisations, +25–35 ms, issue 16).
-  this.sha256 = undefined
+  // again mid-batch (20,000 files: 45 more optimisations, +25–35 ms, issue 16). Set here
+  // only, never after: a field written after construction stops being constant for V8,
+  // and that change too throws away the optimised code that read it (--trace-deopt:
+  // readCertSummary and certificateText, compiled again when the thread's first digest came).
+  this.sha256 = sha256
 }
 Summary.prototype = Object.prototype
 const NewSummary = Summary as unknown as new (...fields: Parameters<typeof Summary>) => CertSummary
@@ -144,7 +157,7 @@ const NewSummary = Summary as unknown as new (...fields: Parameters<typeof Summa
  * the buffer to `limit` (a DER file); otherwise trailing bytes belong to the caller.
  * Throws DerError on anything that is not a well-formed certificate.
  */
-export function readCertSummary(buf: Uint8Array, pos = 0, limit = buf.length, exact = true): CertSummary {
+export function readCertSummary(buf: Uint8Array, pos = 0, limit = buf.length, exact = true, sha256?: string): CertSummary {
   const certEnd = expectAt(buf, pos, limit, TAG.SEQUENCE, 'Certificate')
   const certStart = header.start
   checkCertificateSize(certEnd - pos)
@@ -202,5 +215,6 @@ export function readCertSummary(buf: Uint8Array, pos = 0, limit = buf.length, ex
     keyAlgorithm(buf, spkiStart, spkiEnd),
     // The input itself when the certificate is all of it (a PEM block, a DER file): the same view, one object fewer.
     pos === 0 && certEnd === buf.length ? buf : buf.subarray(pos, certEnd),
+    sha256,
   )
 }

@@ -3,7 +3,7 @@ import { openPkcs12 } from '../../cert/pkcs12.js'
 import { readCertSummary, type CertSummary } from '../../cert/summary.js'
 import { UkeyError } from '../../errors.js'
 import type { BatchItem, CertificateEvent, OffloadedRun } from '../../cert/events.js'
-import { expandInputs, readSource, readSourceFile, readStdin, type Source, type SourceEvent } from './sources.js'
+import { InputWalk, readSource, readSourceFile, readStdin, type Source, type SourceEvent } from './sources.js'
 import { FileReader, type BatchReply, type ReadRequest, type ThreadProgram } from './file-reader.js'
 
 /**
@@ -95,7 +95,7 @@ export function readOffloaded(opts: ReadOptions): AsyncGenerator<BatchItem[]> {
 }
 
 async function* readBatches(opts: ReadOptions): AsyncGenerator<BatchItem[]> {
-  const items = expandInputs(opts.inputs, opts.recursive)
+  const items = new InputWalk(opts.inputs, opts.recursive)
   // The reading thread, then (with `offload`, from PROGRAM_FROM_BATCH) the program's threads.
   let reader: FileReader | undefined
   let programReader: FileReader | undefined
@@ -112,7 +112,7 @@ async function* readBatches(opts: ReadOptions): AsyncGenerator<BatchItem[]> {
     while (ahead.length < (made < THREAD_FROM_BATCH ? 1 : programReader ? READ_AHEAD * program!.threads : READ_AHEAD_READER)) {
       // The program's threads start with the program: it is loaded (awaited) first.
       if (made === programFrom && wantProgram && !asked) break
-      const chunk = nextChunk(items)
+      const chunk = items.take(BATCH_FILES)
       if (!chunk.length) break
       if (made < THREAD_FROM_BATCH || !threaded) ahead.push({ chunk, own: readHere(chunk, undefined) })
       else if (program && made >= programFrom) {
@@ -261,16 +261,6 @@ async function finish(parts: Part[], opts: ReadOptions): Promise<BatchItem[]> {
   return batch
 }
 
-function nextChunk(items: Iterator<SourceEvent>): SourceEvent[] {
-  const chunk: SourceEvent[] = []
-  while (chunk.length < BATCH_FILES) {
-    const it = items.next()
-    if (it.done) break
-    chunk.push(it.value)
-  }
-  return chunk
-}
-
 /** Where the chunk's regular file number `n` (from 0) stands: what comes before it is the thread's. */
 function regularCut(chunk: SourceEvent[], n: number): number {
   let seen = 0
@@ -308,13 +298,12 @@ function decodeSafely(buf: Buffer, name: string, out: BatchItem[]): Pending | un
 function pushThreadDecoded(der: Buffer, sha256: string, name: string, out: BatchItem[]): void {
   let cert: CertSummary
   try {
-    cert = readCertSummary(der, 0, der.length, true)
+    // '' : decoded without its digest (ReadOptions.fingerprints false), computed if ever asked for.
+    cert = readCertSummary(der, 0, der.length, true, sha256 || undefined)
   } catch (e) {
     out.push({ type: 'error', source: name, error: derProblem(e, name) })
     return
   }
-  // '' : decoded without its digest (ReadOptions.fingerprints false), computed if ever asked for.
-  if (sha256) cert.sha256 = sha256
   out.push({ type: 'certificate', source: name, index: 1, format: 'pem', cert })
 }
 
