@@ -174,11 +174,39 @@ interface Reply extends Partial<Offloaded> {
 }
 
 /**
- * What the thread did with a batch: each file's bytes (undefined: read it yourself) or,
- * where `sha256` has an entry, the DER of the file's one CERTIFICATE block and its
- * SHA-256 (lower-case hex; '' when not asked for); or a program's answer.
+ * What the plain reader did with a batch, as it came (one buffer and per-file ends): a
+ * file's view and digest are made when the batch is decoded, not when the answer
+ * arrives. An answer waits behind up to READ_AHEAD_READER batches (read-certificates.ts);
+ * ~500 objects made on arrival (a view and a digest per file) outlived a minor GC or two
+ * and were promoted, ~300 KB at each one at 100,000 files (--trace-gc-nvp, issue 16).
  */
-export type BatchReply = { kind: 'read'; files: Array<Buffer | undefined>; sha256: Array<string | undefined> } | { kind: 'offloaded'; reply: Offloaded }
+export class ReadFiles {
+  readonly kind = 'read'
+  constructor(
+    private readonly all: Buffer | undefined,
+    /** Per file: where it starts in `all`, and where it ends (-1: not read). */
+    private readonly starts: Int32Array,
+    private readonly ends: Int32Array,
+    private readonly decoded: Uint8Array | undefined,
+    private readonly fingerprints: boolean,
+  ) {}
+
+  /** File `i`'s bytes (undefined: read it yourself), or, where sha256(i) is defined, the DER of its one CERTIFICATE block. */
+  file(i: number): Buffer | undefined {
+    const end = this.ends[i]
+    if (end === undefined || end < 0 || !this.all) return undefined
+    return this.all.subarray(this.decoded?.[i] === 1 ? this.starts[i]! + 64 : this.starts[i]!, end)
+  }
+
+  /** The SHA-256 of file `i`'s DER (lower-case hex; '' when not asked for), when the thread decoded it. */
+  sha256(i: number): string | undefined {
+    if (this.decoded?.[i] !== 1 || !this.all || this.ends[i]! < 0) return undefined
+    return this.fingerprints ? this.all.toString('latin1', this.starts[i]!, this.starts[i]! + 64) : ''
+  }
+}
+
+/** What the thread did with a batch: ReadFiles, or a program's answer. */
+export type BatchReply = ReadFiles | { kind: 'offloaded'; reply: Offloaded }
 
 /** A program to run on the threads instead of the plain reader: it does whole files (read, decode, classify, render). */
 export interface ThreadProgram {
@@ -358,22 +386,13 @@ export class FileReader {
       w.resolve({ kind: 'offloaded', reply: { id, text, textLength: textLength ?? 0, states, ends } })
       return
     }
-    const all = Buffer.from(buf!)
-    const files: Array<Buffer | undefined> = new Array(ends.length)
-    const sha256: Array<string | undefined> = new Array(ends.length)
+    const starts = new Int32Array(ends.length)
     let start = 0
     for (let i = 0; i < ends.length; i++) {
-      const end = ends[i]!
-      if (end < 0) files[i] = undefined
-      else {
-        if (decoded?.[i] === 1) {
-          sha256[i] = this.fingerprints ? all.toString('latin1', start, start + 64) : ''
-          files[i] = all.subarray(start + 64, end)
-        } else files[i] = all.subarray(start, end)
-        start = end
-      }
+      starts[i] = start
+      if (ends[i]! >= 0) start = ends[i]!
     }
-    w.resolve({ kind: 'read', files, sha256 })
+    w.resolve(new ReadFiles(Buffer.from(buf!), starts, ends, decoded, this.fingerprints))
   }
 
   private fail(e: unknown): void {
@@ -386,5 +405,5 @@ export class FileReader {
 }
 
 function notRead(n: number): BatchReply {
-  return { kind: 'read', files: new Array<Buffer | undefined>(n).fill(undefined), sha256: [] }
+  return new ReadFiles(undefined, new Int32Array(n), new Int32Array(n).fill(-1), undefined, false)
 }

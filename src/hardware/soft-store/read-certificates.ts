@@ -226,8 +226,8 @@ function readHere(chunk: SourceEvent[], reply: BatchReply | undefined): Part[] {
       continue
     }
     run = undefined
-    const got = read && regular ? read.files[r] : undefined
-    const sha256 = got ? read!.sha256[r] : undefined
+    const got = read && regular ? read.file(r) : undefined
+    const sha256 = got ? read!.sha256(r) : undefined
     if (regular) r++
     events ??= openPart(parts)
     if (sha256 !== undefined) {
