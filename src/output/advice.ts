@@ -4,7 +4,7 @@ import type { WindowAssessment } from '../cert/window.js'
 import { keyNameInUse, type MessageKey, type Translate } from '../i18n/index.js'
 import type { BankProfile } from '../profile/types.js'
 import { formatDateTime } from './time.js'
-import { utf8Octets } from './octets.js'
+import { plainJson, utf8Octets } from './octets.js'
 
 /** FAQ 4–6 advice for a certificate's window state, with its dates and day counts. */
 export function adviceFor(w: WindowAssessment, notBefore: Date, t: Translate, profile: BankProfile, tz?: string): string {
@@ -33,8 +33,6 @@ type Parts = readonly [before: string, after: string]
 /** A character no catalogue holds: where the date goes, found again after JSON.stringify escapes it. */
 const MARK = '\u0001'
 const MARK_JSON = J(MARK).slice(1, -1)
-/** JSON.stringify leaves a string without these as it is, between quotes. */
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/
 
 interface Memo {
   /** The key name in force when the texts were made (i18n: useKeyName): another one changes every text. */
@@ -71,8 +69,8 @@ export function adviceJson(w: WindowAssessment, notBefore: Date, t: Translate, p
   if (parts === null) return utf8Octets(J(adviceFor(w, notBefore, t, profile, tz)))
   if (date === undefined) return parts[0]
   const when = formatDateTime(date, tz)
-  // The date is plain ASCII (its own octets) unless it needs escaping.
-  return NEEDS_ESCAPE.test(when) ? utf8Octets(J(adviceFor(w, notBefore, t, profile, tz))) : parts[0] + when + parts[1]
+  // A plain date (ASCII, nothing to escape) is its own JSON octets.
+  return plainJson(when) ? parts[0] + when + parts[1] : utf8Octets(J(adviceFor(w, notBefore, t, profile, tz)))
 }
 
 function partsOf(t: Translate, key: MessageKey, n: number, dated: boolean): Parts | null {

@@ -7,7 +7,7 @@ import { SCHEMA_VERSION } from './schema-version.js'
 import { certIdentity } from '../cert/identity.js'
 import { certificateObject, certificateText, type CertificateJson } from './certificate-json.js'
 import { adviceFor, adviceJson } from './advice.js'
-import { utf8Octets } from './octets.js'
+import { jsonOctets } from './octets.js'
 
 export { adviceFor }
 
@@ -55,13 +55,11 @@ export function certificateRecord(row: WindowRow, t: Translate, profile: BankPro
   }
 }
 
-const J = JSON.stringify
-
 /** JSON.stringify(certificateRecord(row)) written directly, as UTF-8 octets (certificate-json.ts: why; output/octets.ts). */
 export function certificateJson(row: WindowRow, t: Translate, profile: BankProfile, tz?: string): string {
   const { cert, window: w } = row
   return (
-    `{"type":"certificate","source":${utf8Octets(J(row.source))},"index":${row.index},"format":"${row.format}"` +
+    `{"type":"certificate","source":${jsonOctets(row.source)},"index":${row.index},"format":"${row.format}"` +
     `,"certificate":${certificateText(cert, w)}` +
     `,"advice":${adviceJson(w, cert.notBefore, t, profile, tz)},"exitCode":${STATE_EXIT[w.state]}}`
   )

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import { fromOctets, utf8Octets } from '../../src/output/octets.js'
+import { fromOctets, jsonOctets, plainJson, utf8Octets } from '../../src/output/octets.js'
 import { TextSink } from '../../src/output/sink.js'
 
 class Collect extends Writable {
@@ -77,5 +77,19 @@ describe('TextSink', () => {
     await new Promise((r) => out.end(r))
     expect(waited).toBeGreaterThan(0)
     expect(Buffer.concat(out.chunks).toString('utf8').split('\n')).toHaveLength(201)
+  })
+})
+
+describe('jsonOctets: JSON.stringify as UTF-8 octets', () => {
+  // Every character class the quick path must leave to JSON.stringify, and the ones it takes.
+  const texts = ['', 'bench/out/corpus-100000/00/cert-000001.pem', 'C:\\certs\\a.pem', 'a"b', 'tab\there', 'nl\n', '\u001f', '\u007f', ' ~', '张三.pem', '\u00e9', '\u{1F510}.pem', '\ud800 lone', '2027-10-31 20:17:27 +08:00']
+
+  it('the same octets as utf8Octets(JSON.stringify(text)), for every kind of text', () => {
+    for (const text of texts) expect({ text, json: jsonOctets(text) }).toEqual({ text, json: utf8Octets(JSON.stringify(text)) })
+    for (const text of texts) expect(JSON.parse(fromOctets(jsonOctets(text)))).toBe(text)
+  })
+
+  it('plain only when JSON.stringify leaves the text as it is and it is ASCII', () => {
+    for (const text of texts) expect({ text, plain: plainJson(text) }).toEqual({ text, plain: JSON.stringify(text) === `"${text}"` && /^[\u0000-\u007f]*$/.test(text) })
   })
 })
