@@ -23,6 +23,8 @@ export interface SourceOptions extends TokenOptions {
   store?: string
   /** Not a flag: false when nothing shows the certificates' SHA-256 (check-window --quiet and its table; ReadOptions.fingerprints). */
   fingerprints?: boolean
+  /** Not a flag: true when no certificate's DER is read after its batch (check-window; ReadOptions.reuse). */
+  reuse?: boolean
 }
 
 /** What check-window and show-cert share: the inputs, the instant and time zone, JSON or not. */
@@ -66,6 +68,7 @@ export async function* certificateSources(inputs: string[], flags: SourceOptions
       // The bench's and the tests' thread switches (bench/run.sh's crossover part).
       threads: { off: io.env['UKEY_READ_THREAD'] === 'off', programFrom: Number(io.env['UKEY_BATCH_FROM']) || undefined },
       fingerprints: flags.fingerprints !== false,
+      reuse: flags.reuse === true,
     })
   if (flags.store) yield* readStoreCertificates(flags.store as WindowsStoreName)
   if (wantTokens) {

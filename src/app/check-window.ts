@@ -37,7 +37,8 @@ export async function run(options: CheckWindowOptions, io: Io): Promise<number> 
     : undefined
   try {
     // Only JSON and NDJSON show a fingerprint: for the rest the reading thread need not hash.
-    const sources = { ...options, fingerprints: !options.quiet && (format === 'json' || format === 'ndjson') }
+    // Every renderer reads a row's DER while rendering it, never after (ReadOptions.reuse).
+    const sources = { ...options, fingerprints: !options.quiet && (format === 'json' || format === 'ndjson'), reuse: true }
     for await (const batch of checkWindow(certificateSources(options.inputs, sources, profile, io, offload), { at, profile })) {
       for (const ev of batch) {
         if (ev.type === 'offloaded') {

@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import type { CertificateEvent } from '../../src/cert/events.js'
 import { certIdentity } from '../../src/cert/identity.js'
 import { pemBlocks } from '../../src/cert/pem.js'
-import { FileReader } from '../../src/hardware/soft-store/file-reader.js'
+import { FileReader, type ReadFiles } from '../../src/hardware/soft-store/file-reader.js'
 import { readCertificates } from '../../src/hardware/soft-store/read-certificates.js'
 import { FIXTURES } from '../helpers/cli.js'
 
@@ -75,6 +75,66 @@ function writeVariants(dir: string): string[] {
     return path
   })
 }
+
+// check-window's answers come in a ring of shared memory (ReaderOptions.ring): read in
+// place, handed back once the batch is done, overwritten by later batches. Whichever way
+// an answer comes (a slot, a slot reused, its own buffer when none is free or the batch
+// outgrows one), it must read as the plain reader's own buffer does.
+describe('the answer ring: the same answers as a buffer of their own', () => {
+  const same = (a: ReadFiles, b: ReadFiles, n: number): void => {
+    for (let i = 0; i < n; i++) {
+      expect({ i, sha256: a.sha256(i) }).toEqual({ i, sha256: b.sha256(i) })
+      const [x, y] = [a.file(i), b.file(i)]
+      expect({ i, same: x === undefined ? y === undefined : y !== undefined && Buffer.compare(x, y) === 0 }).toEqual({ i, same: true })
+    }
+  }
+
+  it('every variant, batch after batch through the slots, then with every slot held, then a batch larger than a slot', async () => {
+    const paths = writeVariants(scratch())
+    const plain = FileReader.start(undefined)
+    const ring = FileReader.start(undefined, { ring: true })
+    try {
+      const expected = await plain.read(paths).files
+      if (expected.kind !== 'read') throw new Error('the plain reader answers with files')
+      // Done one at a time: two slots serve them all, each answer right.
+      const slots = new Set<number | undefined>()
+      for (let b = 0; b < 25; b++) {
+        const got = await ring.read(paths).files
+        if (got.kind !== 'read') throw new Error('the plain reader answers with files')
+        same(got, expected, paths.length)
+        slots.add(got.ringSlot)
+        got.release()
+      }
+      expect([...slots].every((k) => k !== undefined)).toBe(true)
+      expect(slots.size).toBeLessThanOrEqual(2)
+      // Held, not handed back: past the ring's slots each answer has a buffer of its own.
+      const held = await Promise.all(Array.from({ length: 14 }, () => ring.read(paths).files))
+      const inRing = held.filter((r) => r.kind === 'read' && r.ringSlot !== undefined)
+      expect(inRing.length).toBe(10)
+      expect(new Set(inRing.map((r) => (r.kind === 'read' ? r.ringSlot : -1))).size).toBe(10)
+      for (const got of held) if (got.kind === 'read') same(got, expected, paths.length)
+      for (const got of held) if (got.kind === 'read') got.release()
+      // Three files of 200 KB sent as text (two blocks each): more than a slot holds, so the
+      // answer moves to a buffer of its own.
+      const dir = scratch()
+      const big = [0, 1, 2].map((k) => {
+        const path = join(dir, `big-${k}.pem`)
+        writeFileSync(path, `${RSA_PEM}# ${'x'.repeat(200 * 1024)}\n${RSA_PEM}`)
+        return path
+      })
+      const [own, bigExpected] = await Promise.all([ring.read([...big, paths[0]!]).files, plain.read([...big, paths[0]!]).files])
+      if (own.kind !== 'read' || bigExpected.kind !== 'read') throw new Error('the plain reader answers with files')
+      expect(own.ringSlot).toBeUndefined()
+      same(own, bigExpected, 4)
+      // Its slot went back when it moved out: the next batch has one again.
+      const after = await ring.read(paths).files
+      expect(after.kind === 'read' && after.ringSlot !== undefined).toBe(true)
+    } finally {
+      plain.stop()
+      ring.stop()
+    }
+  })
+})
 
 // Both ways of reading (native-files.ts): libc's openat through koffi where the OS has it
 // (the default), node:fs everywhere; `way` shows which one answered, so neither case is vacuous.

@@ -109,16 +109,38 @@ function onlyCertificateBody(n) {
   if (rest + BEGIN.length <= n && file.indexOf(BEGIN, rest) >= 0) return -1
   return bodyStart
 }
+// The answer ring (ReaderOptions.ring): slots of one shared memory the caller reads in
+// place and hands back (ringFree[k] 1 → 0) once the batch is done. A new transferred
+// buffer per batch is ~400 KB that only a full garbage collection frees on the caller's
+// side, and transferring detaches it here, which slows every typed-array access of
+// this thread's optimised code (V8's ArrayBufferDetaching protector). Batches larger
+// than a slot, or found with every slot taken, get their own buffer as before.
+const ring = workerData.ring
+const ringFree = ring && new Int32Array(ring.free)
+function ringSlot(n) {
+  if (!ring || n > ring.files) return -1
+  for (let k = 0; k < ringFree.length; k++) if (Atomics.compareExchange(ringFree, k, 0, 1) === 0) return k
+  return -1
+}
 parentPort.on('message', ({ id, slot, paths }) => {
   // Files are taken one at a time: the caller may take the rest.
   let i = take(id, slot, paths.length)
   if (i < 0) return
-  const ends = new Int32Array(paths.length).fill(-1)
-  const decoded = new Uint8Array(paths.length)
-  // Not zero-filled (allocUnsafeSlow: its own ArrayBuffer, not the pool's, so it can be
-  // transferred): a new ArrayBuffer is zeroed, 512 KiB a batch for nothing. Sized for the
-  // common file (a decoded certificate: its digest and ~1 KB of DER), grown when needed.
-  let out = Buffer.allocUnsafeSlow(Math.max(64 * 1024, paths.length * 1536))
+  let k = ringSlot(paths.length)
+  let ends, decoded, out
+  if (k >= 0) {
+    const at = k * ring.slotBytes
+    ends = new Int32Array(ring.memory, at, paths.length).fill(-1)
+    decoded = new Uint8Array(ring.memory, at + 4 * ring.files, paths.length).fill(0)
+    out = Buffer.from(ring.memory, at + ring.header, ring.slotBytes - ring.header)
+  } else {
+    ends = new Int32Array(paths.length).fill(-1)
+    decoded = new Uint8Array(paths.length)
+    // Not zero-filled (allocUnsafeSlow: its own ArrayBuffer, not the pool's, so it can be
+    // transferred): a new ArrayBuffer is zeroed, 512 KiB a batch for nothing. Sized for the
+    // common file (a decoded certificate: its digest and ~1 KB of DER), grown when needed.
+    out = Buffer.allocUnsafeSlow(Math.max(64 * 1024, paths.length * 1536))
+  }
   let o = 0
   for (; i >= 0; i = take(id, slot, paths.length)) {
     const n = readFile(paths[i])
@@ -128,6 +150,13 @@ parentPort.on('message', ({ id, slot, paths }) => {
       const bigger = Buffer.allocUnsafeSlow(Math.max(out.length * 2, o + n + 64))
       out.copy(bigger, 0, 0, o)
       out = bigger
+      // Out of its ring slot: the answer is transferred as a whole, its slot free again.
+      if (k >= 0) {
+        ends = Int32Array.from(ends)
+        decoded = Uint8Array.from(decoded)
+        Atomics.store(ringFree, k, 0)
+        k = -1
+      }
     }
     const bodyStart = n > 0 ? onlyCertificateBody(n) : -1
     if (bodyStart >= 0) {
@@ -148,7 +177,8 @@ parentPort.on('message', ({ id, slot, paths }) => {
   }
   closeFolder()
   Atomics.store(claims, 2 * slot + 1, id + 1)
-  parentPort.postMessage({ id, buf: out.buffer, ends, decoded, libc: native !== undefined }, [out.buffer, ends.buffer, decoded.buffer])
+  if (k >= 0) parentPort.postMessage({ id, ring: k, count: paths.length, libc: native !== undefined })
+  else parentPort.postMessage({ id, buf: out.buffer, ends, decoded, libc: native !== undefined }, [out.buffer, ends.buffer, decoded.buffer])
 })
 `
 
@@ -171,6 +201,9 @@ interface Reply extends Partial<Offloaded> {
   decoded?: Uint8Array
   /** The plain reader: it read through libc (native-files.ts), not node:fs. */
   libc?: boolean
+  /** The plain reader: the answer is in this slot of the ring (ReaderOptions.ring), for `count` files. */
+  ring?: number
+  count?: number
 }
 
 /**
@@ -183,15 +216,24 @@ interface Reply extends Partial<Offloaded> {
 export class ReadFiles {
   readonly kind = 'read'
   constructor(
-    private readonly all: Buffer | undefined,
+    /** The files' bytes; undefined once released. */
+    private all: Buffer | undefined,
     /** Per file: where it starts in `all`, and where it ends (-1: not read). */
     private readonly starts: Int32Array,
     private readonly ends: Int32Array,
     private readonly decoded: Uint8Array | undefined,
     private readonly fingerprints: boolean,
+    /** The answer's ring slot (ReaderOptions.ring), if it came in one. */
+    readonly ringSlot?: number,
+    /** Hands that slot back to the thread. */
+    private readonly free?: () => void,
   ) {}
 
-  /** File `i`'s bytes (undefined: read it yourself), or, where sha256(i) is defined, the DER of its one CERTIFICATE block. */
+  /**
+   * File `i`'s bytes (undefined: read it yourself), or, where sha256(i) is defined, the DER
+   * of its one CERTIFICATE block: a view into the answer (no copy; a certificate's summary
+   * keeps it as its `der`, which a ring slot overwrites once released: ReadOptions.reuse).
+   */
   file(i: number): Buffer | undefined {
     const end = this.ends[i]
     if (end === undefined || end < 0 || !this.all) return undefined
@@ -202,6 +244,12 @@ export class ReadFiles {
   sha256(i: number): string | undefined {
     if (this.decoded?.[i] !== 1 || !this.all || this.ends[i]! < 0) return undefined
     return this.fingerprints ? this.all.toString('latin1', this.starts[i]!, this.starts[i]! + 64) : ''
+  }
+
+  /** Done with the answer: its ring slot goes back to the thread (nothing here is read after that). */
+  release(): void {
+    this.all = undefined
+    this.free?.()
   }
 }
 
@@ -242,6 +290,28 @@ export interface ReaderOptions {
   fingerprints?: boolean
   /** false: node:fs only, never libc through koffi (native-files.ts), to compare the two. */
   native?: boolean
+  /**
+   * Answers in a ring of shared memory, read in place and handed back by recycle: for a
+   * caller that reads no file's bytes once it is done with the batch (ReadOptions.reuse).
+   */
+  ring?: boolean
+}
+
+// The ring: slots of one SharedArrayBuffer, each the answer to a batch of up to RING_FILES
+// files: their ends (Int32) and decoded flags, then their bytes (sized as the thread's own
+// buffer). More slots than answers ever wait (the reading thread's read-ahead, 6 batches
+// in read-certificates.ts, and the batch being done); a batch with no slot free gets a buffer.
+const RING_FILES = 256
+const RING_HEADER = 5 * RING_FILES
+const RING_SLOT_BYTES = Math.ceil((RING_HEADER + RING_FILES * 1536) / 4096) * 4096
+const RING_SLOTS = 10
+
+interface Ring {
+  memory: SharedArrayBuffer
+  free: SharedArrayBuffer
+  files: number
+  header: number
+  slotBytes: number
 }
 
 /** One batch handed to the threads. */
@@ -265,11 +335,17 @@ export class FileReader {
   private readonly claims = new Int32Array(new SharedArrayBuffer(4 * 2 * SLOTS))
 
   private readonly fingerprints: boolean
+  private readonly ring: Ring | undefined
+  private readonly ringFree: Int32Array | undefined
   /** How the plain reader read its last batch: through libc's openat (native-files.ts) or node:fs; undefined before its first answer. */
   way: 'libc' | 'node:fs' | undefined
 
-  private constructor(program: ThreadProgram | undefined, { fingerprints = true, native = true }: ReaderOptions = {}) {
+  private constructor(program: ThreadProgram | undefined, { fingerprints = true, native = true, ring = false }: ReaderOptions = {}) {
     this.fingerprints = fingerprints
+    if (ring && !program) {
+      this.ring = { memory: new SharedArrayBuffer(RING_SLOTS * RING_SLOT_BYTES), free: new SharedArrayBuffer(4 * RING_SLOTS), files: RING_FILES, header: RING_HEADER, slotBytes: RING_SLOT_BYTES }
+      this.ringFree = new Int32Array(this.ring.free)
+    }
     const nativeWay = !program && native ? nativeFiles() : undefined
     // Loaded here, not at start-up: a single file never starts a thread.
     const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads')
@@ -278,7 +354,7 @@ export class FileReader {
       try {
         worker = new Worker(program?.source ?? WORKER_SOURCE, {
           eval: true,
-          workerData: { claims: this.claims, settings: program?.settings, fingerprints, native: nativeWay },
+          workerData: { claims: this.claims, settings: program?.settings, fingerprints, native: nativeWay, ring: this.ring },
           stdout: false,
           stderr: false,
           resourceLimits: { maxYoungGenerationSizeMb: program ? 8 : 2, maxOldGenerationSizeMb: program ? 48 : 16 },
@@ -370,16 +446,32 @@ export class FileReader {
     }
   }
 
-  /** Hands a program's answer buffer back to its thread once everything in it is written (the views into it die). */
-  recycle(reply: Offloaded): void {
+  /**
+   * Hands an answer's buffer back to its thread for the next batches, once nothing will
+   * read the views into it again (they are detached: empty): a program's once everything
+   * in it is written, the plain reader's once its certificates are done (ReadOptions.reuse).
+   */
+  recycle(reply: Offloaded | ReadFiles): void {
+    // The plain reader's answer: its ring slot, if it has one, is free again. Its own buffer
+    // is left to the garbage collector: transferring it back would detach it here (V8's
+    // ArrayBufferDetaching protector: every typed-array access of this thread's optimised
+    // code then checks for detachment, the DER reader's among them: +50 ms at 100,000 files).
+    if (reply instanceof ReadFiles) return reply.release()
     if (this.failed) return
     this.workers[reply.id % this.workers.length]!.postMessage({ recycle: reply.text }, [reply.text])
   }
 
-  private settle({ id, buf, ends, text, textLength, states, decoded, libc }: Reply): void {
+  private settle({ id, buf, ends, text, textLength, states, decoded, libc, ring, count }: Reply): void {
     const w = this.waiting.get(id)
+    if (ring !== undefined && this.ring && count !== undefined) {
+      if (!w) return void Atomics.store(this.ringFree!, ring, 0)
+      const at = ring * this.ring.slotBytes
+      ends = new Int32Array(this.ring.memory, at, count)
+      decoded = new Uint8Array(this.ring.memory, at + 4 * this.ring.files, count)
+      buf = undefined
+    }
     if (!w || !ends) return
-    if (buf) this.way = libc ? 'libc' : 'node:fs'
+    if (buf || ring !== undefined) this.way = libc ? 'libc' : 'node:fs'
     this.waiting.delete(id)
     if (this.waiting.size === 0) this.ref(false)
     if (text && states) {
@@ -392,7 +484,12 @@ export class FileReader {
       starts[i] = start
       if (ends[i]! >= 0) start = ends[i]!
     }
-    w.resolve(new ReadFiles(Buffer.from(buf!), starts, ends, decoded, this.fingerprints))
+    if (ring !== undefined && this.ring) {
+      const memory = this.ring.memory
+      const all = Buffer.from(memory, ring * this.ring.slotBytes + this.ring.header, this.ring.slotBytes - this.ring.header)
+      const free = this.ringFree!
+      w.resolve(new ReadFiles(all, starts, ends, decoded, this.fingerprints, ring, () => Atomics.store(free, ring, 0)))
+    } else w.resolve(new ReadFiles(Buffer.from(buf!), starts, ends, decoded, this.fingerprints))
   }
 
   private fail(e: unknown): void {
