@@ -4,7 +4,8 @@ import { wellFormedBase64 } from '../../cert/pem-layout.js'
 import { nativeFiles } from '../../platform/native-files.js'
 
 // The reader thread: plain open / read / close of regular files, the bytes packed
-// into one transferred buffer per request. No objects cross threads: the earlier
+// into one buffer per request: a slot of the answer ring (ReaderOptions.ring) or a
+// buffer of its own, transferred. No objects cross threads: the earlier
 // attempt that decoded in workers doubled the peak RSS with the structured clones
 // (bench/README.md). A file it cannot read in one read (an error, 256 KiB or more)
 // comes back as -1: the caller reads it itself.
