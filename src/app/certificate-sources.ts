@@ -23,7 +23,7 @@ export interface SourceOptions extends TokenOptions {
   store?: string
   /** Not a flag: false when nothing shows the certificates' SHA-256 (check-window --quiet and its table; ReadOptions.fingerprints). */
   fingerprints?: boolean
-  /** Not a flag: true when no certificate's DER is read after its batch (check-window; ReadOptions.reuse). */
+  /** Not a flag: true when no certificate's DER is read after its batch (check-window, show-cert; ReadOptions.reuse). */
   reuse?: boolean
 }
 

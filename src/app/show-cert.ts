@@ -18,7 +18,10 @@ export async function run(options: ShowCertOptions, io: Io): Promise<number> {
   const out = new TextSink(io.stdout)
   const renderer = showRenderer(options.json, { out, t: ui.t, profile, tz, ...(options.json ? {} : { paint: painter(ui.color) }) })
   let exitCode: number = EXIT.OK
-  for await (const ev of showCertificates(certificateSources(options.inputs, options, profile, io), { at, profile })) {
+  // Each certificate is rendered before the next batch is read, and nothing keeps its DER
+  // (ReadOptions.reuse): the reading thread's answers may go in its ring.
+  const sources = certificateSources(options.inputs, { ...options, reuse: true }, profile, io)
+  for await (const ev of showCertificates(sources, { at, profile })) {
     if (ev.type === 'error') {
       exitCode = worstExit(exitCode, exitCodeOf(ev.error))
       reportInput(io, ev.error)

@@ -4,7 +4,7 @@
 // thread. Whichever thread does a file, the built CLI must print exactly what the
 // single-threaded path prints (UKEY_READ_THREAD=off): the same records in input order,
 // the same errors for the bad files (left to the main thread), the same exit code.
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -98,9 +98,30 @@ describe('check-window over a mixed tree: batch threads, reading thread, no thre
     }
     // Four CLI runs over 3,300 files: well over a minute when the machine is shared.
   }, 240_000)
+})
 
-  it('a table keeps the reading thread, with the same output as without it', async () => {
-    const args = ['check-window', '-r', dir, '--at', AT]
+// The other outputs keep the reading thread, whose answers come in a ring of slots that later
+// batches overwrite once a batch is done (ReadOptions.reuse): over 6,000 files (16 batches past
+// the first eight, more than the ring's ten slots) every slot is used again, and the output
+// must still be what the single-threaded path prints.
+describe("the reading thread's ring: slots used again, the same output", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ukey-ring-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  beforeAll(() => {
+    for (let i = 0; i < 6000; i++) {
+      const sub = join(dir, String(Math.floor(i / 1000)))
+      mkdirSync(sub, { recursive: true })
+      const src = i % 97 === 0 ? BAD[(i / 97) % BAD.length]! : GOOD[i % (GOOD.length - 1)]!
+      copyFileSync(join(FIXTURES, src), join(sub, `f${String(i).padStart(4, '0')}${src.slice(src.lastIndexOf('.'))}`))
+    }
+  })
+
+  it.each([
+    ['check-window, a table', ['check-window', '-r', dir, '--at', AT]],
+    ['check-window --json', ['check-window', '-r', dir, '--at', AT, '--json']],
+    ['check-window, CSV', ['check-window', '-r', dir, '--at', AT, '--output', 'csv']],
+    ['show-cert --json', ['show-cert', '-r', dir, '--at', AT, '--json']],
+  ])('%s: the same output as without the thread', async (_name, args) => {
     const [single, reading] = await Promise.all([ukey(args, { env: { UKEY_READ_THREAD: 'off' } }), probed(args, {})])
     expect(reading.run).toEqual(single)
     expect(reading.probe).toMatchObject({ programThreads: 0, plainThreads: 1 })
