@@ -66,7 +66,7 @@ export async function* certificateSources(inputs: string[], flags: SourceOptions
       },
       offload,
       // The bench's and the tests' thread switches (bench/run.sh's crossover part).
-      threads: { off: io.env['UKEY_READ_THREAD'] === 'off', programFrom: Number(io.env['UKEY_BATCH_FROM']) || undefined },
+      threads: { off: io.env['UKEY_READ_THREAD'] === 'off', programFrom: Number(io.env['UKEY_BATCH_FROM']) || undefined, ringSlots: Number(io.env['UKEY_RING_SLOTS']) || undefined },
       fingerprints: flags.fingerprints !== false,
       reuse: flags.reuse === true,
     })

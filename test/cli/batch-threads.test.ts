@@ -20,6 +20,8 @@ interface Probe {
   programThreads: number
   plainThreads: number
   offloadedBatches: number
+  ringAnswers: number
+  ringSlots: number
 }
 
 /** One run with the thread probe loaded: what it printed and which threads did the work. */
@@ -102,7 +104,7 @@ describe('check-window over a mixed tree: batch threads, reading thread, no thre
 
 // The other outputs keep the reading thread, whose answers come in a ring of slots that later
 // batches overwrite once a batch is done (ReadOptions.reuse): over 6,000 files (16 batches past
-// the first eight, more than the ring's ten slots) every slot is used again, and the output
+// the first eight) and a ring of two slots, each slot is used again and again, and the output
 // must still be what the single-threaded path prints.
 describe("the reading thread's ring: slots used again, the same output", () => {
   const dir = mkdtempSync(join(tmpdir(), 'ukey-ring-'))
@@ -122,8 +124,11 @@ describe("the reading thread's ring: slots used again, the same output", () => {
     ['check-window, CSV', ['check-window', '-r', dir, '--at', AT, '--output', 'csv']],
     ['show-cert --json', ['show-cert', '-r', dir, '--at', AT, '--json']],
   ])('%s: the same output as without the thread', async (_name, args) => {
-    const [single, reading] = await Promise.all([ukey(args, { env: { UKEY_READ_THREAD: 'off' } }), probed(args, {})])
+    // Two slots (UKEY_RING_SLOTS): from the third answer on, each comes in a slot used before.
+    const [single, reading] = await Promise.all([ukey(args, { env: { UKEY_READ_THREAD: 'off' } }), probed(args, { UKEY_RING_SLOTS: '2' })])
     expect(reading.run).toEqual(single)
     expect(reading.probe).toMatchObject({ programThreads: 0, plainThreads: 1 })
+    // More answers in the ring than slots they came in: a slot was used again.
+    expect(reading.probe.ringAnswers).toBeGreaterThan(reading.probe.ringSlots)
   }, 240_000)
 })

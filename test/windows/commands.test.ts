@@ -1,9 +1,11 @@
-import { copyFileSync, mkdtempSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { fixture } from '../helpers/cli.js'
+import { ROOT, fixture } from '../helpers/cli.js'
 import { userStore, winPath, winUkey } from '../helpers/wine.js'
+
+const THREAD_PROBE = join(ROOT, 'test/helpers/thread-probe.mjs')
 
 // Every command's paths that need no hardware, run as a Windows program.
 describe('Windows: ukey as node.exe under Wine', () => {
@@ -39,6 +41,36 @@ describe('Windows: ukey as node.exe under Wine', () => {
     const sources = r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { source?: string }).source).filter(Boolean)
     expect(sources).toEqual([`${winPath(dir)}\\customer.cer`, `${winPath(dir)}\\other.pem`])
   })
+
+  // Past the first 2,048 files the reading thread reads them (node:fs on Windows: no openat)
+  // and answers in a ring of shared memory that later batches overwrite (file-reader.ts):
+  // 6,000 files are 16 batches for it, in two slots (UKEY_RING_SLOTS) used again and again,
+  // through a Windows path, byte for byte as with no thread (test/helpers/thread-probe.mjs
+  // counts the answers and the slots).
+  it('check-window over 6,000 files: the reading thread and its ring print what no thread prints', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ukey-win-batch-'))
+    const sources = ['rsa.pem', 'ec.pem', 'sm2.pem', 'rsa.der']
+    for (let i = 0; i < 6000; i++) {
+      const sub = join(dir, String(Math.floor(i / 1000)))
+      if (i % 1000 === 0) mkdirSync(sub)
+      const src = sources[i % sources.length]!
+      copyFileSync(fixture(src), join(sub, `f${String(i).padStart(4, '0')}${src.slice(src.lastIndexOf('.'))}`))
+    }
+    const args = ['check-window', '-r', '--output', 'ndjson', '--at', '2026-12-15T00:00:00Z', winPath(dir)]
+    const probeOut = join(dir, 'probe.json')
+    // node.exe takes --import as a URL: file:///Z:/… for the Windows path.
+    const probeUrl = encodeURI(`file:///${winPath(THREAD_PROBE).replace(/\\/g, '/')}`)
+    const probe = { NODE_OPTIONS: `--import=${probeUrl}`, THREAD_PROBE_OUT: winPath(probeOut), UKEY_RING_SLOTS: '2' }
+    const [threaded, single] = await Promise.all([winUkey(args, { env: probe }), winUkey(args, { env: { UKEY_READ_THREAD: 'off' } })])
+    expect(single.code, single.stderr).toBe(10)
+    expect(single.stdout.trim().split('\n')).toHaveLength(6001)
+    expect(threaded).toEqual(single)
+    const seen = JSON.parse(readFileSync(probeOut, 'utf8')) as { plainThreads: number; ringAnswers: number; ringSlots: number }
+    expect(seen.plainThreads).toBe(1)
+    // More answers in the ring than slots they came in: a slot was used again.
+    expect(seen.ringAnswers).toBeGreaterThan(seen.ringSlots)
+    rmSync(dir, { recursive: true, force: true })
+  }, 120_000)
 
   it('show-cert on a file shows the card; a missing file is exit 3 with its Windows path', async () => {
     const ok = await winUkey(['show-cert', '--lang', 'en', winPath(fixture('rsa.crt'))])

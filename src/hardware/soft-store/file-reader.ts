@@ -296,6 +296,8 @@ export interface ReaderOptions {
    * caller that reads no file's bytes once it is done with the batch (ReadOptions.reuse).
    */
   ring?: boolean
+  /** The ring's slots (default RING_SLOTS; 1–64): fewer, for a test to see them used again. */
+  ringSlots?: number
 }
 
 // The ring: slots of one SharedArrayBuffer, each the answer to a batch of up to RING_FILES
@@ -341,10 +343,11 @@ export class FileReader {
   /** How the plain reader read its last batch: through libc's openat (native-files.ts) or node:fs; undefined before its first answer. */
   way: 'libc' | 'node:fs' | undefined
 
-  private constructor(program: ThreadProgram | undefined, { fingerprints = true, native = true, ring = false }: ReaderOptions = {}) {
+  private constructor(program: ThreadProgram | undefined, { fingerprints = true, native = true, ring = false, ringSlots = RING_SLOTS }: ReaderOptions = {}) {
     this.fingerprints = fingerprints
     if (ring && !program) {
-      this.ring = { memory: new SharedArrayBuffer(RING_SLOTS * RING_SLOT_BYTES), free: new SharedArrayBuffer(4 * RING_SLOTS), files: RING_FILES, header: RING_HEADER, slotBytes: RING_SLOT_BYTES }
+      const slots = Math.max(1, Math.min(64, Math.floor(ringSlots) || RING_SLOTS))
+      this.ring = { memory: new SharedArrayBuffer(slots * RING_SLOT_BYTES), free: new SharedArrayBuffer(4 * slots), files: RING_FILES, header: RING_HEADER, slotBytes: RING_SLOT_BYTES }
       this.ringFree = new Int32Array(this.ring.free)
     }
     const nativeWay = !program && native ? nativeFiles() : undefined

@@ -30,8 +30,10 @@ export interface ReadOptions {
    * (UKEY_READ_THREAD=off, UKEY_BATCH_FROM): no thread at all; the batch the
    * program's threads start at (default PROGRAM_FROM_BATCH). `wait` (tests only): never
    * take work back from the threads, so every batch past the first ones is theirs.
+   * `ringSlots` (UKEY_RING_SLOTS, tests): the reading thread's ring has that many slots, so
+   * a test sees them used again (ReaderOptions.ring).
    */
-  threads?: { off?: boolean; programFrom?: number; wait?: boolean }
+  threads?: { off?: boolean; programFrom?: number; wait?: boolean; ringSlots?: number }
   /**
    * Whether anyone will read the certificates' SHA-256 (JSON, NDJSON, show-cert).
    * False (check-window's --quiet and table): the reading thread does not hash what
@@ -129,7 +131,7 @@ async function* readBatches(opts: ReadOptions): AsyncGenerator<BatchItem[]> {
         programReader ??= FileReader.start(program)
         ahead.push({ chunk, reader: programReader, req: programReader.read(regularPaths(chunk)) })
       } else {
-        reader ??= FileReader.start(undefined, { fingerprints: opts.fingerprints !== false, ring: opts.reuse === true })
+        reader ??= FileReader.start(undefined, { fingerprints: opts.fingerprints !== false, ring: opts.reuse === true, ringSlots: opts.threads?.ringSlots })
         ahead.push({ chunk, reader, req: reader.read(regularPaths(chunk)) })
       }
       made++
