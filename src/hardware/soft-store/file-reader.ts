@@ -451,9 +451,10 @@ export class FileReader {
   }
 
   /**
-   * Hands an answer's buffer back to its thread for the next batches, once nothing will
-   * read the views into it again (they are detached: empty): a program's once everything
-   * in it is written, the plain reader's once its certificates are done (ReadOptions.reuse).
+   * Hands an answer's memory back to its thread for the next batches, once nothing will
+   * read the views into it again: a program's buffer once everything in it is written
+   * (transferred: the views are detached, empty), the plain reader's ring slot once its
+   * certificates are done (ReadOptions.reuse: later batches overwrite it).
    */
   recycle(reply: Offloaded | ReadFiles): void {
     // The plain reader's answer: its ring slot, if it has one, is free again. Its own buffer
@@ -467,15 +468,21 @@ export class FileReader {
 
   private settle({ id, buf, ends, text, textLength, states, decoded, libc, ring, count }: Reply): void {
     const w = this.waiting.get(id)
+    // An answer in the ring: its ends, flags and bytes are views into the slot.
+    let all: Buffer | undefined
+    let free: (() => void) | undefined
     if (ring !== undefined && this.ring && count !== undefined) {
-      if (!w) return void Atomics.store(this.ringFree!, ring, 0)
+      const flags = this.ringFree!
+      free = () => Atomics.store(flags, ring, 0)
+      if (!w) return free()
       const at = ring * this.ring.slotBytes
       ends = new Int32Array(this.ring.memory, at, count)
       decoded = new Uint8Array(this.ring.memory, at + 4 * this.ring.files, count)
-      buf = undefined
+      all = Buffer.from(this.ring.memory, at + this.ring.header, this.ring.slotBytes - this.ring.header)
     }
     if (!w || !ends) return
-    if (buf || ring !== undefined) this.way = libc ? 'libc' : 'node:fs'
+    all ??= buf && Buffer.from(buf)
+    if (all) this.way = libc ? 'libc' : 'node:fs'
     this.waiting.delete(id)
     if (this.waiting.size === 0) this.ref(false)
     if (text && states) {
@@ -488,12 +495,7 @@ export class FileReader {
       starts[i] = start
       if (ends[i]! >= 0) start = ends[i]!
     }
-    if (ring !== undefined && this.ring) {
-      const memory = this.ring.memory
-      const all = Buffer.from(memory, ring * this.ring.slotBytes + this.ring.header, this.ring.slotBytes - this.ring.header)
-      const free = this.ringFree!
-      w.resolve(new ReadFiles(all, starts, ends, decoded, this.fingerprints, ring, () => Atomics.store(free, ring, 0)))
-    } else w.resolve(new ReadFiles(Buffer.from(buf!), starts, ends, decoded, this.fingerprints))
+    w.resolve(new ReadFiles(all, starts, ends, decoded, this.fingerprints, free && ring, free))
   }
 
   private fail(e: unknown): void {

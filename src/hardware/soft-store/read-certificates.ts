@@ -44,11 +44,11 @@ export interface ReadOptions {
   /**
    * True when the caller reads no certificate's `der` once it has asked for the next batch
    * (check-window and show-cert: each certificate is rendered as it comes; check-window's
-   * table keeps a few rows' other fields). The reading thread then answers in a ring of shared memory (FileReader's
-   * ReaderOptions.ring), whose slots later batches overwrite; otherwise each answer is a
-   * buffer of its own that waits for a full garbage collection, and those came seldom
-   * enough once few objects were promoted that 1,000,000 files peaked at 134–144 MB of
-   * RSS instead of ~110 (issue 16).
+   * table keeps a few rows' other fields). The reading thread then answers in a ring of
+   * shared memory (FileReader's ReaderOptions.ring), whose slots later batches overwrite;
+   * otherwise each answer is a buffer of its own that waits for a full garbage collection,
+   * and those came seldom enough once few objects were promoted that 1,000,000 files
+   * peaked at 134–144 MB of RSS instead of ~110 (issue 16).
    */
   reuse?: boolean
 }

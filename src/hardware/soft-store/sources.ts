@@ -102,13 +102,14 @@ export class InputWalk {
       const path = folder.prefix + entry.name
       if (entry.isDirectory()) {
         if (this.recursive) this.open(path, out)
-      } else if (entry.isFile()) {
-        if (CERT_EXTENSIONS.has(extname(entry.name).toLowerCase())) out.push({ ok: true, source: { kind: 'file', path, regular: true } })
-      } else if (entry.isSymbolicLink() && CERT_EXTENSIONS.has(extname(entry.name).toLowerCase())) {
-        try {
-          if (statSync(path).isFile()) out.push({ ok: true, source: { kind: 'file', path, regular: false } })
-        } catch (e) {
-          out.push({ ok: false, path, error: fsError(path, e) })
+      } else if ((entry.isFile() || entry.isSymbolicLink()) && CERT_EXTENSIONS.has(extname(entry.name).toLowerCase())) {
+        if (entry.isFile()) out.push({ ok: true, source: { kind: 'file', path, regular: true } })
+        else {
+          try {
+            if (statSync(path).isFile()) out.push({ ok: true, source: { kind: 'file', path, regular: false } })
+          } catch (e) {
+            out.push({ ok: false, path, error: fsError(path, e) })
+          }
         }
       }
     }
