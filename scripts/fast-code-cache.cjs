@@ -15,5 +15,10 @@ const parsed = require(join(dist, 'fast/entry.cjs')).acceptLine(id, argv)
 if (!parsed) throw new Error(`fast-code-cache: the fast path does not take ${id} ${argv.join(' ')}`)
 const file = join(dist, 'fast', `${id}.cjs`)
 let script
-process.on('exit', () => writeFileSync(file + '.cache', script.createCachedData()))
+process.on('exit', () => {
+  // V8 stamps a cache with its flags and rejects it under others: the flags a command's
+  // body changes while it runs (src/fast/commands/renew.ts) are back to Node's own here.
+  require('node:v8').setFlagsFromString('--turbofan')
+  writeFileSync(file + '.cache', script.createCachedData())
+})
 loadBundle(file, { name: `dist/fast/${id}.cjs`, onScript: (s) => (script = s) }).start(argv, parsed)

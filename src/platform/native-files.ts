@@ -1,9 +1,11 @@
 import { createRequire } from 'node:module'
+import { koffiAddonPaths } from './koffi.js'
 import { currentArch, currentPlatform } from './os.js'
 
 /**
  * What the reading thread needs to open, read and close files through libc's own
- * openat(2) / pread(2) / close(2) (koffi) instead of node:fs: koffi's resolved path and
+ * openat(2) / pread(2) / close(2) (koffi) instead of node:fs: the files koffi can be
+ * loaded from (its addon directly, then its own loader: koffi.ts) and
  * this OS's O_CLOEXEC, which node:fs always adds and fs.constants does not list.
  * Measured on 100,000 certificates (2 cores, /tmp/s7/openat.cjs in bench/README.md,
  * session 7): open + read + close by absolute path through node:fs 490–510 ms of CPU,
@@ -13,7 +15,8 @@ import { currentArch, currentPlatform } from './os.js'
  * Linux and macOS only: Windows has no openat (the thread keeps node:fs there).
  */
 export interface NativeFiles {
-  koffi: string
+  /** Tried in order; the first that loads is koffi. */
+  koffi: string[]
   cloexec: number
 }
 
@@ -28,7 +31,7 @@ export function nativeFiles(platform: NodeJS.Platform = currentPlatform(), arch:
   const cloexec = O_CLOEXEC[platform]
   if (cloexec === undefined || !LP64.has(arch)) return undefined
   try {
-    return { koffi: createRequire(import.meta.url).resolve('koffi'), cloexec }
+    return { koffi: [...koffiAddonPaths(platform, arch), createRequire(import.meta.url).resolve('koffi')], cloexec }
   } catch {
     return undefined
   }

@@ -5,10 +5,12 @@ import { describe, expect, it } from 'vitest'
 import { nativeFiles } from '../../src/platform/native-files.js'
 
 describe('nativeFiles', () => {
-  it('Linux and macOS, 64-bit: koffi as installed here and that OS’s O_CLOEXEC', () => {
+  it('Linux and macOS, 64-bit: koffi as installed here (its addon first, its own loader last) and that OS’s O_CLOEXEC', () => {
     const linux = nativeFiles('linux', 'x64')
     expect(linux?.cloexec).toBe(0o2000000)
-    expect(existsSync(linux!.koffi)).toBe(true)
+    expect(linux!.koffi.at(0)).toMatch(/@koromix[/\\]koffi-linux-x64[/\\]linux_x64[/\\]koffi\.node$/)
+    expect(linux!.koffi.at(-1)).toMatch(/[/\\]koffi[/\\]index\.c?js$/)
+    expect(existsSync(linux!.koffi.at(0)!)).toBe(true)
     expect(nativeFiles('linux', 'loong64')?.cloexec).toBe(0o2000000)
     expect(nativeFiles('darwin', 'arm64')?.cloexec).toBe(0x1000000)
   })

@@ -1,8 +1,12 @@
-import koffi, { type LibraryHandle } from 'koffi'
+import type { LibraryHandle } from 'koffi'
+import { loadKoffi } from '../../platform/koffi.js'
 import { hostAbi, type CryptokiAbi } from './cryptoki-abi.js'
 import { CKR } from './cryptoki-constants.js'
 import { CryptokiError } from './cryptoki-error.js'
 import { cryptokiTypes, type CryptokiTypes, type FunctionName, type KoffiTypeSpec } from './cryptoki-types.js'
+
+// koffi's addon, loaded directly (platform/koffi.ts: a third of the time of koffi's own loader).
+const koffi = loadKoffi()
 
 /**
  * A PKCS#11 module called through koffi (prebuilt for every platform Node runs

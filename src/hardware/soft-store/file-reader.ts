@@ -37,7 +37,12 @@ const wellFormedBase64 = ${wellFormedBase64.toString()}
 let native
 if (workerData.native) {
   try {
-    const libc = require(workerData.native.koffi).load(null)
+    // koffi's addon files, then koffi's own loader (platform/koffi.ts): the first that loads.
+    let koffi
+    for (const file of workerData.native.koffi) {
+      try { koffi = require(file); if (typeof koffi.load === 'function') break } catch { koffi = undefined }
+    }
+    const libc = koffi.load(null)
     native = {
       // Declared without open's optional mode: never given O_CREAT, the mode is never read.
       openat: libc.func('int openat(int, const char *, int)'),

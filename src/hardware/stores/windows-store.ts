@@ -36,7 +36,7 @@ const CERT_STORE_OPEN_EXISTING_FLAG = 0x4000
 const CERT_STORE_READONLY_FLAG = 0x8000
 const CERT_KEY_PROV_INFO_PROP_ID = 2
 
-type Koffi = typeof import('koffi')
+type Koffi = typeof import('koffi').default
 type Fn = (...args: unknown[]) => unknown
 
 interface Crypt32 {
@@ -54,7 +54,8 @@ let crypt32: Promise<Crypt32> | undefined
 
 /** crypt32 through koffi, loaded on first use: only `--store` and diagnose on Windows pay for it. */
 async function loadCrypt32(): Promise<Crypt32> {
-  const koffi = ((await import('koffi')) as unknown as { default: Koffi }).default
+  const { loadKoffi } = await import('../../platform/koffi.js')
+  const koffi = loadKoffi()
   const lib = koffi.load('crypt32.dll')
   // wincrypt.h: CERT_CONTEXT and CRYPT_KEY_PROV_INFO, natural alignment (no #pragma pack).
   const CERT_CONTEXT = koffi.struct({

@@ -31,6 +31,8 @@ export interface KeyUpdateState {
   newKeyLabel?: string
   newSpki?: Buffer
   issued?: { certificate: Buffer; confirmation: PendingConfirmation }
+  /** Storing the certificate was begun by an earlier run (the write may have happened): look before writing. */
+  storeBegunBefore?: boolean
 }
 
 const keep = (error: UkeyError): Failure => ({ policy: 'keep', error })
@@ -184,10 +186,15 @@ const certificateStored: DeclaredStep<KeyUpdateState> = {
   name: 'certificate-stored',
   changesKey: true,
   resume: async () => true,
+  prepare: async (s) => {
+    s.storeBegunBefore = s.journal.begun('certificate-stored')
+    return {}
+  },
   async run(s) {
     const id = newId(s)
     const cert = s.issued!.certificate
-    const present = (await s.session.listCertificates()).some((c) => c.id === id && c.der.equals(cert))
+    // A first attempt writes without listing: the new key's id is fresh, nothing can be under it yet.
+    const present = s.storeBegunBefore !== false && (await s.session.listCertificates()).some((c) => c.id === id && c.der.equals(cert))
     if (!present) await s.session.storeCertificate(id, s.old.label, cert)
     const problem = await proveKey(s.session, id, s.mechanism, cert)
     if (problem) throw new UkeyError('RENEWAL_NEW_KEY_UNUSABLE', { params: { detail: problem } })
