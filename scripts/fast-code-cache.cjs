@@ -17,7 +17,7 @@ const file = join(dist, 'fast', `${id}.cjs`)
 let script
 process.on('exit', () => {
   // V8 stamps a cache with its flags and rejects it under others: the flags a command's
-  // body changes while it runs (src/fast/commands/renew.ts) are back to Node's own here.
+  // body changes while it runs (src/platform/v8-tuning.ts) are back to Node’s own here.
   require('node:v8').setFlagsFromString('--turbofan')
   writeFileSync(file + '.cache', script.createCachedData())
 })

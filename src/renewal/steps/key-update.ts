@@ -1,5 +1,6 @@
 import { randomBytes, verify as cryptoVerify, X509Certificate } from 'node:crypto'
 import { UkeyError } from '../../errors.js'
+import { stopOptimising } from '../../platform/v8-tuning.js'
 import type { KeyAlgorithmSpec, SignMechanism, TokenObjectKind, TokenSession } from '../../hardware/pkcs11/types.js'
 import type { PendingConfirmation } from '../cmp/client.js'
 import { certificateFields } from '../cmp/certificate-fields.js'
@@ -115,7 +116,11 @@ const keyGenerated: DeclaredStep<KeyUpdateState> = {
     const generated = s.session.generateKeyPair(s.newKey, newId(s), s.newKeyLabel ?? s.old.label)
     // Started, not awaited: a failure to load shows in the step that needs the client.
     cmp()
-      .then((c) => c.rehearseExchange({ oldCert: s.old.der, trusted: s.server.trusted, algorithm: s.mechanism }, s.now()))
+      .then((c) => {
+        // The modules the rest of the renewal needs are loaded now (platform/v8-tuning.ts says why this waits for them).
+        stopOptimising()
+        return c.rehearseExchange({ oldCert: s.old.der, trusted: s.server.trusted, algorithm: s.mechanism }, s.now())
+      })
       .catch(() => undefined)
     s.newSpki = (await generated).spki
     return { patch: { newSpki: s.newSpki.toString('base64') } }
