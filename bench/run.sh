@@ -8,7 +8,7 @@
 #   bash bench/run.sh --rounds 5 --quick       # --quick: 1M run with 1 round, renew with 3 runs
 #
 # Options: --only PARTS, --rounds N (start-up rounds, default 20; batch rounds default 9),
-# --batch-rounds N, --renew-runs N (default 11), --quick.
+# --batch-rounds N, --renew-runs N (default 21), --quick.
 # Needs node, python3 + cryptography (python3-cryptography), GNU time, softhsm2,
 # opensc, openssl, libengine-pkcs11-openssl (the renew part installs those itself).
 # NODE_EXTRA_CA_CERTS is unset on every side (bench/README.md, shared notes stack.md).
@@ -31,7 +31,10 @@ BATCH_ROUNDS=9
 MILLION_ROUNDS=5
 # 11: RSA key generation (a prime search) varies by a factor of several from run to run;
 # the median of 5 still moved the overall ratio by ±0.1 between two runs (bench/README, session 5).
-RENEW_RUNS=11
+# 21: key generation is half of a renewal and a random prime search on both sides; with 11
+# runs the two sides' medians of it differed by up to a quarter, which decided the verdict
+# (bench/README.md, session 9). 21 runs take ~55 s.
+RENEW_RUNS=21
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) PARTS=$2; shift 2 ;;
