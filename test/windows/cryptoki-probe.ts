@@ -4,6 +4,7 @@
 import { writeFileSync } from 'node:fs'
 import { Cryptoki } from '../../src/hardware/pkcs11/cryptoki.js'
 import { hostAbi } from '../../src/hardware/pkcs11/cryptoki-abi.js'
+import { loadKoffiFrom } from '../../src/platform/koffi.js'
 
 const [modulePath, outFile] = process.argv.slice(2) as [string, string]
 let result: Record<string, unknown>
@@ -17,6 +18,8 @@ try {
       platform: process.platform,
       arch: process.arch,
       abi: hostAbi(),
+      // Where koffi came from: its win32 addon directly, not through koffi's own loader (src/platform/koffi.ts).
+      koffi: loadKoffiFrom().path,
       info: ck.getInfo(),
       slots,
       slotInfo: ck.getSlotInfo(withToken[0]!),

@@ -76,6 +76,7 @@ describe.skipIf(!ready)('the binding under node.exe (Windows x64, through Wine)'
     const x = stubExpectations(32, 'win32-x64')
     expect(got['platform']).toBe('win32')
     expect(got['abi']).toEqual({ name: 'win32-x64', ulongBits: 32, pointerBits: 64, packed: true })
+    expect(got['koffi']).toMatch(/\\node_modules\\@koromix\\koffi-win32-x64\\win32_x64\\koffi\.node$/)
     expect(got['info']).toEqual(asJson(x.info))
     expect(got['slots']).toEqual(asJson(x.slots))
     expect(got['slotInfo']).toEqual(asJson(x.slotInfo))
