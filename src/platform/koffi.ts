@@ -6,19 +6,6 @@ import { currentArch, currentPlatform } from './os.js'
 /** koffi's API object (its default export; the addon itself). */
 type Koffi = typeof KoffiApi
 
-/**
- * Where koffi's prebuilt addon is, and koffi loaded from there. koffi's own
- * loader (koffi/index.cjs, then its platform package's index.js) resolves
- * three packages and reads Node's ELF header to tell glibc from musl before it
- * loads the addon: 6.5 ms of every command that touches a token, against
- * 2.2 ms for resolving the platform package and loading its addon directly
- * (bench/README.md, session 9; renew waits for it before key generation can
- * start). The addon is all of koffi's API; the loader only adds deprecated
- * aliases ukey does not use. Any layout this does not know (another koffi, a
- * bundler's copy) falls back to koffi's loader, so the shortcut can only be
- * faster, never wrong.
- */
-
 // @koromix/koffi-<platform>-<arch>/<dir>/koffi.node, per koffi 3's platform packages: on
 // Linux one build per C library, the glibc one first (a musl process cannot load it and
 // takes the next).
@@ -39,13 +26,25 @@ export function koffiAddonPaths(platform: NodeJS.Platform = currentPlatform(), a
 
 let loaded: { koffi: Koffi; path: string } | undefined
 
-/** koffi, and the file it came from (a reading thread loads the same one by path). */
+/**
+ * koffi loaded from its prebuilt addon, and the file it came from (a reading
+ * thread loads the same one by path). koffi's own loader (koffi/index.cjs, then
+ * its platform package's index.js) resolves three packages and reads Node's ELF
+ * header to tell glibc from musl before it loads the addon: 6.5 ms of every
+ * command that touches a token, against
+ * 2.2 ms for resolving the platform package and loading its addon directly
+ * (bench/README.md, session 9; renew waits for it before key generation can
+ * start). The addon is all of koffi's API; the loader only adds deprecated
+ * aliases ukey does not use. Any layout this does not know (another koffi, a
+ * bundler's copy) falls back to koffi's loader, so the shortcut can only be
+ * faster, never wrong.
+ */
 export function loadKoffiFrom(): { koffi: Koffi; path: string } {
   if (loaded) return loaded
   const require = createRequire(import.meta.url)
   for (const path of koffiAddonPaths()) {
     try {
-      const addon = require(path) as Koffi & { version?: string }
+      const addon = require(path) as Koffi
       // The wrong C library's build fails to load above; anything else without koffi's API is not it.
       if (typeof addon.load === 'function' && typeof addon.struct === 'function') return (loaded = { koffi: addon, path })
     } catch {
