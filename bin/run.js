@@ -51,7 +51,10 @@ if (require.main === module) {
   // without tearing the V8 heap down page by page: Node's natural end frees each heap
   // page and its isolate, process.exit() leaves that to the OS. 3–4 ms of a renewal
   // (55 munmaps after the last write instead of 5, bench/README.md, session 9).
-  process.once('beforeExit', () => process.exit())
+  // Last in line: a beforeExit listener added later (a dependency's) still runs, and Node then ends the usual way.
+  process.once('beforeExit', () => {
+    if (process.listenerCount('beforeExit') === 0) process.exit()
+  })
   main(process.argv.slice(2))
 }
 else module.exports = { loadBundle }

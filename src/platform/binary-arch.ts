@@ -134,6 +134,47 @@ function parseMachO(buf: Buffer): BinaryArch | undefined {
   return undefined
 }
 
+/**
+ * The program interpreter an ELF executable names (its PT_INTERP: the dynamic
+ * loader, which tells the C library: `ld-linux-*` is glibc's, `ld-musl-*` musl's);
+ * null for anything else, a static executable or a file that cannot be read.
+ */
+export function elfInterpreter(path: string): string | null {
+  let fd: number
+  try {
+    fd = openSync(path, 'r')
+  } catch {
+    return null
+  }
+  try {
+    const head = Buffer.alloc(64)
+    if (readSync(fd, head, 0, 64, 0) < 52 || head.readUInt32BE(0) !== 0x7f454c46) return null
+    const is64 = head[4] === 2
+    if (head[5] !== 1) return null // big-endian: not a platform ukey's native parts run on
+    const phoff = is64 ? Number(head.readBigUInt64LE(32)) : head.readUInt32LE(28)
+    const phentsize = head.readUInt16LE(is64 ? 54 : 42)
+    const phnum = head.readUInt16LE(is64 ? 56 : 44)
+    if (phnum === 0 || phnum > 256 || phentsize < (is64 ? 56 : 32)) return null
+    const ph = Buffer.alloc(phentsize * phnum)
+    if (readSync(fd, ph, 0, ph.length, phoff) !== ph.length) return null
+    for (let i = 0; i < phnum; i++) {
+      const at = i * phentsize
+      if (ph.readUInt32LE(at) !== 3) continue // PT_INTERP
+      const offset = is64 ? Number(ph.readBigUInt64LE(at + 8)) : ph.readUInt32LE(at + 4)
+      const size = is64 ? Number(ph.readBigUInt64LE(at + 32)) : ph.readUInt32LE(at + 16)
+      if (size === 0 || size > 4096) return null
+      const name = Buffer.alloc(size)
+      if (readSync(fd, name, 0, size, offset) !== size) return null
+      return name.toString('latin1').replace(/\0+$/, '')
+    }
+    return null
+  } catch {
+    return null
+  } finally {
+    closeSync(fd)
+  }
+}
+
 /** Node's process.arch in this file's words. */
 export function processMachine(arch: string = process.arch): Machine {
   const map: Record<string, Machine> = { ia32: 'x86', x64: 'x64', arm: 'arm', arm64: 'arm64', loong64: 'loong64', riscv64: 'riscv64', mips64el: 'mips64el', mipsel: 'mipsel', ppc64: 'ppc64', s390x: 's390x' }

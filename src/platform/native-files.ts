@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module'
-import { koffiAddonPaths } from './koffi.js'
+import { KOFFI_VERSION, koffiAddonPaths } from './koffi.js'
 import { currentArch, currentPlatform } from './os.js'
 
 /**
@@ -15,8 +15,9 @@ import { currentArch, currentPlatform } from './os.js'
  * Linux and macOS only: Windows has no openat (the thread keeps node:fs there).
  */
 export interface NativeFiles {
-  /** Tried in order; the first that loads is koffi. */
+  /** Tried in order; the first that loads and is `koffiVersion` is koffi. */
   koffi: string[]
+  koffiVersion: string
   cloexec: number
 }
 
@@ -31,7 +32,7 @@ export function nativeFiles(platform: NodeJS.Platform = currentPlatform(), arch:
   const cloexec = O_CLOEXEC[platform]
   if (cloexec === undefined || !LP64.has(arch)) return undefined
   try {
-    return { koffi: [...koffiAddonPaths(platform, arch), createRequire(import.meta.url).resolve('koffi')], cloexec }
+    return { koffi: [...koffiAddonPaths(platform, arch), createRequire(import.meta.url).resolve('koffi')], koffiVersion: KOFFI_VERSION, cloexec }
   } catch {
     return undefined
   }

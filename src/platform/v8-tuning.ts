@@ -22,7 +22,9 @@ export function allowV8Tuning(): void {
  * on the other core of a 2-core machine and slowed the generation. Stopped once
  * the CMP client is loaded: a renewal took 14 ms less (wall time less the key
  * generation's own CPU time, medians of 25; stopped at start-up instead, 9 ms less:
- * the built-in modules lost their cache; bench/README.md, session 9).
+ * the built-in modules lost their cache; bench/README.md, session 9). Node 20 has no
+ * Maglev by default; where a later Node has it, it still runs (its default cannot be
+ * read back, and the build's code cache needs the flags restored exactly).
  */
 export function stopOptimising(): void {
   if (!allowed) return

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { archMismatch, parseBinaryHeader, processMachine, readBinaryArch } from '../../src/platform/binary-arch.js'
+import { archMismatch, elfInterpreter, parseBinaryHeader, processMachine, readBinaryArch } from '../../src/platform/binary-arch.js'
 import { buildTinyModules, type TinyKind } from '../helpers/tiny-modules.js'
 
 describe('binary-arch: real libraries built here', () => {
@@ -87,5 +87,65 @@ describe('binary-arch: headers of machines this host cannot build for', () => {
     cls.writeUInt16BE(0, 4)
     cls.writeUInt16BE(61, 6) // class file major version 61: Java 17
     expect(parseBinaryHeader(cls)).toBeUndefined()
+  })
+})
+
+describe('binary-arch: the ELF program interpreter (which C library a program uses)', () => {
+  // A minimal 64- or 32-bit little-endian ELF: the header, one PT_INTERP program header, the name.
+  function elf(bits: 64 | 32, interp: string): Buffer {
+    const name = Buffer.from(interp + '\0', 'latin1')
+    const ehsize = bits === 64 ? 64 : 52
+    const phentsize = bits === 64 ? 56 : 32
+    const buf = Buffer.alloc(ehsize + phentsize + name.length)
+    buf.writeUInt32BE(0x7f454c46, 0)
+    buf[4] = bits === 64 ? 2 : 1
+    buf[5] = 1
+    if (bits === 64) {
+      buf.writeBigUInt64LE(BigInt(ehsize), 32)
+      buf.writeUInt16LE(phentsize, 54)
+      buf.writeUInt16LE(1, 56)
+      buf.writeUInt32LE(3, ehsize)
+      buf.writeBigUInt64LE(BigInt(ehsize + phentsize), ehsize + 8)
+      buf.writeBigUInt64LE(BigInt(name.length), ehsize + 32)
+    } else {
+      buf.writeUInt32LE(ehsize, 28)
+      buf.writeUInt16LE(phentsize, 42)
+      buf.writeUInt16LE(1, 44)
+      buf.writeUInt32LE(3, ehsize)
+      buf.writeUInt32LE(ehsize + phentsize, ehsize + 4)
+      buf.writeUInt32LE(name.length, ehsize + 16)
+    }
+    name.copy(buf, ehsize + phentsize)
+    return buf
+  }
+
+  let dir: string
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ukey-interp-'))
+  })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it.each([
+    [64, '/lib/ld-musl-x86_64.so.1'],
+    [64, '/lib64/ld-linux-x86-64.so.2'],
+    [32, '/lib/ld-musl-i386.so.1'],
+    [32, '/lib/ld-linux.so.2'],
+  ] as const)('%i-bit: %s', (bits, interp) => {
+    const file = join(dir, `elf${bits}-${interp.replace(/\W/g, '_')}`)
+    writeFileSync(file, elf(bits, interp))
+    expect(elfInterpreter(file)).toBe(interp)
+  })
+
+  it('this Node names its loader; a file that is no ELF or has none gives null', () => {
+    if (process.platform === 'linux') expect(elfInterpreter(process.execPath)).toMatch(/\/ld-/)
+    const text = join(dir, 'text')
+    writeFileSync(text, 'not an executable, long enough to be read as a header of sixty-four bytes')
+    expect(elfInterpreter(text)).toBeNull()
+    const noInterp = join(dir, 'no-interp')
+    const b = elf(64, '/x')
+    b.writeUInt32LE(1, 64) // PT_LOAD instead of PT_INTERP
+    writeFileSync(noInterp, b)
+    expect(elfInterpreter(noInterp)).toBeNull()
+    expect(elfInterpreter(join(dir, 'missing'))).toBeNull()
   })
 })

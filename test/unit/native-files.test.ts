@@ -11,6 +11,7 @@ describe('nativeFiles', () => {
     expect(linux!.koffi.at(0)).toMatch(/@koromix[/\\]koffi-linux-x64[/\\]linux_x64[/\\]koffi\.node$/)
     expect(linux!.koffi.at(-1)).toMatch(/[/\\]koffi[/\\]index\.c?js$/)
     expect(existsSync(linux!.koffi.at(0)!)).toBe(true)
+    expect(linux!.koffiVersion).toMatch(/^\d+\.\d+\.\d+$/)
     expect(nativeFiles('linux', 'loong64')?.cloexec).toBe(0o2000000)
     expect(nativeFiles('darwin', 'arm64')?.cloexec).toBe(0x1000000)
   })

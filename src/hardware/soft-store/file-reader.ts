@@ -37,10 +37,13 @@ const wellFormedBase64 = ${wellFormedBase64.toString()}
 let native
 if (workerData.native) {
   try {
-    // koffi's addon files, then koffi's own loader (platform/koffi.ts): the first that loads.
+    // koffi's addon files, then koffi's own loader (platform/koffi.ts): the first that loads and is ukey's koffi.
     let koffi
     for (const file of workerData.native.koffi) {
-      try { koffi = require(file); if (typeof koffi.load === 'function') break } catch { koffi = undefined }
+      try {
+        const k = require(file)
+        if (k.version === workerData.native.koffiVersion && typeof k.load === 'function') { koffi = k; break }
+      } catch {}
     }
     const libc = koffi.load(null)
     native = {
