@@ -51,8 +51,8 @@ const MACHO_MACHINES: Record<number, [Machine, 32 | 64]> = {
 
 const HEADER_BYTES = 4096
 
-/** Reads the header of `path`; undefined when it is none of PE, ELF, Mach-O (or cannot be read). */
-export function readBinaryArch(path: string): BinaryArch | undefined {
+/** `read` on `path` opened for reading, closed after; undefined when it cannot be opened or `read` throws. */
+function readingFile<T>(path: string, read: (fd: number) => T): T | undefined {
   let fd: number
   try {
     fd = openSync(path, 'r')
@@ -60,6 +60,17 @@ export function readBinaryArch(path: string): BinaryArch | undefined {
     return undefined
   }
   try {
+    return read(fd)
+  } catch {
+    return undefined
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** Reads the header of `path`; undefined when it is none of PE, ELF, Mach-O (or cannot be read). */
+export function readBinaryArch(path: string): BinaryArch | undefined {
+  return readingFile(path, (fd) => {
     const buf = Buffer.alloc(HEADER_BYTES)
     const n = readSync(fd, buf, 0, HEADER_BYTES, 0)
     const head = buf.subarray(0, n)
@@ -71,11 +82,7 @@ export function readBinaryArch(path: string): BinaryArch | undefined {
       return undefined
     }
     return parseBinaryHeader(head)
-  } catch {
-    return undefined
-  } finally {
-    closeSync(fd)
-  }
+  })
 }
 
 function parsePe(sig: Buffer): BinaryArch | undefined {
@@ -140,13 +147,7 @@ function parseMachO(buf: Buffer): BinaryArch | undefined {
  * null for anything else, a static executable or a file that cannot be read.
  */
 export function elfInterpreter(path: string): string | null {
-  let fd: number
-  try {
-    fd = openSync(path, 'r')
-  } catch {
-    return null
-  }
-  try {
+  return readingFile(path, (fd) => {
     const head = Buffer.alloc(64)
     if (readSync(fd, head, 0, 64, 0) < 52 || head.readUInt32BE(0) !== 0x7f454c46) return null
     const is64 = head[4] === 2
@@ -168,11 +169,7 @@ export function elfInterpreter(path: string): string | null {
       return name.toString('latin1').replace(/\0+$/, '')
     }
     return null
-  } catch {
-    return null
-  } finally {
-    closeSync(fd)
-  }
+  }) ?? null
 }
 
 /** Node's process.arch in this file's words. */
