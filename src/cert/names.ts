@@ -198,14 +198,12 @@ function shortName(buf: Uint8Array, start: number, end: number, octets: boolean)
       const x520 = typeStart + 3 === at && buf[typeStart] === 0x55 && buf[typeStart + 1] === 0x04 ? buf[typeStart + 2]! : -1
       let attr = x520 >= 0 ? X520.get(x520) : undefined
       if (attr === undefined) {
-        if (!octets) attr = attributeName(buf, { tag: TAG.OID, start: typeStart, end: at, next: at })
-        else {
-          try {
-            attr = attributeName(buf, { tag: TAG.OID, start: typeStart, end: at, next: at })
-          } catch {
-            // A malformed OID: the general way writes the name as it decides.
-            return undefined
-          }
+        try {
+          attr = attributeName(buf, { tag: TAG.OID, start: typeStart, end: at, next: at })
+        } catch (e) {
+          // A malformed OID: for octets the general way writes the name as it decides; as text it throws as it always did.
+          if (octets) return undefined
+          throw e
         }
       }
       const oneByte = tag === TAG.PRINTABLE_STRING || tag === TAG.UTF8_STRING || tag === TAG.IA5_STRING || tag === TAG.T61_STRING
